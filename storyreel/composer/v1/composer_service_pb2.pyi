@@ -1,0 +1,85 @@
+from storyreel.storyboard.v1 import artifact_pb2 as _artifact_pb2
+from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SubtitleCue(_message.Message):
+    __slots__ = ("text", "language", "start_s", "end_s")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    START_S_FIELD_NUMBER: _ClassVar[int]
+    END_S_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    language: _storyboard_pb2.Language
+    start_s: float
+    end_s: float
+    def __init__(self, text: _Optional[str] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., start_s: _Optional[float] = ..., end_s: _Optional[float] = ...) -> None: ...
+
+class TimelineShot(_message.Message):
+    __slots__ = ("shot_id", "scene_id", "scene_title", "clip_key", "speech_key", "duration_s", "cues")
+    SHOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SCENE_ID_FIELD_NUMBER: _ClassVar[int]
+    SCENE_TITLE_FIELD_NUMBER: _ClassVar[int]
+    CLIP_KEY_FIELD_NUMBER: _ClassVar[int]
+    SPEECH_KEY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    CUES_FIELD_NUMBER: _ClassVar[int]
+    shot_id: str
+    scene_id: str
+    scene_title: str
+    clip_key: str
+    speech_key: str
+    duration_s: float
+    cues: _containers.RepeatedCompositeFieldContainer[SubtitleCue]
+    def __init__(self, shot_id: _Optional[str] = ..., scene_id: _Optional[str] = ..., scene_title: _Optional[str] = ..., clip_key: _Optional[str] = ..., speech_key: _Optional[str] = ..., duration_s: _Optional[float] = ..., cues: _Optional[_Iterable[_Union[SubtitleCue, _Mapping]]] = ...) -> None: ...
+
+class MusicCue(_message.Message):
+    __slots__ = ("audio_key", "start_s", "duration_s")
+    AUDIO_KEY_FIELD_NUMBER: _ClassVar[int]
+    START_S_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    audio_key: str
+    start_s: float
+    duration_s: float
+    def __init__(self, audio_key: _Optional[str] = ..., start_s: _Optional[float] = ..., duration_s: _Optional[float] = ...) -> None: ...
+
+class OutputProfile(_message.Message):
+    __slots__ = ("width", "height", "fps")
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    FPS_FIELD_NUMBER: _ClassVar[int]
+    width: int
+    height: int
+    fps: int
+    def __init__(self, width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ...) -> None: ...
+
+class ComposeRequest(_message.Message):
+    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SHOTS_FIELD_NUMBER: _ClassVar[int]
+    MUSIC_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
+    VIDEO_KEY_FIELD_NUMBER: _ClassVar[int]
+    SRT_KEY_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    shots: _containers.RepeatedCompositeFieldContainer[TimelineShot]
+    music: _containers.RepeatedCompositeFieldContainer[MusicCue]
+    profile: OutputProfile
+    video_key: str
+    srt_key: str
+    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ...) -> None: ...
+
+class ComposeResponse(_message.Message):
+    __slots__ = ("video", "srt", "duration_s")
+    VIDEO_FIELD_NUMBER: _ClassVar[int]
+    SRT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    video: _artifact_pb2.ArtifactRef
+    srt: _artifact_pb2.ArtifactRef
+    duration_s: float
+    def __init__(self, video: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., srt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ...) -> None: ...

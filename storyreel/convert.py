@@ -1,0 +1,114 @@
+"""One generic conversion pair between the Pydantic domain and protobuf messages.
+
+Fields are matched by name. Enums are matched by member name: the proto value MOOD_CALM is
+the domain member Mood.CALM. The proto zero value (..._UNSPECIFIED) becomes "not set", so the
+domain model's default applies.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Any, TypeVar
+
+from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
+from google.protobuf.message import Message
+from pydantic import BaseModel
+
+from storyreel import domain
+
+M = TypeVar("M", bound=Message)
+B = TypeVar("B", bound=BaseModel)
+
+_DOMAIN_ENUMS: dict[str, type[Enum]] = {
+    name: value
+    for name, value in vars(domain).items()
+    if isinstance(value, type) and issubclass(value, Enum)
+}
+
+
+def enum_prefix(enum_descriptor: EnumDescriptor) -> str:
+    """TimeOfDay -> "TIME_OF_DAY_"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", enum_descriptor.name).upper() + "_"
+
+
+def _domain_enum(enum_descriptor: EnumDescriptor) -> type[Enum]:
+    try:
+        return _DOMAIN_ENUMS[enum_descriptor.name]
+    except KeyError:
+        raise TypeError(f"no domain enum named {enum_descriptor.name}") from None
+
+
+def _is_repeated(field: FieldDescriptor) -> bool:
+    return bool(field.is_repeated)
+
+
+def _enum_to_proto(field: FieldDescriptor, value: Any) -> int:
+    member = _domain_enum(field.enum_type)(value)
+    return int(field.enum_type.values_by_name[enum_prefix(field.enum_type) + member.name].number)
+
+
+def _enum_from_proto(field: FieldDescriptor, number: int) -> Any:
+    name = field.enum_type.values_by_number[number].name
+    member_name = name.removeprefix(enum_prefix(field.enum_type))
+    if member_name == "UNSPECIFIED":
+        return None
+    return _domain_enum(field.enum_type)[member_name].value
+
+
+def _fill(message: Message, data: dict[str, Any]) -> None:
+    for field in message.DESCRIPTOR.fields:
+        value = data.get(field.name)
+        if value is None:
+            continue
+        if field.message_type is not None:
+            if _is_repeated(field):
+                for item in value:
+                    _fill(getattr(message, field.name).add(), item)
+            else:
+                getattr(message, field.name).SetInParent()
+                _fill(getattr(message, field.name), value)
+        elif field.enum_type is not None:
+            if _is_repeated(field):
+                getattr(message, field.name).extend(_enum_to_proto(field, v) for v in value)
+            else:
+                setattr(message, field.name, _enum_to_proto(field, value))
+        elif _is_repeated(field):
+            getattr(message, field.name).extend(value)
+        else:
+            setattr(message, field.name, value)
+
+
+def _read(message: Message) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        value = getattr(message, field.name)
+        if field.message_type is not None:
+            if _is_repeated(field):
+                data[field.name] = [_read(item) for item in value]
+            elif message.HasField(field.name):
+                data[field.name] = _read(value)
+        elif field.enum_type is not None:
+            if _is_repeated(field):
+                data[field.name] = [_enum_from_proto(field, v) for v in value]
+            else:
+                converted = _enum_from_proto(field, value)
+                if converted is not None:
+                    data[field.name] = converted
+        elif _is_repeated(field):
+            data[field.name] = list(value)
+        else:
+            data[field.name] = value
+    return data
+
+
+def to_proto(model: BaseModel, message_type: type[M]) -> M:
+    """A domain model as the protobuf message of the same shape."""
+    message = message_type()
+    _fill(message, model.model_dump(mode="json"))
+    return message
+
+
+def from_proto(message: Message, model_type: type[B]) -> B:
+    """A protobuf message as the domain model of the same shape (validated)."""
+    return model_type.model_validate(_read(message))

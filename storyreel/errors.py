@@ -1,0 +1,47 @@
+"""The exceptions storyreel raises, written down once.
+
+    StoryreelError                 anything storyreel raises on purpose
+    ├── InvalidInput               the caller's input is wrong: fix it and retry   -> INVALID_ARGUMENT / HTTP 422
+    │   └── UnsafeArtifactKey      a key that would resolve outside the artifact root
+    ├── MissingArtifact            an input file the request names is not there  -> FAILED_PRECONDITION
+    ├── BackendError               a backend (espeak-ng, ffmpeg, ComfyUI...) failed -> INTERNAL
+    │   └── ToolFailed             an external program exited non-zero or ran out of time
+    └── ServiceUnavailable         a service could not be reached                 -> UNAVAILABLE
+
+The gRPC kit turns these into status codes on the server side; the gateway turns status codes
+back into words a user can act on.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+
+class StoryreelError(Exception):
+    """Base of every deliberate storyreel error."""
+
+    grpc_code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+
+
+class InvalidInput(StoryreelError):
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class UnsafeArtifactKey(InvalidInput):
+    pass
+
+
+class MissingArtifact(StoryreelError):
+    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class BackendError(StoryreelError):
+    grpc_code = grpc.StatusCode.INTERNAL
+
+
+class ToolFailed(BackendError):
+    """An external program failed; the message carries the tail of its stderr."""
+
+
+class ServiceUnavailable(StoryreelError):
+    grpc_code = grpc.StatusCode.UNAVAILABLE

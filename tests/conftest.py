@@ -1,0 +1,60 @@
+"""Fixtures shared by every test: a fresh artifact root, and services started in-process on a
+free loopback port and reached over real gRPC."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import grpc
+import pytest
+
+from storyreel.artifacts import ArtifactStore
+from storyreel.grpckit import RunningServer, ServiceSpec, make_channel, start_server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = REPO_ROOT / "samples"
+SHARED_STORIES = REPO_ROOT.parent / "shared" / "stories"
+
+
+@pytest.fixture
+def artifact_root(tmp_path: Path) -> Path:
+    root = tmp_path / "artifacts"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def store(artifact_root: Path) -> ArtifactStore:
+    return ArtifactStore(artifact_root)
+
+
+ChannelFactory = Callable[[Sequence[ServiceSpec]], "AsyncIterator[grpc.aio.Channel]"]
+
+
+@pytest.fixture
+async def grpc_channel() -> AsyncIterator[Callable[[Sequence[ServiceSpec]], object]]:
+    """Call with a service's specs: starts it on 127.0.0.1:<free port> and returns a channel to it."""
+    servers: list[RunningServer] = []
+    channels: list[grpc.aio.Channel] = []
+
+    async def start(specs: Sequence[ServiceSpec]) -> grpc.aio.Channel:
+        running = await start_server(specs, "127.0.0.1:0")
+        servers.append(running)
+        channel = make_channel(f"127.0.0.1:{running.port}", specs[0].full_name)
+        channels.append(channel)
+        return channel
+
+    yield start
+    for channel in channels:
+        await channel.close()
+    for running in servers:
+        await running.stop(0)
+
+
+def shared_story(name: str) -> Path:
+    """A story from ../shared/stories; the test is skipped when that folder is absent."""
+    path = SHARED_STORIES / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (the shared stories live beside the checkout)")
+    return path
