@@ -16,6 +16,7 @@ from google.protobuf.message import Message
 from pydantic import BaseModel
 
 from storyreel import domain
+from storyreel.storyboard.v1 import storyboard_pb2
 
 M = TypeVar("M", bound=Message)
 B = TypeVar("B", bound=BaseModel)
@@ -23,7 +24,7 @@ B = TypeVar("B", bound=BaseModel)
 _DOMAIN_ENUMS: dict[str, type[Enum]] = {
     name: value
     for name, value in vars(domain).items()
-    if isinstance(value, type) and issubclass(value, Enum)
+    if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == domain.__name__
 }
 
 
@@ -46,6 +47,12 @@ def _is_repeated(field: FieldDescriptor) -> bool:
 def _enum_to_proto(field: FieldDescriptor, value: Any) -> int:
     member = _domain_enum(field.enum_type)(value)
     return int(field.enum_type.values_by_name[enum_prefix(field.enum_type) + member.name].number)
+
+
+def proto_enum_value(member: Enum) -> int:
+    """The proto number of a domain enum member: Mood.SAD -> MOOD_SAD's number."""
+    descriptor = storyboard_pb2.DESCRIPTOR.enum_types_by_name[type(member).__name__]
+    return int(descriptor.values_by_name[enum_prefix(descriptor) + member.name].number)
 
 
 def _enum_from_proto(field: FieldDescriptor, number: int) -> Any:
@@ -104,7 +111,7 @@ def _read(message: Message) -> dict[str, Any]:
 
 def to_proto(model: BaseModel, message_type: type[M]) -> M:
     """A domain model as the protobuf message of the same shape."""
-    message = message_type()
+    message: M = message_type()
     _fill(message, model.model_dump(mode="json"))
     return message
 

@@ -50,7 +50,7 @@ class ServiceSpec:
 # --------------------------------------------------------------------------- server
 
 
-class _ContextAndErrors(grpc.aio.ServerInterceptor):
+class _ContextAndErrors(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc ships no types
     """Sets the log context from metadata, logs each call, and maps exceptions to status codes."""
 
     async def intercept_service(

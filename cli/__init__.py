@@ -1,0 +1,1 @@
+"""The `storyreel` command: render a story into a film, or serve the whole stack."""

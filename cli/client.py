@@ -1,0 +1,63 @@
+"""A small client for the gateway's REST API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+class GatewayError(RuntimeError):
+    """The gateway refused a request or could not be reached; the message says why."""
+
+
+class GatewayClient:
+    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout_s)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise GatewayError(f"cannot reach the gateway at {self.base_url}: {error}") from error
+        if response.status_code >= 400:
+            raise GatewayError(_detail(response))
+        return response
+
+    def submit(self, story: str, title: str = "", language: str | None = None, max_minutes: float = 0) -> str:
+        body = {"story": story, "title": title, "language": language, "max_minutes": max_minutes}
+        return str(self._request("POST", "/v1/jobs", json=body).json()["id"])
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}").json()
+        return data
+
+    def download(self, path: str, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.part")
+        try:
+            with self._http.stream("GET", path) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise GatewayError(_detail(response))
+                with tmp.open("wb") as handle:
+                    for chunk in response.iter_bytes(1 << 20):
+                        handle.write(chunk)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail", response.text)
+    except ValueError:
+        detail = response.text
+    if isinstance(detail, list):  # FastAPI's field errors
+        detail = "; ".join(f"{'.'.join(map(str, d.get('loc', [])))}: {d.get('msg')}" for d in detail)
+    return f"{detail} (HTTP {response.status_code})"

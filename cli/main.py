@@ -1,0 +1,131 @@
+"""`storyreel render STORY -o film.mp4` and `storyreel serve`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from rich.console import Console
+
+from cli.client import GatewayClient, GatewayError
+from cli.progress import follow
+from cli.stack import LocalStack, StackError, running_stack
+
+DEFAULT_WORK_DIR = Path(".storyreel")
+
+
+class UserError(Exception):
+    """Something the user must fix; printed as one line, exit code 2."""
+
+
+def read_story(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        story = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+    if not story.strip():
+        raise UserError(f"{path} is empty: write a story in it first")
+    return story
+
+
+def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -> int:
+    story = read_story(args.story)
+    job_id = client.submit(story, title=args.title, language=args.language, max_minutes=args.max_minutes)
+    console.print(f"job {job_id} at {client.base_url}/v1/jobs/{job_id}")
+    job = follow(client, job_id, console)
+    if job["state"] != "done":
+        error = job.get("error") or {}
+        where = f" at shot {error['shot_id']}" if error.get("shot_id") else ""
+        console.print(f"[red]error:[/red] {error.get('step', 'job')} failed{where}: {error.get('reason', 'unknown')}")
+        return 1
+    video: Path = args.output
+    srt = video.with_suffix(".srt")
+    storyboard = video.parent / "storyboard.json"
+    links = job["links"]
+    client.download(links["video"], video)
+    client.download(links["subtitles"], srt)
+    client.download(links["storyboard"], storyboard)
+    minutes, seconds = divmod(job["duration_s"], 60)
+    console.print(f"film       {video}\nsubtitles  {srt}\nstoryboard {storyboard}")
+    console.print(f"length     {int(minutes)} min {seconds:.1f} s")
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    read_story(args.story)  # fail before starting anything
+    if args.gateway:
+        client = GatewayClient(args.gateway)
+        try:
+            return _render(args, client, console)
+        finally:
+            client.close()
+    stack = LocalStack(work_dir=args.work_dir)
+    try:
+        with console.status("starting the four services and the gateway"):
+            stack.start()
+        client = GatewayClient(stack.gateway_url)
+        try:
+            return _render(args, client, console)
+        finally:
+            client.close()
+    finally:
+        stack.stop()
+
+
+def serve(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with running_stack(args.work_dir, host=args.host, gateway_port=args.port) as stack:
+        print(f"storyreel is up: {stack.gateway_url} (API docs at {stack.gateway_url}/docs); Ctrl-C stops it")
+        for name, address in stack.addresses.items():
+            print(f"  {name:<9} grpc://{address}")
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storyreel", description="Turn a story into a narrated film.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    render_cmd = commands.add_parser("render", help="render a story file into an MP4 (+ .srt, storyboard.json)")
+    render_cmd.add_argument("story", type=Path, help="UTF-8 text or markdown; English, Hindi or both")
+    render_cmd.add_argument("-o", "--output", type=Path, default=Path("out/film.mp4"), help="the film (MP4)")
+    render_cmd.add_argument("--gateway", help="URL of a running gateway; without it the stack starts locally")
+    render_cmd.add_argument("--title", default="", help="film title (default: the story's first line)")
+    render_cmd.add_argument("--language", choices=["en", "hi", "mixed"], help="default: detected")
+    render_cmd.add_argument("--max-minutes", type=float, default=0, help="upper bound on the film's length")
+    render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
+    render_cmd.set_defaults(handler=render)
+
+    serve_cmd = commands.add_parser("serve", help="start the four services and the gateway, and keep them up")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address the REST API listens on")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port the REST API listens on")
+    serve_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
+    serve_cmd.set_defaults(handler=serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        code = args.handler(args)
+    except (UserError, GatewayError, StackError) as error:
+        print(f"storyreel: error: {error}", file=sys.stderr)
+        code = 2 if isinstance(error, UserError) else 1
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
+

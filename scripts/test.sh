@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check CI runs: stubs up to date, lint, types, tests.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k planner).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. .venv/bin/activate
+python scripts/gen_protos.py --check
+ruff check .
+mypy
+python -m pytest -q "$@"

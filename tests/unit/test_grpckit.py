@@ -1,0 +1,92 @@
+"""The server kit over real gRPC on loopback: health, reflection, error mapping, job-id logs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from storyreel.errors import InvalidInput, MissingArtifact
+from storyreel.grpckit import JOB_ID_METADATA, ServiceSpec, job_metadata, start_server
+from storyreel.logs import job_id_var
+
+SERVICE = "storyreel.test.v1.EchoService"
+
+
+def _echo_spec(seen_job_ids: list[str | None]) -> ServiceSpec:
+    async def echo(request: bytes, context: Any) -> bytes:
+        seen_job_ids.append(job_id_var.get())
+        if request == b"bad":
+            raise InvalidInput("the story is empty")
+        if request == b"missing":
+            raise MissingArtifact("clip 'x' is missing")
+        if request == b"boom":
+            raise ZeroDivisionError("oops")
+        return request
+
+    handler = grpc.method_handlers_generic_handler(
+        SERVICE, {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+    )
+    return ServiceSpec(SERVICE, lambda server: server.add_generic_rpc_handlers((handler,)))
+
+
+@pytest.fixture
+async def echo() -> Any:
+    seen: list[str | None] = []
+    running = await start_server([_echo_spec(seen)], "127.0.0.1:0")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
+    yield channel, seen, running
+    await channel.close()
+    await running.stop(0)
+
+
+async def test_health_reports_serving_then_not_serving_on_stop(echo: Any) -> None:
+    channel, _, running = echo
+    stub = health_pb2_grpc.HealthStub(channel)
+    for name in ("", SERVICE):
+        reply = await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING
+    await running.health.set(SERVICE, health_pb2.HealthCheckResponse.NOT_SERVING)
+    reply = await stub.Check(health_pb2.HealthCheckRequest(service=SERVICE), timeout=5)
+    assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+async def test_reflection_lists_the_service(echo: Any) -> None:
+    channel, _, _ = echo
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    async for reply in stub.ServerReflectionInfo(iter([request]), timeout=5):
+        names = {s.name for s in reply.list_services_response.service}
+        assert SERVICE in names
+        assert "grpc.health.v1.Health" in names
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "words"),
+    [
+        (b"bad", grpc.StatusCode.INVALID_ARGUMENT, "the story is empty"),
+        (b"missing", grpc.StatusCode.FAILED_PRECONDITION, "clip 'x' is missing"),
+        (b"boom", grpc.StatusCode.INTERNAL, "ZeroDivisionError: oops"),
+    ],
+)
+async def test_errors_become_status_codes(echo: Any, payload: bytes, code: grpc.StatusCode, words: str) -> None:
+    channel, _, _ = echo
+    call = channel.unary_unary(f"/{SERVICE}/Echo")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call(payload, timeout=5)
+    assert caught.value.code() == code
+    assert words in (caught.value.details() or "")
+
+
+async def test_job_id_from_metadata_reaches_the_handler(echo: Any, caplog: pytest.LogCaptureFixture) -> None:
+    channel, seen, _ = echo
+    call = channel.unary_unary(f"/{SERVICE}/Echo")
+    with caplog.at_level(logging.INFO, logger="storyreel.grpc"):
+        assert await call(b"hi", timeout=5, metadata=job_metadata("job42")) == b"hi"
+    assert seen == ["job42"]
+    assert JOB_ID_METADATA == "storyreel-job-id"
+    assert any("Echo OK" in record.getMessage() for record in caplog.records)
