@@ -16,7 +16,10 @@ DEFAULT_STATE_DIR = Path(".storyreel")
 
 
 class CommonSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # validate_by_name: tests and code may pass artifact_root=... as well as the env name.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
 
     artifact_root: Path = Field(
         default=DEFAULT_STATE_DIR / "artifacts",

@@ -1,0 +1,3 @@
+from services.audio.server import main
+
+main()

@@ -1,0 +1,21 @@
+"""The two backend interfaces of the audio service. Later engines (Parler-TTS, piper,
+MusicGen, a user's own track) implement these; the servicer only knows these two methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from services.audio.models import MusicInput, SpeakInput, SpokenClip
+
+
+class SpeechEngine(Protocol):
+    def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
+        """Speak every line of one shot, in order, into one WAV at `output` (blocking)."""
+        ...
+
+
+class MusicEngine(Protocol):
+    def compose(self, request: MusicInput, output: Path) -> float:
+        """Write a cue of exactly request.duration_s to `output` (blocking); return its real length."""
+        ...

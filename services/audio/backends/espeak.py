@@ -1,0 +1,96 @@
+"""Speech with espeak-ng: every line of a shot in its speaker's voice, in one normalised WAV.
+
+Each line is cut into script runs (services.audio.text); each run is one espeak-ng call with
+the voice of its language, text on stdin (never an argv word), WAV on stdout. Runs are trimmed
+of espeak's own leading and trailing silence, faded at the edges so joins do not click, and
+joined with a short breath; lines are joined with a fixed pause. Line times are counted in
+samples, so they are exactly where the lines are in the written file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from services.audio import pcm, text, voices
+from services.audio.models import LineSpan, SpeakInput, SpokenClip
+from storyreel.domain import Line
+from storyreel.errors import BackendError, ToolFailed
+from storyreel.media import run_tool
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 22050
+"""espeak-ng's own rate; every speech WAV is mono 16-bit at this rate."""
+RUN_GAP_S = 0.06
+"""Between two script runs of one line: a breath, not a pause."""
+EDGE_FADE_S = 0.005
+
+
+class EspeakSpeech:
+    def __init__(self, binary: str, line_pause_s: float, level_dbfs: float, timeout_s: float) -> None:
+        self.binary = binary
+        self.line_pause_s = line_pause_s
+        self.level_dbfs = level_dbfs
+        self.timeout_s = timeout_s
+        self._variants: frozenset[str] | None = None
+
+    def known_variants(self) -> frozenset[str]:
+        """The variants this espeak-ng installation has (asked once)."""
+        if self._variants is None:
+            listing = run_tool([self.binary, "--voices=variant"], self.timeout_s).stdout.decode("utf-8", "replace")
+            self._variants = voices.parse_variant_list(listing)
+        return self._variants
+
+    def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
+        speakers = {line.speaker_id for line in request.lines}
+        cast = voices.voices_by_speaker(request.characters, request.narrator_voice, speakers, self.known_variants())
+        pieces: list[pcm.Samples] = []
+        spans: list[LineSpan] = []
+        frames = 0
+        for index, line in enumerate(request.lines):
+            speech = self._speak_line(index, line, cast[line.speaker_id])
+            if speech.size and frames:
+                pieces.append(pcm.silence(round(self.line_pause_s * SAMPLE_RATE)))
+                frames += len(pieces[-1])
+            spans.append(LineSpan(frames / SAMPLE_RATE, (frames + len(speech)) / SAMPLE_RATE))
+            pieces.append(speech)
+            frames += len(speech)
+        if frames == 0:
+            log.info("shot %s has nothing to say; writing a short silence", request.shot_id)
+            pieces.append(pcm.silence(max(1, round(self.line_pause_s * SAMPLE_RATE))))
+        pcm.write_wav(output, np.concatenate(pieces), SAMPLE_RATE)
+        return SpokenClip(pcm.wav_duration_s(output), spans)
+
+    def _speak_line(self, index: int, line: Line, voice: voices.EspeakVoice) -> pcm.Samples:
+        """One line, every script run in its own language, at the target level; empty when unspeakable."""
+        runs = text.split_runs(line.text, text.spoken_language(line.language))
+        gap = pcm.silence(round(RUN_GAP_S * SAMPLE_RATE))
+        edge = round(EDGE_FADE_S * SAMPLE_RATE)
+        pieces: list[pcm.Samples] = []
+        for run in filter(lambda run: text.speakable(run.text), runs):
+            try:
+                audio = self._synthesise(text.prepare(run.text, run.language), voice.name(run.language), voice)
+            except ToolFailed as error:
+                raise ToolFailed(f"espeak-ng could not speak line {index} ({run.language} run): {error}") from error
+            audio = pcm.trim_silence(audio, SAMPLE_RATE)
+            if not audio.size:
+                continue
+            pcm.fade(audio, edge, edge)
+            pieces.extend([gap, audio] if pieces else [audio])
+        speech = np.concatenate(pieces) if pieces else pcm.silence(0)
+        pcm.normalise(speech, SAMPLE_RATE, self.level_dbfs)
+        return speech
+
+    def _synthesise(self, words: str, voice_name: str, voice: voices.EspeakVoice) -> pcm.Samples:
+        argv = [
+            self.binary, "-v", voice_name, "-p", str(voice.pitch), "-s", str(voice.rate_wpm),
+            "-b", "1", "--stdout", "--stdin",
+        ]
+        result = run_tool(argv, self.timeout_s, stdin=(words + "\n").encode("utf-8"))
+        samples, rate = pcm.parse_wav_bytes(result.stdout)
+        if rate != SAMPLE_RATE:
+            raise BackendError(f"espeak-ng wrote {rate} Hz audio; this service expects {SAMPLE_RATE} Hz")
+        return samples

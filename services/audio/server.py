@@ -1,0 +1,29 @@
+"""The audio service process: `python -m services.audio`."""
+
+from __future__ import annotations
+
+import grpc
+
+from services.audio.backends import make_music_engine, make_speech_engine
+from services.audio.servicer import AudioServicer
+from services.audio.settings import AudioSettings
+from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
+from storyreel.grpckit import ServiceSpec, run_service
+from storyreel.logs import configure_logging
+
+SERVICE_NAME = audio_service_pb2.DESCRIPTOR.services_by_name["AudioService"].full_name
+
+
+def build_specs(settings: AudioSettings) -> list[ServiceSpec]:
+    servicer = AudioServicer(settings, make_speech_engine(settings), make_music_engine(settings))
+
+    def register(server: grpc.aio.Server) -> None:
+        audio_service_pb2_grpc.add_AudioServiceServicer_to_server(servicer, server)
+
+    return [ServiceSpec(SERVICE_NAME, register)]
+
+
+def main() -> None:
+    settings = AudioSettings()
+    configure_logging("audio", settings.log_level)  # so the backend choice made while building is logged
+    run_service("audio", settings, build_specs(settings))

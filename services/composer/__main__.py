@@ -1,0 +1,3 @@
+from services.composer.server import main
+
+main()

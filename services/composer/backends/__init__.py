@@ -1,0 +1,18 @@
+"""Composer backends, chosen by settings.backend."""
+
+from __future__ import annotations
+
+from services.composer.backends.base import Composer
+from services.composer.backends.ffmpeg import FfmpegComposer
+from services.composer.settings import ComposerBackend, ComposerSettings
+from storyreel.artifacts import ArtifactStore
+
+
+def make_backend(settings: ComposerSettings) -> Composer:
+    store = ArtifactStore(settings.artifact_root)
+    match settings.backend:
+        case ComposerBackend.FFMPEG:
+            return FfmpegComposer(settings, store)
+
+
+__all__ = ["Composer", "make_backend"]

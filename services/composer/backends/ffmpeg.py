@@ -1,0 +1,335 @@
+"""The embedded-default composer: ffmpeg does all the media work; Python plans it.
+
+compose() reads top to bottom:
+  1. place the shots on whole frames, lay out the subtitles, find every input file;
+  2. in a work folder, the picture (each segment encoded once) and the sound (speech and premix
+     parts per segment, then one master over the film) are made side by side;
+  3. the parts are muxed into the video key's temporary file and verified; only a film that
+     passes appears under its key, and the SRT beside it.
+Every ffmpeg run streams, so memory stays flat whatever the film's length.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from services.composer.audio_mix import (
+    SILENCE_LUFS,
+    SPEECH_REFERENCE_LUFS,
+    Master,
+    MusicSlot,
+    PlacedCue,
+    SpeechSlot,
+    gain_to,
+    master_argv,
+    music_slots,
+    pieces_within,
+    premix_argv,
+    speech_part_argv,
+)
+from services.composer.ffsyntax import concat_list
+from services.composer.inputs import (
+    ShotFiles,
+    diagnose_clips,
+    diagnose_music,
+    diagnose_speech,
+    link_clips,
+    locate_music,
+    locate_shot_files,
+)
+from services.composer.metadata import ffmetadata_document
+from services.composer.models import ComposedFilm, ComposeRequest
+from services.composer.settings import ComposerSettings
+from services.composer.subtitles import (
+    SubtitleEvent,
+    ass_document,
+    layout,
+    soft_track_srt,
+    srt_document,
+    track_language,
+)
+from services.composer.timeline import (
+    Segment,
+    Timeline,
+    absolute_cues,
+    chapters,
+    place_shots,
+    scene_changes_s,
+    segments,
+)
+from services.composer.verify import Expected, VerificationFailed, check_loudness, integrated_loudness, verify_film
+from services.composer.video import Encoding, MuxInputs, encode_segment_argv, mux_argv, segment_fades, segment_filter
+from storyreel.artifacts import ArtifactStore
+from storyreel.errors import ToolFailed
+from storyreel.media import ffmpeg
+
+log = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_S = 30.0
+CONCAT_DEMUXER = ("-f", "concat", "-safe", "1")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything known about one composition before any ffmpeg runs."""
+
+    request: ComposeRequest
+    timeline: Timeline
+    events: list[SubtitleEvent]
+    files: list[ShotFiles]
+    music: list[Path]
+
+    @property
+    def film_s(self) -> float:
+        return self.timeline.duration_s
+
+    def files_of(self, segment: Segment) -> list[ShotFiles]:
+        return [self.files[placed.index] for placed in segment.shots]
+
+
+@contextlib.contextmanager
+def _timed(message: str, **extra: object) -> Iterator[None]:
+    """Log message with the block's wall time when the block succeeds."""
+    started = time.perf_counter()
+    yield
+    log.info(message, extra={**extra, "wall_s": round(time.perf_counter() - started, 2)})
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A thread pool that drops queued work when leaving early (an error in one segment)."""
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ThreadPoolExecutor, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Future[R]:
+    """Submit with the caller's log context (job, scene, shot ids), which threads do not inherit."""
+    context = contextvars.copy_context()
+    return pool.submit(lambda: context.run(fn, *args, **kwargs))
+
+
+class FfmpegComposer:
+    def __init__(self, settings: ComposerSettings, store: ArtifactStore) -> None:
+        self.settings = settings
+        self.store = store
+
+    def compose(self, request: ComposeRequest) -> ComposedFilm:
+        job = self._plan(request)
+        scratch = self.settings.scratch_root()
+        scratch.mkdir(parents=True, exist_ok=True)
+        with (
+            _timed("composed film", shots=len(request.shots), film_s=round(job.film_s, 3)),
+            tempfile.TemporaryDirectory(prefix="compose-", dir=scratch) as folder,
+        ):
+            work = Path(folder)
+            link_clips(job.files, work)
+            segment_names, audio = self._render_parts(job, work)
+            duration = self._deliver(job, work, segment_names, audio)
+        return ComposedFilm(request.video_key, request.srt_key, duration)
+
+    # ------------------------------------------------------------------ 1. plan
+
+    def _plan(self, request: ComposeRequest) -> _Job:
+        for key in (request.video_key, request.srt_key):
+            self.store.path(key)  # refuses unsafe keys before any work
+        timeline = place_shots(request.shots, request.profile.fps)
+        events = layout(absolute_cues(timeline), self.settings.subtitle_max_chars)
+        files = locate_shot_files(timeline, self.store)
+        return _Job(request, timeline, events, files, locate_music(request, self.store))
+
+    def _timeout(self, film_s: float) -> float:
+        return self.settings.tool_timeout_s(film_s)
+
+    # ------------------------------------------------------------------ 2. picture and audio
+
+    def _render_parts(self, job: _Job, work: Path) -> tuple[list[str], Path]:
+        """Encode every segment (segment_workers at a time) while the audio is mixed beside them.
+        The first failure stops the queued work and is raised at once."""
+        planned = segments(job.timeline, self.settings.segment_max_s)
+        with _pool(1) as audio_pool, _pool(self.settings.segment_workers) as video_pool:
+            audio = _submit(audio_pool, self._make_audio, job, planned, work)
+            encoded = [_submit(video_pool, self._encode_segment, job, segment, work) for segment in planned]
+            everything: list[Future[Any]] = [audio, *encoded]
+            wait(everything, return_when=FIRST_EXCEPTION)
+            for future in everything:
+                if future.done() and future.exception() is not None:
+                    future.result()  # raises the first failure now, not after the other segments
+            return [future.result() for future in encoded], audio.result()
+
+    def _encode_segment(self, job: _Job, segment: Segment, work: Path) -> str:
+        """Encode one segment; if ffmpeg trips, find and name the shot whose clip made it trip."""
+        name = f"seg_{segment.index:04d}"
+        film_s = job.timeline.seconds(segment.end_frame - segment.start_frame)
+        argv = self._segment_argv(job, segment, work, name)
+        with _timed("encoded segment", segment=segment.index, film_s=round(film_s, 3)):
+            try:
+                ffmpeg(argv, self._timeout(film_s))
+            except ToolFailed:
+                diagnose_clips(job.files_of(segment), job.timeline.fps, PROBE_TIMEOUT_S)
+                raise
+        return f"{name}.mp4"
+
+    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str) -> list[str]:
+        """Write the segment's clip list and subtitles, and say how to encode it."""
+        timeline = job.timeline
+        start_s, end_s = timeline.seconds(segment.start_frame), timeline.seconds(segment.end_frame)
+        clip_list = work / f"{name}.ffconcat"
+        clip_list.write_text(concat_list([files.clip_name for files in job.files_of(segment)]))
+        ass = self._write_ass(job, work / f"{name}.ass", start_s, end_s)
+        changes = scene_changes_s(timeline)
+        fades = segment_fades(segment, timeline, changes, self.settings.scene_fade_s)
+        graph = segment_filter(job.request.profile, ass, fades)
+        keyframes = [change - start_s for change in changes if start_s <= change < end_s]  # chapters seek exactly
+        encoding = Encoding(self.settings.x264_preset, self.settings.crf)
+        return encode_segment_argv(clip_list, graph, keyframes, encoding, work / f"{name}.mp4")
+
+    def _write_ass(self, job: _Job, path: Path, start_s: float, end_s: float) -> Path | None:
+        """The segment's subtitles, timed from its start; None when it has none (no ass filter needed)."""
+        inside = [event for event in job.events if start_s <= event.start_s < end_s]
+        if not inside:
+            return None
+        path.write_text(ass_document(inside, job.request.profile, self.settings.subtitle_font, start_s), "utf-8")
+        return path
+
+    def _make_audio(self, job: _Job, planned: Sequence[Segment], work: Path) -> Path:
+        """Speech parts and premix parts per segment, then the master (AAC) over the whole film."""
+        with _timed("mixed audio", film_s=round(job.film_s, 3)):
+            speech = [self._speech_part(job, segment, work) for segment in planned]
+            voice_gain = gain_to(SPEECH_REFERENCE_LUFS, self._loudness_of_parts(job, speech, work / "speech.ffconcat"))
+            slots = self._music_slots(job)
+            premixes = [
+                self._premix_part(job, segment, part, slots, voice_gain)
+                for segment, part in zip(planned, speech, strict=True)
+            ]
+            return self._master(job, premixes, work)
+
+    def _speech_part(self, job: _Job, segment: Segment, work: Path) -> Path:
+        """The segment's speech, each shot's clip padded or cut to exactly the shot's samples."""
+        timeline = job.timeline
+        files = job.files_of(segment)
+        slots = [
+            SpeechSlot(shot.speech, timeline.sample(shot.placed.end_frame) - timeline.sample(shot.placed.start_frame))
+            for shot in files
+        ]
+        out = work / f"speech_{segment.index:04d}.wav"
+        try:
+            ffmpeg(
+                speech_part_argv(slots, out), self._timeout(timeline.seconds(segment.end_frame - segment.start_frame))
+            )
+        except ToolFailed:
+            diagnose_speech(files, PROBE_TIMEOUT_S)
+            raise
+        return out
+
+    def _loudness_of_parts(self, job: _Job, parts: Sequence[Path], parts_list: Path) -> float:
+        """Integrated loudness of the film's audio parts played end to end (beside their list)."""
+        parts_list.write_text(concat_list([part.name for part in parts]))
+        return integrated_loudness(parts_list, self._timeout(job.film_s), CONCAT_DEMUXER)
+
+    def _music_slots(self, job: _Job) -> list[MusicSlot]:
+        """Every music cue placed on the film, with the gain that sets it music_level_lu under the speech."""
+        target = SPEECH_REFERENCE_LUFS + self.settings.music_level_lu
+        gains: dict[Path, float] = {}
+        try:
+            for path in job.music:
+                if path not in gains:
+                    gains[path] = gain_to(target, integrated_loudness(path, self._timeout(job.film_s)))
+        except ToolFailed:
+            diagnose_music(job.request, job.music, PROBE_TIMEOUT_S)
+            raise
+        placed = zip(job.request.music, job.music, strict=True)
+        cues = [PlacedCue(path, cue.start_s, cue.duration_s, gains[path]) for cue, path in placed]
+        return music_slots(cues, job.timeline.sample(job.timeline.total_frames))
+
+    def _premix_part(
+        self, job: _Job, segment: Segment, speech: Path, slots: Sequence[MusicSlot], voice_gain_db: float
+    ) -> Path:
+        timeline = job.timeline
+        start, end = timeline.sample(segment.start_frame), timeline.sample(segment.end_frame)
+        lead, pieces = pieces_within(slots, start, end)
+        out = speech.with_name(f"premix_{segment.index:04d}.wav")
+        film_s = timeline.seconds(segment.end_frame - segment.start_frame)
+        try:
+            ffmpeg(premix_argv(speech, lead, pieces, voice_gain_db, out), self._timeout(film_s))
+        except ToolFailed:
+            diagnose_music(job.request, job.music, PROBE_TIMEOUT_S)
+            raise
+        speech.unlink()
+        return out
+
+    def _master(self, job: _Job, premixes: Sequence[Path], work: Path) -> Path:
+        """One gain to the loudness target (measured first), a limiter, AAC; then check the result.
+        Where the limiter had much to do, the film comes out a little quiet: one corrected encode."""
+        premix_list = work / "premix.ffconcat"
+        measured = self._loudness_of_parts(job, premixes, premix_list)
+        target = self.settings.loudness_lufs
+        master = Master(
+            gain_db=gain_to(target, measured),
+            true_peak_db=self.settings.true_peak_db,
+            total_samples=job.timeline.sample(job.timeline.total_frames),
+            bitrate_kbps=self.settings.audio_bitrate_kbps,
+        )
+        out = work / "mix.m4a"
+        final = self._encode_master(job, premix_list, master, out)
+        if abs(final - target) > self.settings.loudness_tolerance_lu / 2 and measured > SILENCE_LUFS:
+            master = dataclasses.replace(master, gain_db=master.gain_db + target - final)
+            final = self._encode_master(job, premix_list, master, out)
+        for part in premixes:
+            part.unlink()  # float WAVs of the whole film: free the space now
+        check_loudness(final, target, self.settings.loudness_tolerance_lu)
+        log.info("audio loudness", extra={"premix_lufs": measured, "gain_db": round(master.gain_db, 2), "lufs": final})
+        return out
+
+    def _encode_master(self, job: _Job, premix_list: Path, master: Master, out: Path) -> float:
+        """Encode the master; returns its measured integrated loudness."""
+        ffmpeg(master_argv(premix_list, master, out), self._timeout(job.film_s))
+        return integrated_loudness(out, self._timeout(job.film_s))
+
+    # ------------------------------------------------------------------ 3. mux, verify, deliver
+
+    def _deliver(self, job: _Job, work: Path, segment_names: list[str], audio: Path) -> float:
+        mux_inputs = self._write_mux_files(job, work, segment_names, audio)
+        expected = Expected(
+            duration_s=job.film_s,
+            frame_s=1 / job.timeline.fps,
+            subtitle_streams=1 if job.events else 0,
+            chapters=len(chapters(job.timeline)),
+        )
+        with self.store.writing(job.request.video_key) as tmp:
+            ffmpeg(mux_argv(mux_inputs, tmp), self._timeout(job.film_s))
+            duration = self._verify(job, tmp, expected)
+        self.store.write_bytes(job.request.srt_key, srt_document(job.events).encode("utf-8"))
+        return duration
+
+    def _write_mux_files(self, job: _Job, work: Path, segment_names: list[str], audio: Path) -> MuxInputs:
+        segment_list = work / "segments.ffconcat"
+        segment_list.write_text(concat_list(segment_names))
+        metadata = work / "chapters.ffmeta"
+        metadata.write_text(ffmetadata_document(job.request.title, chapters(job.timeline), job.timeline.fps), "utf-8")
+        subtitles = work / "soft.srt" if job.events else None
+        if subtitles:
+            subtitles.write_text(soft_track_srt(job.events), "utf-8")
+        return MuxInputs(segment_list, audio, metadata, subtitles, track_language(job.events))
+
+    def _verify(self, job: _Job, film: Path, expected: Expected) -> float:
+        """Structural checks; a film of the wrong length is blamed on the clip that caused it."""
+        try:
+            return verify_film(film, expected, PROBE_TIMEOUT_S)
+        except VerificationFailed:
+            diagnose_clips(job.files, job.timeline.fps, PROBE_TIMEOUT_S)
+            raise

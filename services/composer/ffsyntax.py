@@ -1,0 +1,47 @@
+"""The few places where a string meets ffmpeg syntax, each escaped by the rules in FFmpeg's
+doc/filters.texi ("Notes on filtergraph escaping") and doc/demuxers.texi (concat, ffmetadata).
+
+User text never passes through here into a filter string: filter strings hold numbers and
+server-made file paths only; user text goes into files (SRT, ASS, ffmetadata).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from services.composer.subtitles import clean_text
+
+_OPTION_VALUE_SPECIAL = "\\':"
+_FILTERGRAPH_SPECIAL = "\\'[],;"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def _backslash(text: str, special: str) -> str:
+    return "".join("\\" + char if char in special else char for char in text)
+
+
+def filter_path(path: Path) -> str:
+    """A path as a filter option value inside a filtergraph (escaped at both levels)."""
+    return _backslash(_backslash(str(path), _OPTION_VALUE_SPECIAL), _FILTERGRAPH_SPECIAL)
+
+
+def file_url(path: Path) -> str:
+    """An input or output for ffmpeg's argv that can only mean a local file (never a protocol)."""
+    return f"file:{path}"
+
+
+def concat_list(names: Sequence[str]) -> str:
+    """An ffconcat script naming files beside it. Names are server-made, so the demuxer's safe mode
+    stays on and no quoting is needed; anything else is a programming error."""
+    for name in names:
+        if not _SAFE_NAME.match(name):
+            raise ValueError(f"concat entry {name!r} is not a plain file name")
+    return "ffconcat version 1.0\n" + "".join(f"file {name}\n" for name in names)
+
+
+def metadata_value(text: str) -> str:
+    """A value for an ;FFMETADATA1 file: one line, with = ; # and backslash escaped."""
+    one_line = clean_text(text)
+    return _backslash(one_line, "=;#\\")

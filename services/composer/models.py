@@ -1,0 +1,89 @@
+"""The composition request as Pydantic models, twins of the ComposeRequest message (same field names),
+so storyreel.convert moves it off the wire and validation happens in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from storyreel.domain import Language
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubtitleCue(_Model):
+    """One cue; times are relative to the start of its shot."""
+
+    text: str
+    language: Language = Language.EN
+    start_s: float = Field(ge=0)
+    end_s: float
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> SubtitleCue:
+        if self.end_s <= self.start_s:
+            raise ValueError(f"subtitle cue ends at {self.end_s} s, not after its start {self.start_s} s")
+        return self
+
+
+class TimelineShot(_Model):
+    shot_id: str = Field(min_length=1)
+    scene_id: str = Field(min_length=1)
+    scene_title: str = ""
+    clip_key: str = Field(min_length=1)
+    speech_key: str = ""
+    duration_s: float = Field(gt=0)
+    cues: list[SubtitleCue] = []
+
+    @property
+    def label(self) -> str:
+        """How errors name this shot."""
+        return f"shot {self.shot_id} (scene {self.scene_id})"
+
+
+class MusicCue(_Model):
+    """A music file placed on the film's timeline."""
+
+    audio_key: str = Field(min_length=1)
+    start_s: float = Field(ge=0)
+    duration_s: float = Field(gt=0)
+
+
+class OutputProfile(_Model):
+    width: int = Field(ge=16, le=7680)
+    height: int = Field(ge=16, le=4320)
+    fps: int = Field(ge=1, le=120)
+
+    @model_validator(mode="after")
+    def _even_size(self) -> OutputProfile:
+        # yuv420p halves chroma in both directions, so x264 refuses odd sizes.
+        if self.width % 2 or self.height % 2:
+            raise ValueError(f"profile size {self.width}x{self.height} must be even in both directions")
+        return self
+
+
+class ComposeRequest(_Model):
+    title: str = ""
+    shots: list[TimelineShot] = Field(min_length=1)
+    music: list[MusicCue] = []
+    profile: OutputProfile
+    video_key: str = Field(min_length=1)
+    srt_key: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct_outputs(self) -> ComposeRequest:
+        if self.video_key == self.srt_key:
+            raise ValueError(f"video_key and srt_key are both {self.video_key!r}; the film and its SRT need two files")
+        return self
+
+
+@dataclass(frozen=True)
+class ComposedFilm:
+    """What a backend returns: where the outputs are and the film's measured length."""
+
+    video_key: str
+    srt_key: str
+    duration_s: float

@@ -1,0 +1,28 @@
+"""The composer process: `python -m services.composer` serves ComposerService on settings.address."""
+
+from __future__ import annotations
+
+import grpc
+
+from services.composer.backends import make_backend
+from services.composer.servicer import ComposerServicer
+from services.composer.settings import ComposerSettings
+from storyreel.artifacts import ArtifactStore
+from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
+from storyreel.grpckit import ServiceSpec, run_service
+
+SERVICE_NAME = composer_service_pb2.DESCRIPTOR.services_by_name["ComposerService"].full_name
+
+
+def build_specs(settings: ComposerSettings) -> list[ServiceSpec]:
+    servicer = ComposerServicer(make_backend(settings), ArtifactStore(settings.artifact_root), settings.concurrency)
+
+    def register(server: grpc.aio.Server) -> None:
+        composer_service_pb2_grpc.add_ComposerServiceServicer_to_server(servicer, server)
+
+    return [ServiceSpec(SERVICE_NAME, register)]
+
+
+def main() -> None:
+    settings = ComposerSettings()
+    run_service("composer", settings, build_specs(settings))

@@ -1,0 +1,1 @@
+"""The planner service: a story in, a storyboard (characters, scenes, shots) out."""

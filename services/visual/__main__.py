@@ -1,0 +1,3 @@
+from services.visual.server import main
+
+main()

@@ -1,0 +1,60 @@
+"""What every visual backend implements, and the checked description of the clip it must make.
+
+A backend (the animatic today, ComfyUI later) gets the shot, its scene and characters, and a
+RenderSpec; it writes the clip (H.264 MP4, yuv420p, no audio, exactly spec.frames frames at
+spec.width x spec.height and spec.fps) and a keyframe PNG to the spec's paths, and says what
+it wrote. It is plain blocking code; the servicer runs it in a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from storyreel.domain import Character, Scene, Shot
+from storyreel.errors import InvalidInput
+
+MAX_SIDE = 4096
+MAX_FPS = 60
+MAX_DURATION_S = 60.0
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    width: int
+    height: int
+    fps: int
+    duration_s: float
+    clip_path: Path
+    keyframe_path: Path
+
+    def __post_init__(self) -> None:
+        for name, value in (("width", self.width), ("height", self.height)):
+            if not 2 <= value <= MAX_SIDE or value % 2:
+                raise InvalidInput(f"{name} must be an even number of pixels from 2 to {MAX_SIDE}, not {value}")
+        if not 1 <= self.fps <= MAX_FPS:
+            raise InvalidInput(f"fps must be from 1 to {MAX_FPS}, not {self.fps}")
+        if not 0 < self.duration_s <= MAX_DURATION_S:
+            raise InvalidInput(
+                f"duration_s must be more than 0 and at most {MAX_DURATION_S:g} s, not {self.duration_s}"
+            )
+        if self.frames < 1:
+            raise InvalidInput(f"duration_s {self.duration_s} is shorter than one frame at {self.fps} fps")
+
+    @property
+    def frames(self) -> int:
+        """The clip's exact frame count: the requested duration rounded to whole frames."""
+        return round(self.duration_s * self.fps)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    frame_count: int
+    duration_s: float
+
+
+class ShotRenderer(Protocol):
+    def render(self, shot: Shot, scene: Scene, characters: list[Character], spec: RenderSpec) -> RenderResult:
+        """Write spec.clip_path and spec.keyframe_path for this shot (blocking)."""
+        ...

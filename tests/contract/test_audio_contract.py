@@ -1,0 +1,163 @@
+"""The audio service over real gRPC on loopback, as the gateway calls it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import grpc
+import numpy as np
+import pytest
+
+from services.audio import pcm
+from services.audio.server import SERVICE_NAME, build_specs
+from services.audio.settings import AudioSettings
+from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
+from storyreel.convert import to_proto
+from storyreel.domain import Character, Language, Line, Mood
+from storyreel.grpckit import wait_serving
+from storyreel.storyboard.v1 import storyboard_pb2
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AUDIBLE_DBFS = -40.0
+DEADLINE_S = 30.0
+
+ENGLISH_SHOT = [  # the first line has no speaker: the narrator's
+    Line(text="One autumn evening the wind rose and the rain came down hard."),
+    Line(text="Grandmother, the storm is too strong.", speaker_id="arjun"),
+    Line(text="Hold the lantern high, and do not let it go out.", speaker_id="meera"),
+]
+HINDI_SHOT = [
+    Line(text="गाँव के बाहर एक पुराना कुआँ था।", language=Language.HI),
+    Line(text="दादी, आप रोज़ दीपक क्यों जलाती हैं?", language=Language.HI, speaker_id="gudiya"),
+    Line(text="Mr. Sharma ने ₹500 दिए।", language=Language.MIXED, speaker_id="sarla"),
+]
+CAST = [Character(id=id_, name=id_.title()) for id_ in ("arjun", "meera", "gudiya", "sarla")]
+
+
+@pytest.fixture
+async def stub(grpc_channel: Any, artifact_root: Path) -> audio_service_pb2_grpc.AudioServiceStub:
+    settings = AudioSettings.model_validate({"STORYREEL_ARTIFACT_ROOT": str(artifact_root)})
+    channel = await grpc_channel(build_specs(settings))
+    return audio_service_pb2_grpc.AudioServiceStub(channel)
+
+
+def _speak_request(lines: list[Line], output_key: str = "speech/s01_01.wav") -> audio_service_pb2.SpeakRequest:
+    return audio_service_pb2.SpeakRequest(
+        shot_id="s01_01",
+        lines=[to_proto(line, storyboard_pb2.Line) for line in lines],
+        characters=[to_proto(character, storyboard_pb2.Character) for character in CAST],
+        output_key=output_key,
+    )
+
+
+def _check_artifact(ref: Any, artifact_root: Path) -> tuple[pcm.Samples, int]:
+    path = artifact_root / ref.key
+    assert ref.size_bytes == path.stat().st_size
+    assert ref.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    return pcm.read_wav(path)
+
+
+@pytest.mark.parametrize("lines", [ENGLISH_SHOT, HINDI_SHOT], ids=["english", "hindi"])
+async def test_speak_writes_an_audible_clip_with_exact_line_timings(
+    stub: audio_service_pb2_grpc.AudioServiceStub, artifact_root: Path, lines: list[Line]
+) -> None:
+    reply = await stub.Speak(_speak_request(lines), timeout=DEADLINE_S)
+    samples, rate = _check_artifact(reply.audio, artifact_root)
+    assert reply.duration_s == pytest.approx(len(samples) / rate, abs=1e-9) and reply.duration_s > 1.0
+    assert 20 * np.log10(pcm.active_rms(samples, rate)) > AUDIBLE_DBFS
+    assert [timing.line_index for timing in reply.timings] == list(range(len(lines)))
+    edges = [edge for timing in reply.timings for edge in (timing.start_s, timing.end_s)]
+    assert edges == sorted(edges) and edges[0] == 0.0
+    assert edges[-1] == pytest.approx(reply.duration_s, abs=1e-9)
+    for timing in reply.timings:
+        spoken = samples[round(timing.start_s * rate) : round(timing.end_s * rate)]
+        assert 20 * np.log10(pcm.active_rms(spoken, rate)) > AUDIBLE_DBFS
+
+
+@pytest.mark.parametrize("mood", list(Mood))
+async def test_compose_music_writes_a_cue_of_the_exact_length(
+    stub: audio_service_pb2_grpc.AudioServiceStub, artifact_root: Path, mood: Mood
+) -> None:
+    request = audio_service_pb2.ComposeMusicRequest(
+        scene_id="s01",
+        mood=storyboard_pb2.Mood.Value(f"MOOD_{mood.name}"),
+        duration_s=4.5,
+        seed=5,
+        output_key=f"music/{mood}.wav",
+    )
+    reply = await stub.ComposeMusic(request, timeout=DEADLINE_S)
+    samples, rate = _check_artifact(reply.audio, artifact_root)
+    assert (rate, samples.shape) == (44100, (round(4.5 * 44100), 2))
+    assert reply.duration_s == pytest.approx(4.5, abs=1e-9)
+    assert 20 * np.log10(pcm.active_rms(samples, rate)) > AUDIBLE_DBFS
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        (_speak_request(ENGLISH_SHOT, output_key="../outside.wav"), "must not contain '..'"),
+        (_speak_request(ENGLISH_SHOT, output_key=""), "output_key is required"),
+        (_speak_request([Line(text="Who is there?", speaker_id="ghost")]), "'ghost'"),
+    ],
+    ids=["escaping-key", "no-key", "unknown-speaker"],
+)
+async def test_a_bad_speak_request_is_invalid_argument_with_the_reason(
+    stub: audio_service_pb2_grpc.AudioServiceStub, request_: audio_service_pb2.SpeakRequest, reason: str
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await stub.Speak(request_, timeout=DEADLINE_S)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert reason in (error.value.details() or "")
+
+
+async def test_a_shot_without_lines_is_a_short_silence(
+    stub: audio_service_pb2_grpc.AudioServiceStub, artifact_root: Path
+) -> None:
+    reply = await stub.Speak(_speak_request([]), timeout=DEADLINE_S)
+    samples, rate = _check_artifact(reply.audio, artifact_root)
+    assert not reply.timings
+    assert 0 < reply.duration_s == len(samples) / rate <= 0.5
+    assert not samples.any()
+
+
+@pytest.mark.parametrize(("duration_s", "reason"), [(0.0, "duration_s"), (7200.0, "over the 1200 s limit")])
+async def test_a_bad_music_length_is_invalid_argument(
+    stub: audio_service_pb2_grpc.AudioServiceStub, duration_s: float, reason: str
+) -> None:
+    request = audio_service_pb2.ComposeMusicRequest(duration_s=duration_s, output_key="music/x.wav")
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await stub.ComposeMusic(request, timeout=DEADLINE_S)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert reason in (error.value.details() or "")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    address = f"127.0.0.1:{_free_port()}"
+    env = {**os.environ, "STORYREEL_AUDIO_ADDRESS": address, "STORYREEL_ARTIFACT_ROOT": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.audio"], cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE
+    )
+    try:
+        await wait_serving(address, SERVICE_NAME, timeout_s=20)
+        process.send_signal(signal.SIGTERM)
+        returncode = await asyncio.to_thread(process.wait, 10)
+    finally:
+        process.kill()
+        stderr = process.communicate()[1].decode()
+    assert returncode == 0, stderr
+    assert '"service": "audio"' in stderr
+

@@ -1,0 +1,156 @@
+"""The composer service over real gRPC on loopback, as the gateway calls it, and as a process."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import grpc
+import numpy as np
+import pytest
+
+from services.composer.server import SERVICE_NAME, build_specs
+from services.composer.settings import ComposerSettings
+from storyreel.artifacts import ArtifactStore
+from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
+from storyreel.convert import to_proto
+from storyreel.grpckit import wait_serving
+from storyreel.media import probe
+from tests.composer_media import HINDI, LITERAL_EN, PROFILE, SHOT_S, small_request
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEADLINE_S = 60.0
+FRAME_S = 1 / PROFILE.fps
+
+
+@pytest.fixture
+async def stub(grpc_channel: Any, artifact_root: Path) -> composer_service_pb2_grpc.ComposerServiceStub:
+    settings = ComposerSettings().model_copy(update={"artifact_root": artifact_root})
+    channel = await grpc_channel(build_specs(settings))
+    return composer_service_pb2_grpc.ComposerServiceStub(channel)
+
+
+def wire_request(store: ArtifactStore) -> composer_service_pb2.ComposeRequest:
+    return to_proto(small_request(store), composer_service_pb2.ComposeRequest)
+
+
+def mean_volume_db(path: Path) -> float:
+    result = subprocess.run(
+        ["ffmpeg", "-nostats", "-i", str(path), "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    match = re.search(r"mean_volume: (-?[\d.]+) dB", result.stderr)
+    assert match is not None, result.stderr[-500:]
+    return float(match.group(1))
+
+
+def first_frame_brightness(path: Path) -> float:
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-frames:v", "1", "-vf", "format=gray", "-f", "rawvideo", "-"],
+        capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    return float(np.frombuffer(raw.stdout, dtype=np.uint8).mean())
+
+
+def soft_subtitles(path: Path) -> str:
+    result = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:s:0", "-f", "srt", "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return result.stdout
+
+
+def check_ref(ref: Any, artifact_root: Path) -> Path:
+    path: Path = artifact_root / ref.key
+    assert ref.size_bytes == path.stat().st_size
+    assert ref.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    return path
+
+
+async def test_compose_makes_a_film_a_viewer_can_watch(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    reply = await stub.Compose(wire_request(store), timeout=DEADLINE_S)
+    video = check_ref(reply.video, artifact_root)
+    info = probe(video)
+    kinds = [stream["codec_type"] for stream in info["streams"] if stream["codec_type"] != "data"]
+    assert sorted(kinds) == ["audio", "subtitle", "video"]
+    video_stream = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert (video_stream["codec_name"], video_stream["pix_fmt"]) == ("h264", "yuv420p")
+    assert (video_stream["width"], video_stream["height"]) == (PROFILE.width, PROFILE.height)
+    assert float(info["format"]["duration"]) == pytest.approx(sum(SHOT_S), abs=FRAME_S)
+    assert reply.duration_s == pytest.approx(sum(SHOT_S), abs=FRAME_S)
+    assert mean_volume_db(video) > -50
+    assert first_frame_brightness(video) > 20
+    assert [c["tags"]["title"] for c in info["chapters"]] == ["At the well: दिन", "The lamp"]
+    assert float(info["chapters"][1]["start_time"]) == pytest.approx(3.5, abs=FRAME_S)
+    assert HINDI in soft_subtitles(video)
+
+
+async def test_the_srt_has_every_cue_on_film_time_and_literal_text(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    reply = await stub.Compose(wire_request(store), timeout=DEADLINE_S)
+    srt = check_ref(reply.srt, artifact_root).read_text("utf-8")
+    assert srt == (
+        f"1\n00:00:00,100 --> 00:00:01,900\n{LITERAL_EN}\n\n"
+        f"2\n00:00:02,000 --> 00:00:03,500\n{HINDI}\n\n"
+        "3\n00:00:03,700 --> 00:00:04,700\nThe lamp still burns.\n\n"
+        "4\n00:00:04,700 --> 00:00:05,900\nदीपक जल रहा है।\n"
+    )
+
+
+async def test_a_missing_clip_fails_the_precondition_naming_the_shot(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore
+) -> None:
+    request = wire_request(store)
+    store.path("in/clip2.mp4").unlink()
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Compose(request, timeout=DEADLINE_S)
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "shot lamp_2 (scene lamp)" in str(caught.value.details())
+
+
+async def test_a_request_without_shots_or_profile_is_invalid(
+    stub: composer_service_pb2_grpc.ComposerServiceStub,
+) -> None:
+    request = composer_service_pb2.ComposeRequest(video_key="out/film.mp4", srt_key="out/film.srt")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Compose(request, timeout=DEADLINE_S)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "shots" in str(caught.value.details())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    address = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, "STORYREEL_COMPOSER_ADDRESS": address, "STORYREEL_ARTIFACT_ROOT": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.composer"], cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE
+    )
+    try:
+        await wait_serving(address, SERVICE_NAME, timeout_s=20)
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        assert process.stderr is not None
+        process.stderr.close()

@@ -1,0 +1,113 @@
+"""PlannerService over real gRPC: both samples, bad input, and the process on its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import Any
+
+import grpc
+import pytest
+
+from services.planner.server import SERVICE_NAME, build_specs
+from services.planner.settings import PlannerSettings
+from storyreel.convert import from_proto
+from storyreel.domain import NARRATOR, Language, Storyboard
+from storyreel.grpckit import wait_serving
+from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
+from storyreel.storyboard.v1 import storyboard_pb2
+from tests.conftest import REPO_ROOT, SAMPLES
+
+DEADLINE_S = 30
+
+
+async def planner(grpc_channel: Any, **settings: Any) -> planner_service_pb2_grpc.PlannerServiceStub:
+    channel = await grpc_channel(build_specs(PlannerSettings(**settings)))
+    return planner_service_pb2_grpc.PlannerServiceStub(channel)
+
+
+async def plan_sample(stub: planner_service_pb2_grpc.PlannerServiceStub, name: str, **fields: Any) -> Storyboard:
+    story = (SAMPLES / name).read_text(encoding="utf-8")
+    request = planner_service_pb2.PlanRequest(story=story, **fields)
+    reply = await stub.Plan(request, timeout=DEADLINE_S)
+    return from_proto(reply.storyboard, Storyboard)
+
+
+def dialogue(board: Storyboard) -> list[tuple[str, str]]:
+    return [(line.speaker_id, line.text) for shot in board.shots() for line in shot.lines if line.speaker_id]
+
+
+async def test_plans_the_english_sample(grpc_channel: Any) -> None:
+    board = await plan_sample(await planner(grpc_channel), "the_lantern_keeper.txt")
+    assert board.title == "The Lantern Keeper" and board.language is Language.EN
+    assert [c.name for c in board.characters] == ["Meera", "Arjun"]
+    assert len(board.scenes) == 4 and all(scene.shots for scene in board.scenes)
+    speakers = {speaker for speaker, _ in dialogue(board)}
+    assert speakers == {"c_arjun", "c_meera"}
+    assert all(3.0 <= shot.duration_s <= 12.0 for shot in board.shots())
+    assert board.characters[1].description in board.scenes[1].shots[1].visual_prompt
+
+
+async def test_plans_the_hindi_sample_with_hindi_lines(grpc_channel: Any) -> None:
+    board = await plan_sample(await planner(grpc_channel), "kuan_ka_deepak.txt")
+    assert board.title == "कुएँ का दीपक" and board.language is Language.HI
+    lines = [line for shot in board.shots() for line in shot.lines]
+    assert lines and all(line.language is Language.HI for line in lines)
+    assert {speaker for speaker, _ in dialogue(board)} == {"c_gudiya", "c_dadi"}
+    assert any(line.speaker_id == NARRATOR for line in lines)
+    assert all(3.0 <= shot.duration_s <= 12.0 for shot in board.shots())
+
+
+async def test_the_request_title_and_language_are_used(grpc_channel: Any) -> None:
+    stub = await planner(grpc_channel)
+    board = await plan_sample(
+        stub, "the_lantern_keeper.txt", title="My Film", language=storyboard_pb2.LANGUAGE_MIXED, max_minutes=0.75
+    )
+    assert board.title == "My Film" and board.language is Language.MIXED
+    assert board.total_duration_s() <= 45
+
+
+@pytest.mark.parametrize(
+    ("story", "max_minutes", "reason"),
+    [
+        ("   \n ", 0.0, "empty"),
+        ("!!! ...", 0.0, "no words"),
+        ("A story.", -1.0, "max_minutes"),
+        ("x" * 2001, 0.0, "over the limit of 2,000"),
+    ],
+)
+async def test_bad_input_is_invalid_argument_with_the_reason(
+    grpc_channel: Any, story: str, max_minutes: float, reason: str
+) -> None:
+    stub = await planner(grpc_channel, max_story_bytes=2000)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.Plan(planner_service_pb2.PlanRequest(story=story, max_minutes=max_minutes), timeout=DEADLINE_S)
+    assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert reason in (raised.value.details() or "")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm() -> None:
+    address = f"127.0.0.1:{_free_port()}"
+    environment = {**os.environ, "STORYREEL_PLANNER_ADDRESS": address}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.planner"], cwd=REPO_ROOT, env=environment, stderr=subprocess.PIPE
+    )
+    try:
+        await wait_serving(address, SERVICE_NAME, timeout_s=20)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stderr:
+            process.stderr.close()

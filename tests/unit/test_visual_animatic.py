@@ -1,0 +1,63 @@
+"""The animatic backend end to end, without gRPC: a keyframe PNG and an exact H.264 clip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from services.visual.backends import RenderSpec, make_backend
+from services.visual.settings import VisualSettings
+from storyreel.domain import CameraMove, Character, Scene, Shot, ShotType, TimeOfDay
+
+ARJUN = Character(id="arjun", name="Arjun", description="a thin boy of ten in a red scarf")
+SCENE = Scene(id="s01", setting="a village beside the river", time_of_day=TimeOfDay.EVENING)
+
+
+def counted(path: Path) -> dict[str, object]:
+    """ffprobe's view of the clip, counting frames by decoding them."""
+    result = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-print_format",
+            "json",
+            "-show_streams",
+            "-show_format",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    )
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("fps", "duration_s", "camera"),
+    [(24, 1.0, CameraMove.PUSH_IN), (25, 1.23, CameraMove.PAN_LEFT), (30, 0.5, CameraMove.STATIC)],
+)
+def test_the_clip_has_exactly_the_frames_size_and_rate_asked_for(
+    tmp_path: Path, fps: int, duration_s: float, camera: CameraMove
+) -> None:
+    spec = RenderSpec(320, 180, fps, duration_s, tmp_path / "clip.mp4", tmp_path / "key.png")
+    shot = Shot(id="s01_01", camera=camera, shot_type=ShotType.WIDE, character_ids=["arjun"], seed=4)
+    result = make_backend(VisualSettings()).render(shot, SCENE, [ARJUN], spec)
+
+    assert result.frame_count == round(duration_s * fps) == spec.frames
+    assert result.duration_s == pytest.approx(spec.frames / fps)
+    probe = counted(spec.clip_path)
+    streams = probe["streams"]
+    assert isinstance(streams, list) and len(streams) == 1  # video only, no audio
+    video = streams[0]
+    assert (video["codec_name"], video["pix_fmt"], video["width"], video["height"]) == ("h264", "yuv420p", 320, 180)
+    assert int(video["nb_read_frames"]) == spec.frames
+    assert video["r_frame_rate"] == f"{fps}/1"
+    assert float(probe["format"]["duration"]) == pytest.approx(spec.frames / fps, abs=1e-3)  # type: ignore[index]
+    with Image.open(spec.keyframe_path) as keyframe:
+        assert (keyframe.format, keyframe.size) == ("PNG", (480, 270))
