@@ -130,6 +130,23 @@ class LocalStack:
             time.sleep(0.1)
         raise StackError(f"the gateway did not start within {STARTUP_TIMEOUT_S:.0f} s")
 
+    def restart(self, name: str, kill: bool = False) -> None:
+        """Stop one process (SIGKILL when kill, as a crash would) and start it again."""
+        process = next(p for p in self.processes if p.name == name)
+        if kill:
+            process.popen.kill()
+        else:
+            process.popen.send_signal(signal.SIGTERM)
+        process.popen.wait(STOP_TIMEOUT_S)
+        process.log_file.close()
+        self.processes.remove(process)
+        module = "gateway" if name == "gateway" else f"services.{name}"
+        self._spawn(name, module, self._environment())
+        if name == "gateway":
+            self._wait_gateway()
+        else:
+            asyncio.run(wait_serving(self.addresses[name], timeout_s=STARTUP_TIMEOUT_S))
+
     def stop(self) -> None:
         """SIGTERM every process (gateway first), then wait; kill what does not stop."""
         for process in reversed(self.processes):

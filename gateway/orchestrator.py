@@ -27,7 +27,7 @@ from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import from_proto, proto_enum_value, to_proto
 from storyreel.domain import Storyboard
-from storyreel.grpckit import job_metadata
+from storyreel.grpckit import context_metadata
 from storyreel.logs import log_context
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.storyboard.v1 import storyboard_pb2
@@ -134,7 +134,7 @@ class Orchestrator:
     ) -> R:
         async with self._limits[service]:
             try:
-                return await method(request, timeout=timeout_s, metadata=job_metadata(job_id))
+                return await method(request, timeout=timeout_s, metadata=context_metadata())
             except grpc.aio.AioRpcError as error:
                 reason = self.services.explain(service, error, timeout_s)
                 raise StepFailed(JobError(step=step, reason=reason, service=service.value, shot_id=shot_id)) from error

@@ -26,9 +26,15 @@ class GatewaySettings(CommonSettings):
     composer_address: str = Field(default="127.0.0.1:50054", description="host:port of the composer service.")
 
     max_story_bytes: int = Field(default=2_000_000, ge=1, description="Largest story accepted, in UTF-8 bytes.")
-    speech_parallel: int = Field(default=4, ge=1, description="Speak calls in flight per job.")
-    visual_parallel: int = Field(default=2, ge=1, description="RenderShot calls in flight per job.")
-    music_parallel: int = Field(default=2, ge=1, description="ComposeMusic calls in flight per job.")
+    speech_parallel: int = Field(
+        default=4, ge=1, description="Speak calls in flight to the audio service, all jobs together."
+    )
+    visual_parallel: int = Field(
+        default=2, ge=1, description="RenderShot calls in flight to the visual service, all jobs together."
+    )
+    music_parallel: int = Field(
+        default=2, ge=1, description="ComposeMusic calls in flight to the audio service, all jobs together."
+    )
 
     plan_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one Plan call.")
     speak_timeout_s: float = Field(default=60.0, gt=0, description="Deadline of one Speak call.")

@@ -23,7 +23,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from storyreel.errors import StoryreelError
-from storyreel.logs import configure_logging, log_context
+from storyreel.logs import configure_logging, job_id_var, log_context, scene_id_var, shot_id_var
 from storyreel.settings import ServiceSettings
 
 log = logging.getLogger("storyreel.grpc")
@@ -31,7 +31,13 @@ log = logging.getLogger("storyreel.grpc")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 """Stories up to the size limit and their storyboards fit; media never travels in messages."""
 
-JOB_ID_METADATA = "storyreel-job-id"
+# Call metadata that carries the caller's log context, so a service's log lines name the same
+# job, scene and shot as the gateway's.
+CONTEXT_METADATA = {
+    "storyreel-job-id": job_id_var,
+    "storyreel-scene-id": scene_id_var,
+    "storyreel-shot-id": shot_id_var,
+}
 
 _MESSAGE_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -63,11 +69,15 @@ class _ContextAndErrors(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # gr
             return handler
         method = handler_call_details.method
         metadata = dict(handler_call_details.invocation_metadata or ())
-        job_id = metadata.get(JOB_ID_METADATA)
+        ids = {key: value for key, value in metadata.items() if key in CONTEXT_METADATA and isinstance(value, str)}
         behavior = handler.unary_unary
 
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            with log_context(job_id=job_id if isinstance(job_id, str) else None):
+            with log_context(
+                job_id=ids.get("storyreel-job-id"),
+                scene_id=ids.get("storyreel-scene-id"),
+                shot_id=ids.get("storyreel-shot-id"),
+            ):
                 started = time.perf_counter()
                 code = grpc.StatusCode.OK
                 try:
@@ -178,8 +188,9 @@ def make_channel(target: str, service_full_name: str) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(target, options=options)
 
 
-def job_metadata(job_id: str) -> tuple[tuple[str, str], ...]:
-    return ((JOB_ID_METADATA, job_id),)
+def context_metadata() -> tuple[tuple[str, str], ...]:
+    """Call metadata naming the job, scene and shot of the current log context."""
+    return tuple((key, value) for key, var in CONTEXT_METADATA.items() if (value := var.get()) is not None)
 
 
 async def wait_serving(target: str, service_full_name: str = "", timeout_s: float = 20.0) -> None:

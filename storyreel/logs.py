@@ -21,7 +21,8 @@ scene_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("scene
 shot_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("shot_id", default=None)
 
 _CONTEXT_VARS = {"job_id": job_id_var, "scene_id": scene_id_var, "shot_id": shot_id_var}
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName"}
+# Record attributes that are not extra fields (uvicorn adds color_message, an ANSI copy of msg).
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):

@@ -3,7 +3,7 @@ timeline of three shots in two scenes with English and Hindi cues."""
 
 from __future__ import annotations
 
-from services.composer.bench import make_clip, make_tone
+from bench.composer_bench import make_clip, make_tone
 from services.composer.models import ComposeRequest, MusicCue, OutputProfile, SubtitleCue, TimelineShot
 from storyreel.artifacts import ArtifactStore
 from storyreel.domain import Language

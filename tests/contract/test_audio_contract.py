@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +16,8 @@ from services.audio.settings import AudioSettings
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
 from storyreel.convert import to_proto
 from storyreel.domain import Character, Language, Line, Mood
-from storyreel.grpckit import wait_serving
 from storyreel.storyboard.v1 import storyboard_pb2
+from tests.service_process import assert_runs_alone_and_stops_on_sigterm
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AUDIBLE_DBFS = -40.0
@@ -139,25 +133,5 @@ async def test_a_bad_music_length_is_invalid_argument(
     assert reason in (error.value.details() or "")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    address = f"127.0.0.1:{_free_port()}"
-    env = {**os.environ, "STORYREEL_AUDIO_ADDRESS": address, "STORYREEL_ARTIFACT_ROOT": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.audio"], cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        await wait_serving(address, SERVICE_NAME, timeout_s=20)
-        process.send_signal(signal.SIGTERM)
-        returncode = await asyncio.to_thread(process.wait, 10)
-    finally:
-        process.kill()
-        stderr = process.communicate()[1].decode()
-    assert returncode == 0, stderr
-    assert '"service": "audio"' in stderr
-
+    await assert_runs_alone_and_stops_on_sigterm("audio", SERVICE_NAME, tmp_path)

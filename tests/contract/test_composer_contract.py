@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +17,9 @@ from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
 from storyreel.convert import to_proto
-from storyreel.grpckit import wait_serving
 from storyreel.media import probe
 from tests.composer_media import HINDI, LITERAL_EN, PROFILE, SHOT_S, small_request
+from tests.service_process import assert_runs_alone_and_stops_on_sigterm
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_S = 60.0
@@ -129,28 +124,5 @@ async def test_a_request_without_shots_or_profile_is_invalid(
     assert "shots" in str(caught.value.details())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    address = f"127.0.0.1:{free_port()}"
-    env = {**os.environ, "STORYREEL_COMPOSER_ADDRESS": address, "STORYREEL_ARTIFACT_ROOT": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.composer"], cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        await wait_serving(address, SERVICE_NAME, timeout_s=20)
-        process.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        assert process.wait(timeout=10) == 0
-        assert time.monotonic() - started < 5
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        assert process.stderr is not None
-        process.stderr.close()
+    await assert_runs_alone_and_stops_on_sigterm("composer", SERVICE_NAME, tmp_path)

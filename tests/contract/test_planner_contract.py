@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -16,10 +12,10 @@ from services.planner.server import SERVICE_NAME, build_specs
 from services.planner.settings import PlannerSettings
 from storyreel.convert import from_proto
 from storyreel.domain import NARRATOR, Language, Storyboard
-from storyreel.grpckit import wait_serving
 from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.storyboard.v1 import storyboard_pb2
-from tests.conftest import REPO_ROOT, SAMPLES
+from tests.conftest import SAMPLES
+from tests.service_process import assert_runs_alone_and_stops_on_sigterm
 
 DEADLINE_S = 30
 
@@ -89,25 +85,5 @@ async def test_bad_input_is_invalid_argument_with_the_reason(
     assert reason in (raised.value.details() or "")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm() -> None:
-    address = f"127.0.0.1:{_free_port()}"
-    environment = {**os.environ, "STORYREEL_PLANNER_ADDRESS": address}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.planner"], cwd=REPO_ROOT, env=environment, stderr=subprocess.PIPE
-    )
-    try:
-        await wait_serving(address, SERVICE_NAME, timeout_s=20)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if process.stderr:
-            process.stderr.close()
+async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    await assert_runs_alone_and_stops_on_sigterm("planner", SERVICE_NAME, tmp_path)

@@ -5,11 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +18,9 @@ from services.visual.server import SERVICE_NAME, build_specs
 from services.visual.settings import VisualSettings
 from storyreel.convert import to_proto
 from storyreel.domain import Character, Mood, Scene, Shot, ShotType, TimeOfDay, Weather
-from storyreel.grpckit import wait_serving
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
+from tests.service_process import assert_runs_alone_and_stops_on_sigterm
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_S = 60.0
@@ -175,24 +171,5 @@ async def test_a_shot_without_an_id_is_invalid_argument(stub: visual_service_pb2
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    address = f"127.0.0.1:{_free_port()}"
-    env = {**os.environ, "STORYREEL_VISUAL_ADDRESS": address, "STORYREEL_ARTIFACT_ROOT": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.visual"], cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE
-    )
-    try:
-        await wait_serving(address, SERVICE_NAME, timeout_s=20)
-        process.send_signal(signal.SIGTERM)
-        returncode = await asyncio.to_thread(process.wait, 10)
-    finally:
-        process.kill()
-        stderr = process.communicate()[1].decode()
-    assert returncode == 0, stderr
-    assert '"service": "visual"' in stderr
+    await assert_runs_alone_and_stops_on_sigterm("visual", SERVICE_NAME, tmp_path)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.composer_bench import make_tone
 from services.composer.audio_mix import (
     SPEECH_REFERENCE_LUFS,
     Master,
@@ -25,7 +26,6 @@ from services.composer.audio_mix import (
     speech_part_argv,
     speech_part_filter,
 )
-from services.composer.bench import make_tone
 from services.composer.ffsyntax import concat_list
 from services.composer.timeline import AUDIO_RATE
 from services.composer.verify import integrated_loudness

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.composer_bench import make_clip
 from services.composer.backends.ffmpeg import FfmpegComposer
-from services.composer.bench import make_clip
 from services.composer.models import ComposeRequest
 from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore

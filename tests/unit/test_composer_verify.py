@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from services.composer.bench import make_tone
+from bench.composer_bench import make_tone
 from services.composer.verify import (
     Expected,
     VerificationFailed,

@@ -11,15 +11,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from storyreel.errors import InvalidInput, MissingArtifact
-from storyreel.grpckit import JOB_ID_METADATA, ServiceSpec, job_metadata, start_server
-from storyreel.logs import job_id_var
+from storyreel.grpckit import ServiceSpec, context_metadata, start_server
+from storyreel.logs import job_id_var, log_context, shot_id_var
 
 SERVICE = "storyreel.test.v1.EchoService"
 
 
 def _echo_spec(seen_job_ids: list[str | None]) -> ServiceSpec:
     async def echo(request: bytes, context: Any) -> bytes:
-        seen_job_ids.append(job_id_var.get())
+        seen_job_ids.append(f"{job_id_var.get()}/{shot_id_var.get()}")
         if request == b"bad":
             raise InvalidInput("the story is empty")
         if request == b"missing":
@@ -82,11 +82,10 @@ async def test_errors_become_status_codes(echo: Any, payload: bytes, code: grpc.
     assert words in (caught.value.details() or "")
 
 
-async def test_job_id_from_metadata_reaches_the_handler(echo: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_callers_log_context_reaches_the_handler(echo: Any, caplog: pytest.LogCaptureFixture) -> None:
     channel, seen, _ = echo
     call = channel.unary_unary(f"/{SERVICE}/Echo")
-    with caplog.at_level(logging.INFO, logger="storyreel.grpc"):
-        assert await call(b"hi", timeout=5, metadata=job_metadata("job42")) == b"hi"
-    assert seen == ["job42"]
-    assert JOB_ID_METADATA == "storyreel-job-id"
+    with caplog.at_level(logging.INFO, logger="storyreel.grpc"), log_context(job_id="job42", shot_id="s01_02"):
+        assert await call(b"hi", timeout=5, metadata=context_metadata()) == b"hi"
+    assert seen == ["job42/s01_02"]
     assert any("Echo OK" in record.getMessage() for record in caplog.records)

@@ -1,6 +1,6 @@
 """Synthetic timelines for tests and benchmarks, and a benchmark of the composer on one.
 
-    python -m services.composer.bench --shots 20 --shot-s 6 --width 1280 --height 720 --fps 24
+    python -m bench.composer_bench --shots 20 --shot-s 6 --width 1280 --height 720 --fps 24
 
 makes clips (a still moved by zoompan, like the animatic backend's), a speech WAV per shot,
 one music cue per scene and mixed English/Hindi cues, composes them in-process and prints film

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.visual import bench
+from bench import visual_bench as bench
 
 
 async def test_the_bench_renders_every_shot_and_prints_its_figures(

@@ -1,6 +1,6 @@
 """Benchmark of the visual service: render a film's worth of shots over real gRPC.
 
-    python -m services.visual.bench --shots 30 --shot-s 6 --width 1280 --height 720 --fps 24
+    python -m bench.visual_bench --shots 30 --shot-s 6 --width 1280 --height 720 --fps 24
 
 starts the service in-process on a free loopback port, sends every shot at once (the service
 works on `--concurrency` of them at a time, as it would for the gateway), and prints film
