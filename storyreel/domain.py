@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from storyreel.errors import InvalidInput
+
 
 class Language(StrEnum):
     EN = "en"
@@ -72,6 +74,15 @@ class VoiceEngine(StrEnum):
 
 NARRATOR = ""
 """speaker_id of a line the narrator speaks."""
+
+
+def check_story(story: str, max_bytes: int) -> None:
+    """InvalidInput, in words a user can act on, for a story nothing should try to film."""
+    if not story.strip():
+        raise InvalidInput("the story is empty: give some text to narrate")
+    size = len(story.encode("utf-8"))
+    if size > max_bytes:
+        raise InvalidInput(f"the story is {size:,} bytes, over the limit of {max_bytes:,}: shorten it or split it")
 
 
 class _Model(BaseModel):

@@ -13,21 +13,9 @@ from gateway.jobs import JobList, JobRequest, JobState, JobView
 from gateway.orchestrator import COMPOSE, job_key
 from gateway.store import JobRecord
 from gateway.views import job_links, job_view
+from storyreel.domain import check_story
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-
-
-def _check_story(request: JobRequest, max_bytes: int) -> None:
-    """422 with a reason a user can act on; nothing is stored for a story that fails."""
-    if not request.story.strip():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the story is empty: give some text to narrate")
-    size = len(request.story.encode("utf-8"))
-    if size > max_bytes:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"the story is {size:,} bytes; the limit is {max_bytes:,} bytes "
-            "(shorten it, or raise STORYREEL_GATEWAY_MAX_STORY_BYTES)",
-        )
 
 
 def _job(gateway: Gateway, job_id: str) -> JobRecord:
@@ -48,7 +36,7 @@ def _finished_file(gateway: Gateway, job_id: str, result_field: str) -> Path:
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
              summary="Submit a story; the film is made in the background")
 async def create_job(request: JobRequest, gateway: GatewayDep) -> JSONResponse:
-    _check_story(request, gateway.settings.max_story_bytes)
+    check_story(request.story, gateway.settings.max_story_bytes)  # InvalidInput -> 422; nothing is stored
     job_id = gateway.store.create(request)
     gateway.orchestrator.start(job_id)
     record = _job(gateway, job_id)

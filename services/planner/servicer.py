@@ -12,21 +12,12 @@ import grpc
 from services.planner.backends import Planner
 from services.planner.settings import PlannerSettings
 from storyreel.convert import to_proto
-from storyreel.domain import Language, Storyboard
+from storyreel.domain import Language, Storyboard, check_story
 from storyreel.errors import InvalidInput
 from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.storyboard.v1 import storyboard_pb2
 
 log = logging.getLogger(__name__)
-
-
-def check_story(story: str, max_bytes: int) -> None:
-    """InvalidInput, in words a user can act on, for a story no backend should see."""
-    if not story.strip():
-        raise InvalidInput("the story is empty: give some text to narrate")
-    size = len(story.encode("utf-8"))
-    if size > max_bytes:
-        raise InvalidInput(f"the story is {size:,} bytes, over the limit of {max_bytes:,}: shorten it or split it")
 
 
 def check_max_minutes(max_minutes: float) -> None:

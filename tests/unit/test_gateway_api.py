@@ -37,7 +37,7 @@ def test_empty_story_is_422_with_a_reason(client: TestClient, story: str) -> Non
 def test_story_over_the_limit_is_422_naming_the_limit(client: TestClient) -> None:
     response = client.post("/v1/jobs", json={"story": "क" * 400})  # 1200 UTF-8 bytes
     assert response.status_code == 422
-    assert "1,200 bytes; the limit is 1,000" in response.json()["detail"]
+    assert "1,200 bytes, over the limit of 1,000" in response.json()["detail"]
     assert client.get("/v1/jobs").json()["total"] == 0
 
 
