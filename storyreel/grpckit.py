@@ -9,11 +9,12 @@ backoff; callers put a deadline on every call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from grpc_reflection.v1alpha import reflection
 
 from storyreel.errors import StoryreelError
 from storyreel.logs import configure_logging, job_id_var, log_context, scene_id_var, shot_id_var
+from storyreel.metrics import RPC_IN_FLIGHT, record_rpc, serve_metrics
 from storyreel.settings import ServiceSettings
 
 log = logging.getLogger("storyreel.grpc")
@@ -56,8 +58,46 @@ class ServiceSpec:
 # --------------------------------------------------------------------------- server
 
 
+class _CallScope:
+    """What every RPC gets, unary or streaming: the caller's log context, a log line and metrics
+    at the end, and StoryreelError / ValidationError / crashes turned into status codes."""
+
+    def __init__(self, method: str, metadata: dict[str, Any]) -> None:
+        self.method = method
+        self.ids = {key: value for key, value in metadata.items() if key in CONTEXT_METADATA and isinstance(value, str)}
+        self.code = grpc.StatusCode.OK
+
+    def context(self) -> contextlib.AbstractContextManager[None]:
+        return log_context(
+            job_id=self.ids.get("storyreel-job-id"),
+            scene_id=self.ids.get("storyreel-scene-id"),
+            shot_id=self.ids.get("storyreel-shot-id"),
+        )
+
+    async def fail(self, error: BaseException, context: grpc.aio.ServicerContext) -> None:
+        """Abort the call with the status code the error stands for (re-raises cancellation)."""
+        if isinstance(error, asyncio.CancelledError | grpc.aio.AbortError | GeneratorExit):
+            self.code = grpc.StatusCode.CANCELLED
+            raise error
+        if isinstance(error, StoryreelError):
+            self.code, message = error.grpc_code, str(error)
+        elif isinstance(error, pydantic.ValidationError):
+            self.code, message = grpc.StatusCode.INVALID_ARGUMENT, f"invalid request: {error}"
+        else:
+            self.code = grpc.StatusCode.INTERNAL
+            log.exception("unexpected error in %s", self.method)
+            message = f"internal error in {self.method}: {type(error).__name__}: {error}"
+        await context.abort(self.code, message)
+
+    def finish(self, started: float) -> None:
+        seconds = time.perf_counter() - started
+        record_rpc(self.method, self.code.name, seconds)
+        log.info("rpc %s %s", self.method, self.code.name,
+                 extra={"rpc": self.method, "code": self.code.name, "ms": round(seconds * 1000)})
+
+
 class _ContextAndErrors(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc ships no types
-    """Sets the log context from metadata, logs each call, and maps exceptions to status codes."""
+    """Wraps every unary and server-streaming handler in a _CallScope."""
 
     async def intercept_service(
         self,
@@ -65,49 +105,56 @@ class _ContextAndErrors(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # gr
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
         method = handler_call_details.method
         metadata = dict(handler_call_details.invocation_metadata or ())
-        ids = {key: value for key, value in metadata.items() if key in CONTEXT_METADATA and isinstance(value, str)}
-        behavior = handler.unary_unary
+        if handler is not None and handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                _guard_unary(handler.unary_unary, method, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler is not None and handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                _guard_stream(handler.unary_stream, method, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
 
-        async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            with log_context(
-                job_id=ids.get("storyreel-job-id"),
-                scene_id=ids.get("storyreel-scene-id"),
-                shot_id=ids.get("storyreel-shot-id"),
-            ):
-                started = time.perf_counter()
-                code = grpc.StatusCode.OK
-                try:
-                    return await behavior(request, context)
-                except StoryreelError as error:
-                    code = error.grpc_code
-                    await context.abort(code, str(error))
-                except pydantic.ValidationError as error:
-                    code = grpc.StatusCode.INVALID_ARGUMENT
-                    await context.abort(code, f"invalid request: {error}")
-                except (asyncio.CancelledError, grpc.aio.AbortError):
-                    code = grpc.StatusCode.CANCELLED
-                    raise
-                except Exception as error:
-                    code = grpc.StatusCode.INTERNAL
-                    log.exception("unexpected error in %s", method)
-                    await context.abort(code, f"internal error in {method}: {type(error).__name__}: {error}")
-                finally:
-                    log.info(
-                        "rpc %s %s",
-                        method,
-                        code.name,
-                        extra={"rpc": method, "code": code.name, "ms": round((time.perf_counter() - started) * 1000)},
-                    )
 
-        return grpc.unary_unary_rpc_method_handler(
-            guarded,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+def _guard_unary(behavior: Any, method: str, metadata: dict[str, Any]) -> Any:
+    async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        scope = _CallScope(method, metadata)
+        with scope.context():
+            started = time.perf_counter()
+            RPC_IN_FLIGHT.labels(method).inc()
+            try:
+                return await behavior(request, context)
+            except BaseException as error:
+                await scope.fail(error, context)
+            finally:
+                RPC_IN_FLIGHT.labels(method).dec()
+                scope.finish(started)
+
+    return guarded
+
+
+def _guard_stream(behavior: Any, method: str, metadata: dict[str, Any]) -> Any:
+    async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        scope = _CallScope(method, metadata)
+        with scope.context():
+            started = time.perf_counter()
+            RPC_IN_FLIGHT.labels(method).inc()
+            try:
+                async for reply in behavior(request, context):
+                    yield reply
+            except BaseException as error:
+                await scope.fail(error, context)
+            finally:
+                RPC_IN_FLIGHT.labels(method).dec()
+                scope.finish(started)
+
+    return guarded
 
 
 @dataclass
@@ -159,9 +206,12 @@ async def serve_until_signalled(specs: Sequence[ServiceSpec], address: str, grac
 
 
 def retry_service_config(service_full_name: str, max_attempts: int = 4) -> str:
-    """gRPC service config: retry UNAVAILABLE with exponential backoff for every method."""
+    """gRPC service config: spread calls over every address the target resolves to (several
+    replicas behind one DNS name, or "ipv4:host:a,host:b"), and retry UNAVAILABLE with
+    exponential backoff for every method."""
     return json.dumps(
         {
+            "loadBalancingConfig": [{"round_robin": {}}],
             "methodConfig": [
                 {
                     "name": [{"service": service_full_name}],
@@ -213,4 +263,5 @@ async def wait_serving(target: str, service_full_name: str = "", timeout_s: floa
 def run_service(service: str, settings: ServiceSettings, specs: Sequence[ServiceSpec]) -> None:
     """Entry point body of every service process: JSON logs, serve, shut down on SIGTERM."""
     configure_logging(service, settings.log_level)
+    serve_metrics(settings.address.rpartition(":")[0].strip("[]"), settings.metrics_port)
     asyncio.run(serve_until_signalled(specs, settings.address, settings.shutdown_grace_s))

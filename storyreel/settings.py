@@ -39,3 +39,6 @@ class ServiceSettings(CommonSettings):
     address: str = Field(default="127.0.0.1:50051", description="host:port the gRPC server listens on.")
     concurrency: int = Field(default=2, ge=1, description="Requests worked on at once.")
     shutdown_grace_s: float = Field(default=10.0, ge=0, description="Seconds in-flight RPCs get on SIGTERM.")
+    metrics_port: int = Field(
+        default=0, ge=0, le=65535, description="Port of the Prometheus /metrics endpoint (on the gRPC host); 0: off."
+    )

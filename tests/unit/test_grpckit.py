@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from prometheus_client import REGISTRY
 
 from storyreel.errors import InvalidInput, MissingArtifact
-from storyreel.grpckit import ServiceSpec, context_metadata, start_server
+from storyreel.grpckit import ServiceSpec, context_metadata, make_channel, start_server
 from storyreel.logs import job_id_var, log_context, shot_id_var
 
 SERVICE = "storyreel.test.v1.EchoService"
@@ -28,8 +30,15 @@ def _echo_spec(seen_job_ids: list[str | None]) -> ServiceSpec:
             raise ZeroDivisionError("oops")
         return request
 
+    async def count(request: bytes, context: Any) -> AsyncIterator[bytes]:
+        for number in range(3):
+            yield str(number).encode()
+        if request == b"bad":
+            raise InvalidInput("ran out of numbers")
+
     handler = grpc.method_handlers_generic_handler(
-        SERVICE, {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+        SERVICE,
+        {"Echo": grpc.unary_unary_rpc_method_handler(echo), "Count": grpc.unary_stream_rpc_method_handler(count)},
     )
     return ServiceSpec(SERVICE, lambda server: server.add_generic_rpc_handlers((handler,)))
 
@@ -89,3 +98,43 @@ async def test_the_callers_log_context_reaches_the_handler(echo: Any, caplog: py
         assert await call(b"hi", timeout=5, metadata=context_metadata()) == b"hi"
     assert seen == ["job42/s01_02"]
     assert any("Echo OK" in record.getMessage() for record in caplog.records)
+
+
+async def test_streaming_calls_get_the_same_error_mapping(echo: Any) -> None:
+    channel, _, _ = echo
+    count = channel.unary_stream(f"/{SERVICE}/Count")
+    assert [reply async for reply in count(b"ok", timeout=5)] == [b"0", b"1", b"2"]
+    received = []
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        async for reply in count(b"bad", timeout=5):
+            received.append(reply)
+    assert received == [b"0", b"1", b"2"]
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "ran out of numbers" in (caught.value.details() or "")
+
+
+async def test_rpcs_are_counted_for_prometheus(echo: Any) -> None:
+    channel, _, _ = echo
+    before = REGISTRY.get_sample_value("storyreel_rpc_total", {"method": f"/{SERVICE}/Echo", "code": "OK"}) or 0
+    await channel.unary_unary(f"/{SERVICE}/Echo")(b"hi", timeout=5)
+    after = REGISTRY.get_sample_value("storyreel_rpc_total", {"method": f"/{SERVICE}/Echo", "code": "OK"})
+    assert after == before + 1
+    assert REGISTRY.get_sample_value("storyreel_rpc_in_flight", {"method": f"/{SERVICE}/Echo"}) == 0
+
+
+async def test_a_channel_spreads_calls_over_every_replica() -> None:
+    seen_a: list[str | None] = []
+    seen_b: list[str | None] = []
+    replicas = [await start_server([_echo_spec(seen)], "127.0.0.1:0") for seen in (seen_a, seen_b)]
+    target = "ipv4:" + ",".join(f"127.0.0.1:{r.port}" for r in replicas)
+    channel = make_channel(target, SERVICE)
+    try:
+        call = channel.unary_unary(f"/{SERVICE}/Echo")
+        for _ in range(10):
+            await call(b"hi", timeout=5)
+    finally:
+        await channel.close()
+        for replica in replicas:
+            await replica.stop(0)
+    assert len(seen_a) + len(seen_b) == 10
+    assert len(seen_a) >= 3 and len(seen_b) >= 3, (len(seen_a), len(seen_b))
