@@ -53,29 +53,52 @@ class _Process:
 
 @dataclass
 class LocalStack:
+    """The whole system as local processes. `visual_replicas` > 1 starts that many visual
+    services, which the gateway balances over; `extra_env` adds settings for every process."""
+
     work_dir: Path
     host: str = "127.0.0.1"
     gateway_port: int = 0
+    visual_replicas: int = 1
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: list[_Process] = field(default_factory=list)
     addresses: dict[str, str] = field(default_factory=dict)
+    """Address of every service process, by process name ("visual-2" for a second replica)."""
 
     @property
     def gateway_url(self) -> str:
         return f"http://{self.host}:{self.gateway_port}"
 
+    def _process_names(self, service: str) -> list[str]:
+        if service == "visual" and self.visual_replicas > 1:
+            return [f"visual-{index}" for index in range(1, self.visual_replicas + 1)]
+        return [service]
+
     def start(self) -> None:
-        """Start every process and wait until each one answers its health check."""
+        """Start every process and wait until each one answers its health check; on failure,
+        stop what did start."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         (self.work_dir / "logs").mkdir(parents=True, exist_ok=True)
-        self.addresses = {name: f"127.0.0.1:{free_port()}" for name in SERVICES}
+        self.addresses = {name: f"127.0.0.1:{free_port()}" for s in SERVICES for name in self._process_names(s)}
         self.gateway_port = self.gateway_port or free_port(self.host)
-        env = self._environment()
-        for name in SERVICES:
-            self._spawn(name, f"services.{name}", env)
+        for name in self.addresses:
+            self._spawn(name, _module(name), self._environment(name))
         asyncio.run(self._wait_services())
-        self._spawn("gateway", "gateway", env)
+        self._spawn("gateway", "gateway", self._environment("gateway"))
         self._wait_gateway()
 
-    def _environment(self) -> dict[str, str]:
+    def _target(self, service: str) -> str:
+        """What the gateway dials for a service: one address, or all replicas for round_robin."""
+        addresses = [self.addresses[name] for name in self._process_names(service)]
+        return addresses[0] if len(addresses) == 1 else "ipv4:" + ",".join(addresses)
+
+    def _environment(self, name: str) -> dict[str, str]:
         env = dict(os.environ)  # children need PATH and the like; our keys override the rest
         env.update({
             "STORYREEL_ARTIFACT_ROOT": str((self.work_dir / "artifacts").resolve()),
@@ -83,10 +106,12 @@ class LocalStack:
             "STORYREEL_GATEWAY_PORT": str(self.gateway_port),
             "STORYREEL_GATEWAY_DATABASE_URL": f"sqlite:///{(self.work_dir / 'jobs.sqlite3').resolve()}",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         })
-        for name, address in self.addresses.items():
-            env[f"STORYREEL_{name.upper()}_ADDRESS"] = address
-            env[f"STORYREEL_GATEWAY_{name.upper()}_ADDRESS"] = address
+        for service in SERVICES:
+            env[f"STORYREEL_GATEWAY_{service.upper()}_ADDRESS"] = self._target(service)
+        if name in self.addresses:
+            env[f"STORYREEL_{_service(name).upper()}_ADDRESS"] = self.addresses[name]
         return env
 
     def _spawn(self, name: str, module: str, env: dict[str, str]) -> None:
@@ -118,7 +143,7 @@ class LocalStack:
                     if time.monotonic() > deadline:
                         raise StackError(f"the {name} service did not start within {STARTUP_TIMEOUT_S:.0f} s") from None
 
-        await asyncio.gather(*(wait_one(name) for name in SERVICES))
+        await asyncio.gather(*(wait_one(name) for name in self.addresses))
 
     def _wait_gateway(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -140,8 +165,7 @@ class LocalStack:
         process.popen.wait(STOP_TIMEOUT_S)
         process.log_file.close()
         self.processes.remove(process)
-        module = "gateway" if name == "gateway" else f"services.{name}"
-        self._spawn(name, module, self._environment())
+        self._spawn(name, _module(name), self._environment(name))
         if name == "gateway":
             self._wait_gateway()
         else:
@@ -161,6 +185,14 @@ class LocalStack:
                 process.popen.wait()
             process.log_file.close()
         self.processes.clear()
+
+
+def _service(process_name: str) -> str:
+    return process_name.split("-")[0]
+
+
+def _module(process_name: str) -> str:
+    return "gateway" if process_name == "gateway" else f"services.{_service(process_name)}"
 
 
 @contextlib.contextmanager
