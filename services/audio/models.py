@@ -1,7 +1,8 @@
 """The service's requests as validated Pydantic models, and what the backends return.
 
-The request models are twins of SpeakRequest and ComposeMusicRequest (same field names), so
-storyreel.convert.from_proto fills them and pydantic's validation becomes INVALID_ARGUMENT.
+The request models are twins of SpeakRequest, ComposeMusicRequest and PrepareTrackRequest (same
+field names), so storyreel.convert.from_proto fills them and pydantic's validation becomes
+INVALID_ARGUMENT.
 """
 
 from __future__ import annotations
@@ -36,11 +37,23 @@ class SpeakInput(_Request):
     narrator_voice: Voice = Voice()
 
 
+class TrackInput(_Request):
+    input_key: str = Field(min_length=1)
+    duration_s: float = Field(gt=0)
+
+
 class MusicInput(_Request):
     scene_id: str = ""
     mood: Mood = Mood.CALM
     duration_s: float = Field(gt=0)
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class PreparedTrack:
+    duration_s: float
+    source_duration_s: float
+    plays: int
 
 
 @dataclass(frozen=True)

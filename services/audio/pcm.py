@@ -134,3 +134,39 @@ def fit_length(samples: Samples, frames: int) -> Samples:
         return samples[:frames]
     channels = 1 if samples.ndim == 1 else samples.shape[1]
     return np.concatenate([samples, silence(frames - len(samples), channels)])
+
+
+def resample(samples: Samples, from_rate: int, to_rate: int) -> Samples:
+    """Band-limited resampling of a short mono clip (one spoken line) through its spectrum.
+
+    Exact for speech-length clips and free of the images linear interpolation leaves; not for
+    long music (the FFT of a whole cue would cost memory).
+    """
+    if from_rate == to_rate or samples.size == 0:
+        return samples
+    frames = round(len(samples) * to_rate / from_rate)
+    spectrum = np.fft.rfft(samples.astype(np.float64))
+    resampled = np.fft.irfft(spectrum, n=frames) * (frames / len(samples))
+    return resampled.astype(np.float32)
+
+
+def crossfade(before: Samples, after: Samples, frames: int, equal_power: bool = True) -> Samples:
+    """`before` then `after`, the last `frames` of one overlapping the first of the other.
+
+    Equal-power (sine/cosine) ramps keep two unrelated sounds (a track's end and its start) at
+    one loudness through the join; linear ramps that sum to one are right for two renderings of
+    the same sound (a window's re-decoded context), which equal power would swell by 3 dB.
+    """
+    frames = min(frames, len(before), len(after))
+    if frames == 0:
+        return np.concatenate([before, after])
+    if equal_power:
+        angle = np.linspace(0.0, np.pi / 2, frames, dtype=np.float32)
+        fade_in, fade_out = np.sin(angle), np.cos(angle)
+    else:
+        fade_in = np.linspace(0.0, 1.0, frames, dtype=np.float32)
+        fade_out = 1 - fade_in
+    if before.ndim == 2:
+        fade_in, fade_out = fade_in[:, None], fade_out[:, None]
+    joined = before[len(before) - frames :] * fade_out + after[:frames] * fade_in
+    return np.concatenate([before[: len(before) - frames], joined, after[frames:]])

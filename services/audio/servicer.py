@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import grpc
 
+from services.audio import track
 from services.audio.backends import MusicEngine, SpeechEngine
-from services.audio.models import MusicInput, SpeakInput, SpokenClip
+from services.audio.models import MusicInput, PreparedTrack, SpeakInput, SpokenClip, TrackInput
 from services.audio.settings import AudioSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
@@ -30,6 +32,9 @@ class AudioServicer(audio_service_pb2_grpc.AudioServiceServicer):  # type: ignor
         self.speech = speech
         self.music = music
         self.max_music_s = settings.max_music_s
+        self.track_limits = track.TrackLimits(
+            settings.max_track_bytes, settings.track_crossfade_s, settings.music_level_dbfs, settings.tool_timeout_s
+        )
         self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def _in_worker(self, work: Callable[[], T]) -> T:
@@ -69,3 +74,22 @@ class AudioServicer(audio_service_pb2_grpc.AudioServiceServicer):  # type: ignor
     def _compose(self, job: MusicInput) -> float:
         with self.store.writing(job.output_key) as tmp:
             return self.music.compose(job, tmp)
+
+    async def PrepareTrack(
+        self, request: audio_service_pb2.PrepareTrackRequest, context: grpc.aio.ServicerContext
+    ) -> audio_service_pb2.PrepareTrackResponse:
+        job = from_proto(request, TrackInput)
+        if job.duration_s > self.max_music_s:
+            raise InvalidInput(f"duration_s {job.duration_s:.1f} is over the {self.max_music_s:.0f} s limit of one cue")
+        upload = self.store.existing(job.input_key, "uploaded music file")
+        prepared = await self._in_worker(lambda: self._prepare(job, upload))
+        return audio_service_pb2.PrepareTrackResponse(
+            audio=self.store.ref(job.output_key),
+            duration_s=prepared.duration_s,
+            source_duration_s=prepared.source_duration_s,
+            plays=prepared.plays,
+        )
+
+    def _prepare(self, job: TrackInput, upload: Path) -> PreparedTrack:
+        with self.store.writing(job.output_key) as tmp:
+            return track.prepare(upload, PurePosixPath(job.input_key).name, job.duration_s, tmp, self.track_limits)

@@ -1,8 +1,10 @@
-"""The audio service over real gRPC on loopback, as the gateway calls it."""
+"""The audio service over real gRPC on loopback, as the gateway calls it (default backends)."""
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +137,66 @@ async def test_a_bad_music_length_is_invalid_argument(
 
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     await assert_runs_alone_and_stops_on_sigterm("audio", SERVICE_NAME, tmp_path)
+
+
+async def _upload(artifact_root: Path, name: str, data: bytes) -> str:
+    (artifact_root / "uploads").mkdir(exist_ok=True)
+    (artifact_root / "uploads" / name).write_bytes(data)
+    return f"uploads/{name}"
+
+
+def _song_bytes(tmp_path: Path) -> bytes:
+    t = np.arange(3 * 44100) / 44100
+    tune = 0.3 * np.sin(2 * np.pi * (220 + 110 * (t > 1.5)) * t)
+    path = tmp_path / "song.wav"
+    pcm.write_wav(path, np.stack([tune, tune], axis=1).astype(np.float32), 44100)
+    return path.read_bytes()
+
+
+async def test_prepare_track_loops_a_users_song_to_the_films_length(
+    stub: audio_service_pb2_grpc.AudioServiceStub, artifact_root: Path, tmp_path: Path
+) -> None:
+    key = await _upload(artifact_root, "song.wav", _song_bytes(tmp_path))
+    request = audio_service_pb2.PrepareTrackRequest(input_key=key, duration_s=8.0, output_key="music/track.wav")
+    reply = await stub.PrepareTrack(request, timeout=DEADLINE_S)
+    samples, rate = _check_artifact(reply.audio, artifact_root)
+    assert (rate, samples.shape) == (44100, (8 * 44100, 2))
+    # The 3 s default crossfade is capped at half the 3 s song: each play adds 1.5 s.
+    assert (reply.duration_s, reply.source_duration_s, reply.plays) == (8.0, 3.0, 6)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "reason"),
+    [
+        ("song.mp3", b"just some text, not music\n" * 50, grpc.StatusCode.INVALID_ARGUMENT, "not a readable audio"),
+        ("song.flac", b"", grpc.StatusCode.FAILED_PRECONDITION, "missing or empty"),
+    ],
+    ids=["text-named-mp3", "empty-upload"],
+)
+async def test_prepare_track_refuses_a_fake_or_missing_upload(
+    stub: audio_service_pb2_grpc.AudioServiceStub,
+    artifact_root: Path,
+    name: str,
+    data: bytes,
+    code: grpc.StatusCode,
+    reason: str,
+) -> None:
+    key = await _upload(artifact_root, name, data)
+    request = audio_service_pb2.PrepareTrackRequest(input_key=key, duration_s=8.0, output_key="music/track.wav")
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await stub.PrepareTrack(request, timeout=DEADLINE_S)
+    assert error.value.code() == code
+    assert reason in (error.value.details() or "")
+    assert not (artifact_root / "music" / "track.wav").exists()
+
+
+def test_the_default_service_imports_no_heavy_library() -> None:
+    """The default install (espeak-ng, procedural music) never needs torch, transformers, piper..."""
+    code = (
+        "import sys; from services.audio.server import build_specs; from services.audio.settings import AudioSettings;"
+        "build_specs(AudioSettings());"
+        "heavy = {'torch', 'transformers', 'parler_tts', 'piper', 'onnxruntime', 'audiocraft', 'tokenizers'};"
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.audio import pcm
+from services.audio import measure, pcm
 from services.audio.backends.espeak import SAMPLE_RATE, EspeakSpeech
 from services.audio.models import SpeakInput
+from services.audio.voices import CHARACTER_SLOTS, NARRATOR_VARIANT
 from storyreel.domain import Character, Language, Line, Voice
 from storyreel.errors import ToolFailed
 
@@ -41,19 +42,7 @@ def _dbfs(value: float) -> float:
 
 
 def _median_pitch_hz(samples: pcm.Samples) -> float:
-    """Median fundamental over voiced 40 ms frames, by autocorrelation."""
-    size = int(0.04 * SAMPLE_RATE)
-    pitches = []
-    for start in range(0, len(samples) - size, size // 2):
-        frame = samples[start : start + size] - samples[start : start + size].mean()
-        if np.sqrt(np.mean(frame**2)) < 0.02:
-            continue
-        correlation = np.correlate(frame, frame, "full")[size - 1 :]
-        low, high = SAMPLE_RATE // 400, SAMPLE_RATE // 60
-        lag = low + int(np.argmax(correlation[low:high]))
-        if correlation[lag] > 0.3 * correlation[0]:
-            pitches.append(SAMPLE_RATE / lag)
-    return float(np.median(pitches))
+    return measure.median_pitch_hz(samples, SAMPLE_RATE)
 
 
 def test_line_timings_tile_the_clip_with_a_pause_between_lines(speech: EspeakSpeech, tmp_path: Path) -> None:
@@ -127,6 +116,43 @@ def test_characters_sound_measurably_different(speech: EspeakSpeech, tmp_path: P
     ]
     assert pitches[0] > 1.3 * pitches[1]
     assert pitches[0] > 1.3 * pitches[2]
+
+
+TALK = "The boats are still out on the water, hold the lantern high and wait for me."
+
+
+def test_every_two_voices_of_the_pool_and_the_narrator_differ_measurably(speech: EspeakSpeech, tmp_path: Path) -> None:
+    cast = [
+        Character(id=f"c{number:02d}", name=f"C{number}", voice=Voice(voice_id=variant, pitch=pitch))
+        for number, (variant, pitch) in enumerate(CHARACTER_SLOTS)
+    ]
+    speakers = ["", *(character.id for character in cast)]
+    request = _request(*(Line(text=TALK, speaker_id=who) for who in speakers), characters=cast)
+    samples, spans = _spoken(speech, request, tmp_path)
+    voiced = [samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in spans]
+    alike = [
+        (speakers[one], speakers[other])
+        for one in range(len(voiced))
+        for other in range(one + 1, len(voiced))
+        if not measure.voices_differ(voiced[one], voiced[other], SAMPLE_RATE)
+    ]
+    assert not alike
+    assert NARRATOR_VARIANT not in {variant for variant, _ in CHARACTER_SLOTS}
+
+
+@pytest.mark.parametrize("text", [TALK, "गाँव के बाहर एक पुराना कुआँ था, दादी रोज़ दीपक जलाती थीं।"], ids=["english", "hindi"])
+def test_characters_cast_automatically_who_talk_in_one_shot_sound_different(
+    speech: EspeakSpeech, tmp_path: Path, text: str
+) -> None:
+    cast = [Character(id=id_, name=id_.title()) for id_ in ("meera", "arjun", "gudiya", "sarla", "rahi")]
+    speakers = ["", *(character.id for character in cast)]
+    language = Language.HI if text != TALK else Language.EN
+    request = _request(*(Line(text=text, language=language, speaker_id=who) for who in speakers), characters=cast)
+    samples, spans = _spoken(speech, request, tmp_path)
+    voiced = [samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in spans]
+    for one in range(len(voiced)):
+        for other in range(one + 1, len(voiced)):
+            assert measure.voices_differ(voiced[one], voiced[other], SAMPLE_RATE), (speakers[one], speakers[other])
 
 
 def test_a_missing_espeak_ng_is_a_clear_tool_failure(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.audio.voices import (
+    CHARACTER_SLOTS,
     CHARACTER_VARIANTS,
     NARRATOR_VARIANT,
     EspeakVoice,
@@ -35,11 +36,18 @@ def test_an_unknown_variant_is_refused_with_its_name() -> None:
         cast(_people("mira", mira=Voice(voice_id="zz9")), Voice(), KNOWN)
 
 
-def test_every_character_of_a_cast_gets_its_own_variant() -> None:
+def test_every_character_of_a_cast_gets_its_own_voice_slot() -> None:
     voices = cast(_people(*SAMPLE_CAST), Voice(), KNOWN)
-    variants = [voices[id_].variant for id_ in SAMPLE_CAST]
-    assert len(set(variants)) == len(SAMPLE_CAST)
-    assert NARRATOR_VARIANT not in variants
+    slots = [(voices[id_].variant, voices[id_].pitch) for id_ in SAMPLE_CAST]
+    assert len(set(slots)) == len(SAMPLE_CAST)
+    assert set(slots) <= set(CHARACTER_SLOTS)
+    assert NARRATOR_VARIANT not in {variant for variant, _ in slots}
+
+
+def test_a_cast_as_large_as_the_pool_uses_every_slot_once() -> None:
+    people = [f"c{number:02d}" for number in range(len(CHARACTER_SLOTS))]
+    voices = cast(_people(*people), Voice(), KNOWN)
+    assert {(voice.variant, voice.pitch) for id_, voice in voices.items() if id_} == set(CHARACTER_SLOTS)
 
 
 def test_automatic_voices_are_the_same_whatever_the_order_of_the_cast() -> None:
@@ -48,10 +56,10 @@ def test_automatic_voices_are_the_same_whatever_the_order_of_the_cast() -> None:
     assert forwards == backwards
 
 
-def test_an_automatic_voice_avoids_a_variant_another_character_was_given() -> None:
+def test_an_automatic_voice_avoids_a_voice_another_character_was_given() -> None:
     alone = cast(_people("arjun"), Voice(), KNOWN)["arjun"]
-    rival = _people("zed", zed=Voice(voice_id=alone.variant))
-    assert cast([*rival, *_people("arjun")], Voice(), KNOWN)["arjun"].variant != alone.variant
+    rival = _people("zed", zed=Voice(voice_id=alone.variant, pitch=alone.pitch))
+    assert cast([*rival, *_people("arjun")], Voice(), KNOWN)["arjun"] != alone
 
 
 def test_an_explicit_pitch_and_rate_are_kept_for_an_automatic_variant() -> None:
@@ -67,6 +75,11 @@ def test_the_narrator_has_a_fixed_variant_unless_one_is_named() -> None:
 def test_a_voice_for_another_engine_falls_back_to_an_espeak_variant() -> None:
     parler = Voice(engine=VoiceEngine.PARLER, voice_id="a calm old voice")
     assert cast(_people("mira", mira=parler), Voice(), KNOWN)["mira"].variant in CHARACTER_VARIANTS
+
+
+def test_female_variants_are_known_as_such() -> None:
+    assert EspeakVoice("f4", 50, 165).female
+    assert not EspeakVoice("m7", 50, 165).female
 
 
 def test_every_speaker_of_a_shot_needs_a_character() -> None:

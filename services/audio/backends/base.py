@@ -1,5 +1,6 @@
-"""The two backend interfaces of the audio service. Later engines (Parler-TTS, piper,
-MusicGen, a user's own track) implement these; the servicer only knows these two methods."""
+"""The two backend interfaces of the audio service: espeak-ng, piper and Parler-TTS speak;
+fluidsynth, numpy and MusicGen compose. The servicer only knows these two methods. (A user's
+own track is not an engine: services.audio.track prepares it for PrepareTrack.)"""
 
 from __future__ import annotations
 

@@ -3,27 +3,23 @@
 Each line is cut into script runs (services.audio.text); each run is one espeak-ng call with
 the voice of its language, text on stdin (never an argv word), WAV on stdout. Runs are trimmed
 of espeak's own leading and trailing silence, faded at the edges so joins do not click, and
-joined with a short breath; lines are joined with a fixed pause. Line times are counted in
-samples, so they are exactly where the lines are in the written file.
+joined with a short breath; services.audio.speech levels the lines and joins them.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
 
-from services.audio import pcm, text, voices
-from services.audio.models import LineSpan, SpeakInput, SpokenClip
+from services.audio import pcm, speech, text, voices
+from services.audio.models import SpeakInput, SpokenClip
 from storyreel.domain import Line
 from storyreel.errors import BackendError, ToolFailed
 from storyreel.media import run_tool
 
-log = logging.getLogger(__name__)
-
 SAMPLE_RATE = 22050
-"""espeak-ng's own rate; every speech WAV is mono 16-bit at this rate."""
+"""espeak-ng's own rate; every espeak-ng speech WAV is mono 16-bit at this rate."""
 RUN_GAP_S = 0.06
 """Between two script runs of one line: a breath, not a pause."""
 EDGE_FADE_S = 0.005
@@ -44,28 +40,18 @@ class EspeakSpeech:
             self._variants = voices.parse_variant_list(listing)
         return self._variants
 
-    def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
+    def cast(self, request: SpeakInput) -> dict[str, voices.EspeakVoice]:
+        """The voice of every speaker of the request's lines (InvalidInput for one with no character)."""
         speakers = {line.speaker_id for line in request.lines}
-        cast = voices.voices_by_speaker(request.characters, request.narrator_voice, speakers, self.known_variants())
-        pieces: list[pcm.Samples] = []
-        spans: list[LineSpan] = []
-        frames = 0
-        for index, line in enumerate(request.lines):
-            speech = self._speak_line(index, line, cast[line.speaker_id])
-            if speech.size and frames:
-                pieces.append(pcm.silence(round(self.line_pause_s * SAMPLE_RATE)))
-                frames += len(pieces[-1])
-            spans.append(LineSpan(frames / SAMPLE_RATE, (frames + len(speech)) / SAMPLE_RATE))
-            pieces.append(speech)
-            frames += len(speech)
-        if frames == 0:
-            log.info("shot %s has nothing to say; writing a short silence", request.shot_id)
-            pieces.append(pcm.silence(max(1, round(self.line_pause_s * SAMPLE_RATE))))
-        pcm.write_wav(output, np.concatenate(pieces), SAMPLE_RATE)
-        return SpokenClip(pcm.wav_duration_s(output), spans)
+        return voices.voices_by_speaker(request.characters, request.narrator_voice, speakers, self.known_variants())
 
-    def _speak_line(self, index: int, line: Line, voice: voices.EspeakVoice) -> pcm.Samples:
-        """One line, every script run in its own language, at the target level; empty when unspeakable."""
+    def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
+        cast = self.cast(request)
+        lines = [self.voice_line(index, line, cast[line.speaker_id]) for index, line in enumerate(request.lines)]
+        return speech.write_shot(lines, SAMPLE_RATE, self.line_pause_s, self.level_dbfs, output)
+
+    def voice_line(self, index: int, line: Line, voice: voices.EspeakVoice) -> pcm.Samples:
+        """One line at SAMPLE_RATE, every script run in its own language; empty when unspeakable."""
         runs = text.split_runs(line.text, text.spoken_language(line.language))
         gap = pcm.silence(round(RUN_GAP_S * SAMPLE_RATE))
         edge = round(EDGE_FADE_S * SAMPLE_RATE)
@@ -80,15 +66,13 @@ class EspeakSpeech:
                 continue
             pcm.fade(audio, edge, edge)
             pieces.extend([gap, audio] if pieces else [audio])
-        speech = np.concatenate(pieces) if pieces else pcm.silence(0)
-        pcm.normalise(speech, SAMPLE_RATE, self.level_dbfs)
-        return speech
+        return np.concatenate(pieces) if pieces else pcm.silence(0)
 
     def _synthesise(self, words: str, voice_name: str, voice: voices.EspeakVoice) -> pcm.Samples:
         argv = [
             self.binary, "-v", voice_name, "-p", str(voice.pitch), "-s", str(voice.rate_wpm),
             "-b", "1", "--stdout", "--stdin",
-        ]
+        ]  # fmt: skip
         result = run_tool(argv, self.timeout_s, stdin=(words + "\n").encode("utf-8"))
         samples, rate = pcm.parse_wav_bytes(result.stdout)
         if rate != SAMPLE_RATE:

@@ -63,3 +63,25 @@ class ComposeMusicResponse(_message.Message):
     audio: _artifact_pb2.ArtifactRef
     duration_s: float
     def __init__(self, audio: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ...) -> None: ...
+
+class PrepareTrackRequest(_message.Message):
+    __slots__ = ("input_key", "duration_s", "output_key")
+    INPUT_KEY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_KEY_FIELD_NUMBER: _ClassVar[int]
+    input_key: str
+    duration_s: float
+    output_key: str
+    def __init__(self, input_key: _Optional[str] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ...) -> None: ...
+
+class PrepareTrackResponse(_message.Message):
+    __slots__ = ("audio", "duration_s", "source_duration_s", "plays")
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    PLAYS_FIELD_NUMBER: _ClassVar[int]
+    audio: _artifact_pb2.ArtifactRef
+    duration_s: float
+    source_duration_s: float
+    plays: int
+    def __init__(self, audio: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ..., source_duration_s: _Optional[float] = ..., plays: _Optional[int] = ...) -> None: ...

@@ -45,6 +45,11 @@ class AudioServiceStub:
                 request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicRequest.SerializeToString,
                 response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicResponse.FromString,
                 _registered_method=True)
+        self.PrepareTrack = channel.unary_unary(
+                '/storyreel.audio.v1.AudioService/PrepareTrack',
+                request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.SerializeToString,
+                response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.FromString,
+                _registered_method=True)
 
 
 class AudioServiceServicer:
@@ -65,6 +70,14 @@ class AudioServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PrepareTrack(self, request, context):
+        """Makes a user's own music file (mp3, wav, ogg or flac) into a cue of a given length: checked
+        by decoding it, looped with a crossfade or cut, levelled like a scored cue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AudioServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -77,6 +90,11 @@ def add_AudioServiceServicer_to_server(servicer, server):
                     servicer.ComposeMusic,
                     request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicRequest.FromString,
                     response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicResponse.SerializeToString,
+            ),
+            'PrepareTrack': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrepareTrack,
+                    request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.FromString,
+                    response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +152,33 @@ class AudioService:
             '/storyreel.audio.v1.AudioService/ComposeMusic',
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicRequest.SerializeToString,
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrepareTrack(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.audio.v1.AudioService/PrepareTrack',
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.SerializeToString,
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.FromString,
             options,
             channel_credentials,
             insecure,
