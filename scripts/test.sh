@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_test_tools.sh
+bash scripts/setup_comfyui.sh         # a real ComfyUI 0.3.75 for tests/comfyui (cached in ~/.cache/storyreel)
 bash scripts/install_audio_models.sh   # piper, Parler-TTS, MusicGen (tiny random models in the tests)
 . .venv/bin/activate
 python scripts/gen_protos.py --check

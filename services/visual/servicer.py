@@ -1,52 +1,108 @@
-"""The VisualService servicer: proto in, a backend renders in a worker thread, proto out."""
+"""The VisualService servicer: proto in, a backend renders in a worker thread, proto out.
+
+RenderShot answers once; RenderShotStream sends the render's progress as it comes and the result
+last. Both stop the render when the call is cancelled: the worker thread is told (RenderControl)
+and the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI prompt or an
+ffmpeg run behind that a new shot would compete with.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import grpc
 
-from services.visual.backends import RenderSpec, ShotRenderer
+from services.visual.backends import RenderResult, RenderSpec, ShotRenderer, make_backend
 from services.visual.camera import default_move
-from services.visual.settings import VisualSettings
+from services.visual.control import Progress, RenderControl, Stage
+from services.visual.settings import VisualBackend, VisualSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.convert import from_proto
 from storyreel.domain import Character, Scene, Shot
-from storyreel.errors import InvalidInput
+from storyreel.errors import BackendError, InvalidInput
 from storyreel.logs import log_context
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
 
+STOP_GRACE_S = 30.0
+"""How long a cancelled render's worker thread gets to stop before the slot is given up anyway."""
+BACKENDS: dict[int, VisualBackend] = {
+    int(visual_service_pb2.VISUAL_BACKEND_ANIMATIC): VisualBackend.ANIMATIC,
+    int(visual_service_pb2.VISUAL_BACKEND_COMFYUI): VisualBackend.COMFYUI,
+}
+ProgressSink = Callable[[Progress], None]
+
 
 class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ignore[misc]  # stubs untyped
     def __init__(self, settings: VisualSettings, renderer: ShotRenderer, store: ArtifactStore) -> None:
-        self._renderer = renderer
+        self._settings = settings
+        self._renderers: dict[VisualBackend, ShotRenderer] = {settings.backend: renderer}
         self._store = store
         self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def RenderShot(
         self, request: visual_service_pb2.RenderShotRequest, context: grpc.aio.ServicerContext
     ) -> visual_service_pb2.RenderShotResponse:
+        return await self._render(request, lambda _: None)
+
+    async def RenderShotStream(
+        self, request: visual_service_pb2.RenderShotStreamRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[visual_service_pb2.RenderShotStreamResponse]:
+        loop = asyncio.get_running_loop()
+        updates: asyncio.Queue[Progress | None] = asyncio.Queue()
+
+        def post(progress: Progress) -> None:  # called from the render's worker thread
+            loop.call_soon_threadsafe(updates.put_nowait, progress)
+
+        task = asyncio.ensure_future(self._render(request.render, post))
+        task.add_done_callback(lambda _: loop.call_soon_threadsafe(updates.put_nowait, None))
+        try:
+            while (progress := await updates.get()) is not None:
+                yield visual_service_pb2.RenderShotStreamResponse(progress=progress_message(progress))
+            yield visual_service_pb2.RenderShotStreamResponse(result=task.result())
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.wait([task])
+
+    async def _render(
+        self, request: visual_service_pb2.RenderShotRequest, on_progress: ProgressSink
+    ) -> visual_service_pb2.RenderShotResponse:
         shot = shot_from_proto(request.shot)
         scene = from_proto(request.scene, Scene)
         characters = [from_proto(character, Character) for character in request.characters]
         spec = self._spec(request)
+        renderer = self._renderer(request.backend)
+        control = RenderControl(on_progress)
         with log_context(scene_id=scene.id, shot_id=shot.id), contextlib.ExitStack() as outputs:
             writing = dataclasses.replace(
                 spec,
                 clip_path=outputs.enter_context(self._store.writing(request.output_key)),
                 keyframe_path=outputs.enter_context(self._store.writing(request.keyframe_key)),
             )
+            control.report(0.0, Stage.QUEUED, "waiting for a free render slot")
             async with self._slots:
-                result = await asyncio.to_thread(self._renderer.render, shot, scene, characters, writing)
+                result = await _in_worker(lambda: renderer.render(shot, scene, characters, writing, control), control)
         return visual_service_pb2.RenderShotResponse(
             clip=self._store.ref(request.output_key),
             keyframe=self._store.ref(request.keyframe_key),
             frame_count=result.frame_count,
             duration_s=result.duration_s,
         )
+
+    def _renderer(self, choice: int) -> ShotRenderer:
+        """The backend the request names (built on first use), or the configured one."""
+        kind = BACKENDS.get(int(choice), self._settings.backend)
+        if kind not in self._renderers:
+            try:
+                self._renderers[kind] = make_backend(self._settings, kind)
+            except InvalidInput as error:  # a broken workflow file is the server's problem, not the caller's
+                raise BackendError(f"the {kind.value} backend cannot start: {error}") from None
+        return self._renderers[kind]
 
     def _spec(self, request: visual_service_pb2.RenderShotRequest) -> RenderSpec:
         """The checked request: sizes in range, both output keys given, distinct and inside the root."""
@@ -62,7 +118,36 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
             duration_s=request.duration_s,
             clip_path=self._store.path(request.output_key),
             keyframe_path=self._store.path(request.keyframe_key),
+            scene_keyframe_path=self._scene_keyframe(request),
         )
+
+    def _scene_keyframe(self, request: visual_service_pb2.RenderShotRequest) -> Path | None:
+        key = request.scene_keyframe_key
+        if not key or key == request.keyframe_key or not self._store.exists(key):
+            return None
+        return self._store.path(key)
+
+
+async def _in_worker(render: Callable[[], RenderResult], control: RenderControl) -> RenderResult:
+    """Run the blocking render in a thread (with the log context); on cancel, stop it and wait for it."""
+    work = asyncio.ensure_future(asyncio.to_thread(render))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        control.cancel()
+        await asyncio.wait([work], timeout=STOP_GRACE_S)
+        if work.done() and not work.cancelled():
+            work.exception()  # retrieved: the render's RenderCancelled is expected, not news
+        raise
+
+
+def progress_message(progress: Progress) -> visual_service_pb2.RenderProgress:
+    return visual_service_pb2.RenderProgress(
+        fraction=progress.fraction,
+        stage=visual_service_pb2.RenderStage.Value(f"RENDER_STAGE_{progress.stage.name}"),
+        message=progress.message,
+        attempt=progress.attempt,
+    )
 
 
 def shot_from_proto(message: storyboard_pb2.Shot) -> Shot:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -13,6 +14,26 @@ from storyreel.settings import ServiceSettings
 class VisualBackend(StrEnum):
     ANIMATIC = "animatic"
     """A flat illustration drawn from the shot's words, moved by an ffmpeg camera (CPU, no weights)."""
+    COMFYUI = "comfyui"
+    """A ComfyUI server running the workflows in comfy_workflows/ (SDXL, SVD, Wan; GPU and weights there)."""
+
+
+class ComfyMode(StrEnum):
+    KEYFRAME_THEN_ANIMATE = "keyframe_then_animate"
+    """A keyframe picture from the text, then a picture-to-video workflow animates it."""
+    TEXT_TO_VIDEO = "text_to_video"
+    """A text-to-video workflow makes the first segment; longer shots continue it picture-to-video."""
+
+
+class Retime(StrEnum):
+    """How a model's native frame rate becomes the clip's."""
+
+    DUPLICATE = "duplicate"
+    """Repeat or drop frames (ffmpeg fps): sharp, may judder."""
+    BLEND = "blend"
+    """Cross-fade neighbouring frames (ffmpeg framerate): smooth, a little soft."""
+    MOTION = "motion"
+    """Motion-compensated interpolation (ffmpeg minterpolate): smoothest, slow on CPU."""
 
 
 class X264Preset(StrEnum):
@@ -28,7 +49,9 @@ class VisualSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STORYREEL_VISUAL_", env_file=".env", extra="ignore")
 
     address: str = Field(default="127.0.0.1:50053", description="host:port the gRPC server listens on.")
-    backend: VisualBackend = Field(default=VisualBackend.ANIMATIC, description="What renders a shot: animatic.")
+    backend: VisualBackend = Field(
+        default=VisualBackend.ANIMATIC, description="What renders a shot: animatic or comfyui."
+    )
     x264_preset: X264Preset = Field(
         default=X264Preset.ULTRAFAST,
         description="libx264 preset of the clips (an intermediate the composer re-encodes: favour speed).",
@@ -43,3 +66,50 @@ class VisualSettings(ServiceSettings):
         description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly.",
     )
     ffmpeg_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one ffmpeg run.")
+
+    # The film look, for every backend.
+    letterbox: bool = Field(default=False, description="Black bars to a 2.39:1 picture inside the clip's frame.")
+    film_grain: int = Field(
+        default=0, ge=0, le=40, description="Strength of moving film grain (ffmpeg noise); 0: none, 4-8: subtle."
+    )
+    vignette: bool = Field(default=True, description="Darken the corners of the picture, drawing the eye inwards.")
+
+    # The ComfyUI backend.
+    comfyui_url: str = Field(default="http://127.0.0.1:8188", description="Base URL of the ComfyUI server.")
+    comfyui_mode: ComfyMode = Field(
+        default=ComfyMode.KEYFRAME_THEN_ANIMATE,
+        description="keyframe_then_animate (picture, then picture to video) or text_to_video.",
+    )
+    comfyui_workflow_dir: Path = Field(
+        default=Path("comfy_workflows"),
+        description="Folder of the ComfyUI workflow files (API-format JSON); relative: from the working folder, "
+        "else from the repository root.",
+    )
+    comfyui_keyframe_workflow: str = Field(
+        default="sdxl_keyframe.json", description="Workflow making a shot's keyframe from text ($prompt, $seed...)."
+    )
+    comfyui_keyframe_img2img_workflow: str = Field(
+        default="sdxl_keyframe_img2img.json",
+        description="Workflow making a later keyframe of a scene from its first one ($init_image); empty: never.",
+    )
+    comfyui_animate_workflow: str = Field(
+        default="wan22_ti2v_5b_i2v.json", description="Workflow animating a picture into a clip ($init_image)."
+    )
+    comfyui_text_to_video_workflow: str = Field(
+        default="wan21_t2v_1_3b.json", description="Workflow making a clip from text (comfyui_mode=text_to_video)."
+    )
+    comfyui_request_timeout_s: float = Field(
+        default=30.0, gt=0, description="Time limit of one HTTP request to ComfyUI (and of opening its websocket)."
+    )
+    comfyui_poll_after_s: float = Field(
+        default=10.0, gt=0, description="When ComfyUI's websocket is silent this long, poll /history and /queue."
+    )
+    comfyui_shot_deadline_s: float = Field(
+        default=3600.0, gt=0, description="Most time one shot may take on ComfyUI, re-rolls included."
+    )
+    comfyui_rerolls: int = Field(
+        default=1, ge=0, le=5, description="Times a mostly black, frozen or flat clip is made again with a new seed."
+    )
+    comfyui_retime: Retime = Field(
+        default=Retime.BLEND, description="How the model's frame rate becomes the clip's: duplicate, blend or motion."
+    )

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 def _rendered_shots(log: Path) -> int:
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    return sum(1 for line in lines if line.get("rpc", "").endswith("/RenderShot") and line.get("code") == "OK")
+    rendered = ("/RenderShot", "/RenderShotStream")
+    return sum(1 for line in lines if line.get("rpc", "").endswith(rendered) and line.get("code") == "OK")
 
 
 def test_the_gateway_spreads_shots_over_every_visual_replica(tmp_path: Path) -> None:

@@ -12,11 +12,13 @@ import time
 
 from services.visual.backends.base import RenderResult, RenderSpec
 from services.visual.camera import Framing, even_pixels, motion_filter
+from services.visual.clipwork import checked_frame_count, x264
+from services.visual.control import RenderControl, Stage
 from services.visual.illustration import draw_keyframe
+from services.visual.look import Look, look_filters
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot
-from storyreel.errors import BackendError
-from storyreel.media import SAFE_PROTOCOLS, ffmpeg, probe
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +32,30 @@ class AnimaticRenderer:
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
 
-    def render(self, shot: Shot, scene: Scene, characters: list[Character], spec: RenderSpec) -> RenderResult:
+    def render(
+        self,
+        shot: Shot,
+        scene: Scene,
+        characters: list[Character],
+        spec: RenderSpec,
+        control: RenderControl | None = None,
+    ) -> RenderResult:
+        control = control or RenderControl()
         started = time.perf_counter()
+        control.report(0.0, Stage.KEYFRAME, "drawing the keyframe")
         scale = max(1.0, min(self.settings.keyframe_scale, MAX_KEYFRAME_SIDE / max(spec.width, spec.height)))
         key_width, key_height = even_pixels(spec.width * scale), even_pixels(spec.height * scale)
-        keyframe = draw_keyframe(shot, scene, characters, key_width, key_height)
+        keyframe = draw_keyframe(shot, scene, characters, key_width, key_height, self.settings.vignette)
         keyframe.image.save(spec.keyframe_path, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         drawn = time.perf_counter()
 
         framing = Framing(key_width, key_height, spec.width, spec.height, spec.fps, spec.frames, keyframe.focus)
-        ffmpeg(self._encode_args(spec, motion_filter(shot.camera, framing)), self.settings.ffmpeg_timeout_s)
-        frames = _frame_count(spec)
+        look = Look(grain=self.settings.film_grain, letterbox=self.settings.letterbox)  # vignette: in the keyframe
+        video_filter = ",".join([motion_filter(shot.camera, framing), *look_filters(look, spec.width, spec.height)])
+        control.check()
+        control.report(0.3, Stage.ENCODING, "moving the camera over the keyframe")
+        ffmpeg(self._encode_args(spec, video_filter), self.settings.ffmpeg_timeout_s)
+        frames = checked_frame_count(spec)
         log.info(
             "rendered shot %s: %s, camera %s",
             shot.id,
@@ -52,6 +67,7 @@ class AnimaticRenderer:
                 "encode_ms": round((time.perf_counter() - drawn) * 1000),
             },
         )
+        control.report(1.0, Stage.CHECKING, "done")
         return RenderResult(frame_count=frames, duration_s=frames / spec.fps)
 
     def _encode_args(self, spec: RenderSpec, video_filter: str) -> list[str]:
@@ -65,31 +81,10 @@ class AnimaticRenderer:
             str(spec.frames),
             "-r",
             str(spec.fps),
-            "-c:v",
-            "libx264",
-            "-preset",
-            self.settings.x264_preset,
-            "-crf",
-            str(self.settings.x264_crf),
-            "-pix_fmt",
-            "yuv420p",
+            *x264(self.settings.x264_preset, self.settings.x264_crf),
             "-an",
             "-f",
             "mp4",
             str(spec.clip_path),
         ]
 
-
-def _frame_count(spec: RenderSpec) -> int:
-    """The frames the MP4 says it holds (from its index, no decoding); BackendError unless as asked."""
-    streams = probe(spec.clip_path)["streams"]
-    video = next((stream for stream in streams if stream.get("codec_type") == "video"), None)
-    if video is None:
-        raise BackendError("ffmpeg wrote a clip without a video stream")
-    made = (int(video.get("nb_frames", 0)), int(video["width"]), int(video["height"]))
-    if made != (spec.frames, spec.width, spec.height):
-        raise BackendError(
-            f"ffmpeg wrote {made[0]} frames of {made[1]}x{made[2]}; "
-            f"expected {spec.frames} of {spec.width}x{spec.height}"
-        )
-    return made[0]

@@ -1,6 +1,6 @@
 """What every visual backend implements, and the checked description of the clip it must make.
 
-A backend (the animatic today, ComfyUI later) gets the shot, its scene and characters, and a
+A backend (the animatic, ComfyUI) gets the shot, its scene and characters, and a
 RenderSpec; it writes the clip (H.264 MP4, yuv420p, no audio, exactly spec.frames frames at
 spec.width x spec.height and spec.fps) and a keyframe PNG to the spec's paths, and says what
 it wrote. It is plain blocking code; the servicer runs it in a worker thread.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from services.visual.control import RenderControl
 from storyreel.domain import Character, Scene, Shot
 from storyreel.errors import InvalidInput
 
@@ -28,6 +29,8 @@ class RenderSpec:
     duration_s: float
     clip_path: Path
     keyframe_path: Path
+    scene_keyframe_path: Path | None = None
+    """The keyframe of the scene's first shot, when it exists: a backend may start this shot's picture from it."""
 
     def __post_init__(self) -> None:
         for name, value in (("width", self.width), ("height", self.height)):
@@ -55,6 +58,16 @@ class RenderResult:
 
 
 class ShotRenderer(Protocol):
-    def render(self, shot: Shot, scene: Scene, characters: list[Character], spec: RenderSpec) -> RenderResult:
-        """Write spec.clip_path and spec.keyframe_path for this shot (blocking)."""
+    def render(
+        self,
+        shot: Shot,
+        scene: Scene,
+        characters: list[Character],
+        spec: RenderSpec,
+        control: RenderControl | None = None,
+    ) -> RenderResult:
+        """Write spec.clip_path and spec.keyframe_path for this shot (blocking).
+
+        Report progress through `control` and stop (RenderCancelled) soon after it is cancelled.
+        """
         ...

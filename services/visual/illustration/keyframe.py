@@ -85,7 +85,9 @@ class ShotWords:
         return props.props_in(f"{self.prompt} {self.lines}", setting=self.setting)
 
 
-def draw_keyframe(shot: Shot, scene: Scene, characters: Sequence[Character], width: int, height: int) -> Keyframe:
+def draw_keyframe(
+    shot: Shot, scene: Scene, characters: Sequence[Character], width: int, height: int, vignetted: bool = True
+) -> Keyframe:
     words = ShotWords.of(shot, scene)
     place = choose_place(words.weighted())
     things = words.things()
@@ -143,7 +145,8 @@ def draw_keyframe(shot: Shot, scene: Scene, characters: Sequence[Character], wid
     if falling is not None:
         over(pixels, falling)
     grade(pixels, GRADES[scene.mood])
-    vignette(pixels)
+    if vignetted:
+        vignette(pixels)
     return Keyframe(to_image(pixels), place, focus)
 
 

@@ -1,6 +1,7 @@
 from storyreel.storyboard.v1 import artifact_pb2 as _artifact_pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -8,8 +9,34 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class VisualBackend(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VISUAL_BACKEND_UNSPECIFIED: _ClassVar[VisualBackend]
+    VISUAL_BACKEND_ANIMATIC: _ClassVar[VisualBackend]
+    VISUAL_BACKEND_COMFYUI: _ClassVar[VisualBackend]
+
+class RenderStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RENDER_STAGE_UNSPECIFIED: _ClassVar[RenderStage]
+    RENDER_STAGE_QUEUED: _ClassVar[RenderStage]
+    RENDER_STAGE_KEYFRAME: _ClassVar[RenderStage]
+    RENDER_STAGE_ANIMATING: _ClassVar[RenderStage]
+    RENDER_STAGE_ENCODING: _ClassVar[RenderStage]
+    RENDER_STAGE_CHECKING: _ClassVar[RenderStage]
+    RENDER_STAGE_REROLLING: _ClassVar[RenderStage]
+VISUAL_BACKEND_UNSPECIFIED: VisualBackend
+VISUAL_BACKEND_ANIMATIC: VisualBackend
+VISUAL_BACKEND_COMFYUI: VisualBackend
+RENDER_STAGE_UNSPECIFIED: RenderStage
+RENDER_STAGE_QUEUED: RenderStage
+RENDER_STAGE_KEYFRAME: RenderStage
+RENDER_STAGE_ANIMATING: RenderStage
+RENDER_STAGE_ENCODING: RenderStage
+RENDER_STAGE_CHECKING: RenderStage
+RENDER_STAGE_REROLLING: RenderStage
+
 class RenderShotRequest(_message.Message):
-    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key")
+    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key")
     SHOT_FIELD_NUMBER: _ClassVar[int]
     SCENE_FIELD_NUMBER: _ClassVar[int]
     CHARACTERS_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +46,8 @@ class RenderShotRequest(_message.Message):
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_KEY_FIELD_NUMBER: _ClassVar[int]
     KEYFRAME_KEY_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    SCENE_KEYFRAME_KEY_FIELD_NUMBER: _ClassVar[int]
     shot: _storyboard_pb2.Shot
     scene: _storyboard_pb2.Scene
     characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
@@ -28,7 +57,9 @@ class RenderShotRequest(_message.Message):
     duration_s: float
     output_key: str
     keyframe_key: str
-    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ...) -> None: ...
+    backend: VisualBackend
+    scene_keyframe_key: str
+    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ...) -> None: ...
 
 class RenderShotResponse(_message.Message):
     __slots__ = ("clip", "keyframe", "frame_count", "duration_s")
@@ -41,3 +72,29 @@ class RenderShotResponse(_message.Message):
     frame_count: int
     duration_s: float
     def __init__(self, clip: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., keyframe: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., frame_count: _Optional[int] = ..., duration_s: _Optional[float] = ...) -> None: ...
+
+class RenderShotStreamRequest(_message.Message):
+    __slots__ = ("render",)
+    RENDER_FIELD_NUMBER: _ClassVar[int]
+    render: RenderShotRequest
+    def __init__(self, render: _Optional[_Union[RenderShotRequest, _Mapping]] = ...) -> None: ...
+
+class RenderShotStreamResponse(_message.Message):
+    __slots__ = ("progress", "result")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    progress: RenderProgress
+    result: RenderShotResponse
+    def __init__(self, progress: _Optional[_Union[RenderProgress, _Mapping]] = ..., result: _Optional[_Union[RenderShotResponse, _Mapping]] = ...) -> None: ...
+
+class RenderProgress(_message.Message):
+    __slots__ = ("fraction", "stage", "message", "attempt")
+    FRACTION_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    fraction: float
+    stage: RenderStage
+    message: str
+    attempt: int
+    def __init__(self, fraction: _Optional[float] = ..., stage: _Optional[_Union[RenderStage, str]] = ..., message: _Optional[str] = ..., attempt: _Optional[int] = ...) -> None: ...

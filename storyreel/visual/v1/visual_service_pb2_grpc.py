@@ -40,6 +40,11 @@ class VisualServiceStub:
                 request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotRequest.SerializeToString,
                 response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotResponse.FromString,
                 _registered_method=True)
+        self.RenderShotStream = channel.unary_stream(
+                '/storyreel.visual.v1.VisualService/RenderShotStream',
+                request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.SerializeToString,
+                response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.FromString,
+                _registered_method=True)
 
 
 class VisualServiceServicer:
@@ -53,6 +58,14 @@ class VisualServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderShotStream(self, request, context):
+        """The same render, streaming progress while it works and the result as its last message.
+        Cancelling the call stops the render (and interrupts its ComfyUI prompt).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VisualServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +73,11 @@ def add_VisualServiceServicer_to_server(servicer, server):
                     servicer.RenderShot,
                     request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotRequest.FromString,
                     response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotResponse.SerializeToString,
+            ),
+            'RenderShotStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.RenderShotStream,
+                    request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.FromString,
+                    response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +108,33 @@ class VisualService:
             '/storyreel.visual.v1.VisualService/RenderShot',
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotRequest.SerializeToString,
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderShotStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/storyreel.visual.v1.VisualService/RenderShotStream',
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.SerializeToString,
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,

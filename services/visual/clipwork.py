@@ -1,0 +1,130 @@
+"""ffmpeg work on generated clips: pictures out of them, and segments into one exact clip.
+
+A video model makes clips of a fixed native length and frame rate. A longer shot is made of
+several segments, each starting on the previous one's last frame; `stitch` joins them (dropping
+each later segment's first frame, which repeats that last frame), converts the native rate to
+the clip's, fills the clip's frame (scale, then crop the overflow), adds the film look and stops
+at exactly the frame count asked for. One ffmpeg run, no Python per frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from services.visual.settings import Retime
+from storyreel.errors import BackendError
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg, probe
+
+if TYPE_CHECKING:  # the backends import this module
+    from services.visual.backends.base import RenderSpec
+
+RETIME_FILTERS = {
+    Retime.DUPLICATE: "fps={fps}",
+    Retime.BLEND: "framerate=fps={fps}",
+    Retime.MOTION: "minterpolate=fps={fps}:mi_mode=mci:mc_mode=aobmc",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A generated clip and the rate its frames play at (the workflow's native $fps)."""
+
+    path: Path
+    fps: float
+
+
+def segments_needed(duration_s: float, first: tuple[int, float], later: tuple[int, float]) -> int:
+    """How many clips cover the duration: the first of `first` (frames, fps), then clips of `later`,
+    each of which repeats the previous clip's last frame as its first."""
+    first_frames, first_fps = first
+    later_frames, later_fps = later
+    remaining_s = duration_s - first_frames / first_fps
+    if remaining_s <= 1e-9 or later_frames < 2:
+        return 1
+    return 1 + math.ceil(remaining_s / ((later_frames - 1) / later_fps) - 1e-9)
+
+
+def last_frame(clip: Path, picture: Path, timeout_s: float) -> None:
+    """The clip's last frame as a PNG (every frame decoded, the last one kept)."""
+    ffmpeg([*SAFE_PROTOCOLS, "-i", str(clip), "-update", "1", "-c:v", "png", str(picture)], timeout_s)
+
+
+def first_frame(clip: Path, picture: Path, timeout_s: float) -> None:
+    ffmpeg([*SAFE_PROTOCOLS, "-i", str(clip), "-frames:v", "1", "-c:v", "png", str(picture)], timeout_s)
+
+
+def to_png(source: Path, picture: Path, timeout_s: float) -> None:
+    """Any picture (or the first frame of a clip) as a PNG."""
+    if source.suffix.lower() == ".png":
+        picture.write_bytes(source.read_bytes())
+    else:
+        first_frame(source, picture, timeout_s)
+
+
+def stitch_filter(segments: list[Segment], spec: RenderSpec, retime: Retime, look: list[str]) -> str:
+    """The filter_complex joining the segments (inputs 0..n-1) into the clip spec asks for, ending at [out]."""
+    parts = []
+    for index, segment in enumerate(segments):
+        trim = "trim=start_frame=1," if index else ""
+        parts.append(f"[{index}:v]{trim}setpts=N/({segment.fps:g}*TB),setsar=1,format=yuv420p[s{index}]")
+    joined = "".join(f"[s{index}]" for index in range(len(segments)))
+    chain = [
+        f"{joined}concat=n={len(segments)}:v=1:a=0",
+        RETIME_FILTERS[retime].format(fps=spec.fps),
+        f"scale={spec.width}:{spec.height}:force_original_aspect_ratio=increase:flags=lanczos",
+        f"crop={spec.width}:{spec.height}",
+        *look,
+        "tpad=stop_mode=clone:stop=-1",
+        "format=yuv420p",
+    ]
+    return ";".join([*parts, ",".join(chain) + "[out]"])
+
+
+def stitch(
+    segments: list[Segment], spec: RenderSpec, retime: Retime, look: list[str], encoder: list[str], timeout_s: float
+) -> None:
+    """Write spec.clip_path: the segments as one clip of exactly spec.frames frames (encoded with `encoder`)."""
+    inputs = [arg for segment in segments for arg in (*SAFE_PROTOCOLS, "-i", str(segment.path))]
+    graph = stitch_filter(segments, spec, retime, look)
+    ffmpeg(
+        [
+            *inputs,
+            "-filter_complex",
+            graph,
+            "-map",
+            "[out]",
+            "-frames:v",
+            str(spec.frames),
+            "-r",
+            str(spec.fps),
+            *encoder,
+            "-an",
+            "-f",
+            "mp4",
+            str(spec.clip_path),
+        ],
+        timeout_s,
+    )
+
+
+def x264(preset: str, crf: int) -> list[str]:
+    """The encoder arguments of every clip: H.264 in yuv420p, which every player and the composer read."""
+    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+
+
+def checked_frame_count(spec: RenderSpec) -> int:
+    """The frames the MP4 says it holds (from its index, no decoding); BackendError unless as asked."""
+    streams = probe(spec.clip_path)["streams"]
+    video = next((stream for stream in streams if stream.get("codec_type") == "video"), None)
+    if video is None:
+        raise BackendError("ffmpeg wrote a clip without a video stream")
+    made = (int(video.get("nb_frames", 0)), int(video["width"]), int(video["height"]))
+    if made != (spec.frames, spec.width, spec.height):
+        raise BackendError(
+            f"ffmpeg wrote {made[0]} frames of {made[1]}x{made[2]}; "
+            f"expected {spec.frames} of {spec.width}x{spec.height}"
+        )
+    return made[0]

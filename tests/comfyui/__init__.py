@@ -1,0 +1,1 @@
+"""Tests of the ComfyUI backend: against a fake server built from the real protocol, and against the real ComfyUI."""
