@@ -235,7 +235,11 @@ def make_channel(target: str, service_full_name: str) -> grpc.aio.Channel:
         ("grpc.enable_retries", 1),
         ("grpc.service_config", retry_service_config(service_full_name)),
     ]
-    return grpc.aio.insecure_channel(target, options=options)
+    channel = grpc.aio.insecure_channel(target, options=options)
+    # Connect now, not at the first call: with several replicas, round_robin only spreads calls
+    # over the ones already connected, so a first burst of calls would all land on the first.
+    channel.get_state(try_to_connect=True)
+    return channel
 
 
 def context_metadata() -> tuple[tuple[str, str], ...]:

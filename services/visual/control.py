@@ -64,6 +64,11 @@ class RenderControl:
     def stop_requested(self) -> bool:
         return self._stop.is_set()
 
+    def sleep(self, seconds: float) -> None:
+        """Wait; RenderCancelled as soon as the caller cancels."""
+        self._stop.wait(seconds)
+        self.check()
+
     def check(self) -> None:
         """RenderCancelled once the caller has cancelled."""
         if self._stop.is_set():

@@ -16,6 +16,8 @@ class VisualBackend(StrEnum):
     """A flat illustration drawn from the shot's words, moved by an ffmpeg camera (CPU, no weights)."""
     COMFYUI = "comfyui"
     """A ComfyUI server running the workflows in comfy_workflows/ (SDXL, SVD, Wan; GPU and weights there)."""
+    SIMULATED = "simulated"
+    """Waits simulated_render_s (no CPU), then writes a flat clip: load tests and the scale benchmark."""
 
 
 class ComfyMode(StrEnum):
@@ -66,6 +68,9 @@ class VisualSettings(ServiceSettings):
         description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly.",
     )
     ffmpeg_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one ffmpeg run.")
+    simulated_render_s: float = Field(
+        default=2.0, ge=0, le=600, description="How long the simulated backend waits per shot (a stand-in GPU render)."
+    )
 
     # The film look, for every backend.
     letterbox: bool = Field(default=False, description="Black bars to a 2.39:1 picture inside the clip's frame.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.visual.backends.animatic import AnimaticRenderer
 from services.visual.backends.base import RenderResult, RenderSpec, ShotRenderer
 from services.visual.backends.comfyui import ComfyRenderer
+from services.visual.backends.simulated import SimulatedRenderer
 from services.visual.settings import VisualBackend, VisualSettings
 
 __all__ = ["RenderResult", "RenderSpec", "ShotRenderer", "make_backend"]
@@ -18,4 +19,6 @@ def make_backend(settings: VisualSettings, kind: VisualBackend | None = None) ->
         return AnimaticRenderer(settings)
     if kind == VisualBackend.COMFYUI:
         return ComfyRenderer(settings)
+    if kind == VisualBackend.SIMULATED:
+        return SimulatedRenderer(settings)
     raise ValueError(f"unknown visual backend {kind!r}")

@@ -1,0 +1,50 @@
+"""A stand-in for a GPU render, for load tests and the scale benchmark: it waits a fixed time
+(sleeping, no CPU, as a service waiting on a GPU would), then writes a flat clip and keyframe
+that meet the same contract as any backend (exact frame count, size and fps)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from PIL import Image
+
+from services.visual.backends.base import RenderResult, RenderSpec
+from services.visual.control import RenderControl, Stage
+from services.visual.settings import VisualSettings
+from storyreel.domain import Character, Scene, Shot
+from storyreel.media import ffmpeg
+
+_WAIT_STEP_S = 0.1
+
+
+class SimulatedRenderer:
+    def __init__(self, settings: VisualSettings) -> None:
+        self.settings = settings
+
+    def render(
+        self,
+        shot: Shot,
+        scene: Scene,
+        characters: list[Character],
+        spec: RenderSpec,
+        control: RenderControl | None = None,
+    ) -> RenderResult:
+        control = control or RenderControl()
+        self._wait(control)
+        colour = "#" + hashlib.sha256(shot.id.encode()).hexdigest()[:6]  # each shot its own flat colour
+        Image.new("RGB", (spec.width, spec.height), colour).save(spec.keyframe_path)
+        ffmpeg(
+            ["-f", "lavfi", "-i", f"color=c={colour}:s={spec.width}x{spec.height}:r={spec.fps}",
+             "-frames:v", str(spec.frames), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+             "-f", "mp4", str(spec.clip_path)],
+            self.settings.ffmpeg_timeout_s,
+        )
+        control.report(1.0, Stage.ENCODING)
+        return RenderResult(frame_count=spec.frames, duration_s=spec.frames / spec.fps)
+
+    def _wait(self, control: RenderControl) -> None:
+        """Sleep the configured render time in small steps, so a cancelled call stops promptly."""
+        steps = max(1, round(self.settings.simulated_render_s / _WAIT_STEP_S))
+        for step in range(steps):
+            control.report(step / steps, Stage.ANIMATING)
+            control.sleep(self.settings.simulated_render_s / steps)
