@@ -86,8 +86,13 @@ def run(replicas: int, render_s: float, story: str) -> dict[str, object]:
     logs = [read_replica(work / "logs" / f"{name}.log") for name in names]
     spans = [span for log in logs for span in log.spans]
     visual_s = max(end for _, end in spans) - min(start for start, _ in spans)
-    return {"shots": len(spans), "visual_s": visual_s, "job_s": job_s,
-            "idle_s": [visual_s - log.busy_s for log in logs], "per_replica": [len(log.spans) for log in logs]}
+    return {
+        "shots": len(spans),
+        "visual_s": visual_s,
+        "job_s": job_s,
+        "idle_s": [visual_s - log.busy_s for log in logs],
+        "per_replica": [len(log.spans) for log in logs],
+    }
 
 
 def main() -> None:
@@ -104,8 +109,10 @@ def main() -> None:
     for n, r in results.items():
         speedup = base / r["visual_s"]  # type: ignore[operator]
         idle = " ".join(f"{s:.1f}" for s in r["idle_s"])  # type: ignore[attr-defined]
-        print(f"{n:8d}  {r['shots']:5d}  {r['visual_s']:9.1f} s  {speedup:6.2f}x  {0.9 * n:9.1f}x  "
-              f"{r['job_s']:7.1f} s  {r['per_replica']!s:>17}  {idle} s")
+        print(
+            f"{n:8d}  {r['shots']:5d}  {r['visual_s']:9.1f} s  {speedup:6.2f}x  {0.9 * n:9.1f}x  "
+            f"{r['job_s']:7.1f} s  {r['per_replica']!s:>17}  {idle} s"
+        )
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+_STREAM_TIMEOUT = httpx.Timeout(30.0, read=60.0)
+"""The gateway sends a keep-alive comment at least every 15 s; a silent minute is a broken stream."""
 
 
 class GatewayError(RuntimeError):
@@ -36,6 +40,27 @@ class GatewayClient:
     def job(self, job_id: str) -> dict[str, Any]:
         data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}").json()
         return data
+
+    def events(self, job_id: str, last_event_id: str | None = None) -> Iterator[tuple[str, str]]:
+        """The job's Server-Sent Events as (id, kind) until the stream ends (the job is finished)
+        or breaks (httpx.HTTPError: resume with the last id)."""
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        path = f"/v1/jobs/{job_id}/events"
+        with self._http.stream("GET", path, headers=headers, timeout=_STREAM_TIMEOUT) as response:
+            if response.status_code >= 400:
+                response.read()
+                raise GatewayError(_detail(response))
+            event_id, kind = None, "message"
+            for line in response.iter_lines():
+                if line.startswith("id:"):
+                    event_id = line[3:].strip()
+                elif line.startswith("event:"):
+                    kind = line[6:].strip()
+                elif not line and event_id is not None:
+                    yield event_id, kind
+                    event_id, kind = None, "message"
 
     def download(self, path: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

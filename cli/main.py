@@ -44,6 +44,9 @@ def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -
     job_id = client.submit(story, title=args.title, language=args.language, max_minutes=args.max_minutes)
     console.print(f"job {job_id} at {client.base_url}/v1/jobs/{job_id}")
     job = follow(client, job_id, console)
+    if job["state"] == "cancelled":
+        console.print(f"[red]error:[/red] job {job_id} was cancelled")
+        return 1
     if job["state"] != "done":
         error = job.get("error") or {}
         where = f" at shot {error['shot_id']}" if error.get("shot_id") else ""

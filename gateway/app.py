@@ -1,25 +1,36 @@
-"""The FastAPI application: REST routes over the orchestrator and the job store."""
+"""The FastAPI application: REST routes over the orchestrator and the job store, the web page,
+and /metrics."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, Request, Response, status
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from gateway.clients import Services
 from gateway.deps import Gateway
+from gateway.events import EventHub
+from gateway.jobs import JobRequest
+from gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from gateway.orchestrator import Orchestrator
-from gateway.routes import jobs
+from gateway.routes import edits, events, files, jobs, web
+from gateway.runtime import Runtime
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput, MissingArtifact
 
 DESCRIPTION = """
-Turn a story into a narrated film. Submit a story with `POST /v1/jobs`, follow it with
-`GET /v1/jobs/{id}`, download the film from `GET /v1/jobs/{id}/video`.
+Turn a story into a narrated film. Submit a story with `POST /v1/jobs`, follow it live with
+`GET /v1/jobs/{id}/events` (or poll `GET /v1/jobs/{id}`), download the film from
+`GET /v1/jobs/{id}/video`. Re-roll a shot, edit the storyboard or render a preview again with
+another visual backend: only what depends on the change is made again. The web page is at `/`.
 """
 
 
@@ -28,28 +39,60 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sqlite_dir = settings.sqlite_parent()
-        if sqlite_dir is not None:
-            sqlite_dir.mkdir(parents=True, exist_ok=True)
-        store = JobStore(settings.database_url)
-        artifacts = ArtifactStore(settings.artifact_root)
-        services = Services(settings)
-        orchestrator = Orchestrator(settings, store, services, artifacts)
-        app.state.gateway = Gateway(settings, store, artifacts, orchestrator)
-        for job_id in store.unfinished():
-            orchestrator.start(job_id)  # resume: finished steps are skipped
+        gateway = _open(settings)
+        app.state.gateway = gateway
+        await gateway.orchestrator.open()  # resume unfinished jobs: finished steps are skipped
         yield
-        await orchestrator.shutdown()
-        await services.close()
-        store.close()
+        await gateway.orchestrator.shutdown()
+        await gateway.runtime.services.close()
+        gateway.store.close()
 
-    app = FastAPI(title="storyreel", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    app.include_router(jobs.router)
+    app = FastAPI(title="storyreel", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,
+                  max_body_size=settings.max_request_bytes)
+    for router in (jobs.router, events.router, files.router, edits.router):
+        app.include_router(router)
+    if settings.web_page:
+        web.mount(app)
+    if settings.cors_origin_list():
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origin_list(),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "Range"],
+            expose_headers=["Location", "Content-Range", "Accept-Ranges", "Content-Length"],
+        )
+    _add_operations(app)
+    _add_error_handlers(app)
+    _document_models(app, JobRequest)
+    return app
 
-    @app.get("/healthz", tags=["health"], summary="The gateway is up")
+
+def _open(settings: GatewaySettings) -> Gateway:
+    sqlite_dir = settings.sqlite_parent()
+    if sqlite_dir is not None:
+        sqlite_dir.mkdir(parents=True, exist_ok=True)
+    store = JobStore(settings.database_url)
+    artifacts = ArtifactStore(settings.artifact_root)
+    metrics, hub = GatewayMetrics(), EventHub()
+    runtime = Runtime(settings, store, Services(settings), artifacts, metrics, hub)
+    metrics.watch(store.count_by_state, runtime.in_flight)
+    return Gateway(settings, store, artifacts, runtime, Orchestrator(runtime), hub, metrics)
+
+
+def _add_operations(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"], summary="The gateway is up",
+             responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}})
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics",
+             response_class=Response,
+             responses={200: {"content": {CONTENT_TYPE: {"example": 'storyreel_gateway_jobs{state="done"} 3.0\n'}}}})
+    async def metrics(request: Request) -> Response:
+        gateway: Gateway = request.app.state.gateway
+        return Response(gateway.metrics.exposition(), media_type=CONTENT_TYPE)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def invalid_input(_: Request, error: InvalidInput) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
@@ -58,4 +101,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def missing_artifact(_: Request, error: MissingArtifact) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_410_GONE)
 
-    return app
+
+def _document_models(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Put models that routes read by hand (POST /v1/jobs takes JSON or multipart) into the schema."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(model_schema.pop("$defs", {}))
+                components[model.__name__] = model_schema
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,12 +1,16 @@
-"""What a job is, as the REST API shows it: states, steps, progress and errors."""
+"""What a job is, as the REST API shows it: options, states, steps, progress, errors and events."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from storyreel.domain import Language
+from storyreel.domain import Language, VoiceEngine
+
+BACKEND_NAME = r"^[a-z0-9_-]{0,32}$"
+EXAMPLE_STORY = 'Old Meera lived by the river. "Hold the lantern high," she said.'
 
 
 class JobState(StrEnum):
@@ -14,13 +18,18 @@ class JobState(StrEnum):
     PLANNING = "planning"
     SPEAKING = "speaking"
     RENDERING = "rendering"
+    SCORING = "scoring"
     COMPOSING = "composing"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
     @property
     def finished(self) -> bool:
-        return self in (JobState.DONE, JobState.FAILED)
+        return self in FINISHED_STATES
+
+
+FINISHED_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 
 
 class Step(StrEnum):
@@ -33,32 +42,118 @@ class Step(StrEnum):
     COMPOSING = "composing"
 
 
-class JobRequest(BaseModel):
-    """A story to film."""
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    story: str = Field(description="The story as UTF-8 text or markdown (English, Hindi, or both).")
+
+class VoiceChoice(_Body):
+    """A voice for one character or the narrator; fields left out keep the planner's choice."""
+
+    engine: VoiceEngine | None = None
+    voice_id: str | None = Field(default=None, max_length=100)
+    pitch: int | None = Field(default=None, ge=0, le=99)
+    rate_wpm: int | None = Field(default=None, ge=60, le=450)
+    description: str | None = Field(default=None, max_length=1000, description="For describable voices (Parler).")
+
+
+class JobOptions(_Body):
+    """How to film a story: everything but the story itself."""
+
     title: str = Field(default="", max_length=300, description="Film title; empty takes the story's first line.")
     language: Language | None = Field(default=None, description="en, hi or mixed; empty detects it.")
     max_minutes: float = Field(default=0, ge=0, le=600, description="Upper bound on film length; 0 means none.")
+    visual_backend: str = Field(
+        default="", pattern=BACKEND_NAME, examples=["animatic", "comfyui"],
+        description="Visual backend for every shot: 'animatic' (fast preview) or 'comfyui'; empty: the service's own.",
+    )
+    style: str = Field(
+        default="", max_length=300, description="Words added to every shot's picture prompt, e.g. 'watercolour'."
+    )
+    voices: dict[str, VoiceChoice] = Field(
+        default_factory=dict, max_length=100,
+        description="Voices by character name, id or alias ('narrator' for the narrator).",
+    )
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [{"story": "Old Meera lived by the river. \"Hold the lantern high,\" she said.", "title": ""}]
+
+class JobRequest(JobOptions):
+    """A story to film."""
+
+    story: str = Field(description="The story as UTF-8 text or markdown (English, Hindi, or both).")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"story": EXAMPLE_STORY, "title": "The lantern"},
+                {"story": EXAMPLE_STORY, "language": "en", "style": "watercolour, warm light",
+                 "voices": {"Meera": {"pitch": 70}, "narrator": {"rate_wpm": 150}}},
+            ]
         }
-    }
+    )
+
+    def options(self) -> JobOptions:
+        return JobOptions.model_validate(self.model_dump(exclude={"story"}))
+
+
+class RerollRequest(_Body):
+    """Render one shot again; without a seed a new one is drawn, so the picture changes."""
+
+    prompt: str | None = Field(default=None, min_length=1, max_length=2000, description="A new picture prompt.")
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1, description="A seed; left out: a new random one.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"prompt": "a lighthouse at dusk, wide shot"}, {"seed": 42}, {}]}
+    )
+
+
+class RenderRequest(_Body):
+    """Render a job again: resume a failed or cancelled job, or make the final after a preview."""
+
+    visual_backend: str | None = Field(
+        default=None, pattern=BACKEND_NAME, description="A different visual backend; left out: keep the job's."
+    )
+    style: str | None = Field(default=None, max_length=300, description="A different style; left out: keep it.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"visual_backend": "comfyui"}, {}]})
 
 
 class StepProgress(BaseModel):
     done: int
     total: int
+    seconds_per_item: float | None = Field(
+        default=None, description="Measured wall time of one item of this step (this job, else recent jobs)."
+    )
 
 
-class ShotProgress(BaseModel):
+class ShotState(StrEnum):
+    PENDING = "pending"
+    SPEAKING = "speaking"
+    SPOKEN = "spoken"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ShotView(BaseModel):
     id: str
     scene_id: str
+    state: ShotState
     speech_done: bool
     visual_done: bool
     duration_s: float | None = Field(description="Set once the shot's speech is known (audio-first timing).")
+    render_progress: float | None = Field(
+        default=None, ge=0, le=1, description="How far its picture is, 0 to 1, while it renders; 1 when done."
+    )
+    visual_prompt: str
+    links: dict[str, str] = Field(description="clip and keyframe, once the shot is rendered.")
+
+
+class SceneView(BaseModel):
+    id: str
+    title: str
+    state: ShotState = Field(description="pending, rendering (some work done), done or failed.")
+    shots_done: int
+    shots_total: int
+    music_done: bool
 
 
 class JobError(BaseModel):
@@ -68,22 +163,74 @@ class JobError(BaseModel):
     shot_id: str | None = None
 
 
+_JOB_ID = "3f2a9c0d1e2b4a5f"
+_BASE = f"/v1/jobs/{_JOB_ID}"
+EXAMPLE_JOB: dict[str, Any] = {
+    "id": _JOB_ID, "state": "rendering", "title": "The lantern", "progress": 0.52, "eta_s": 41.5,
+    "steps": {"planning": {"done": 1, "total": 1, "seconds_per_item": 0.4},
+              "speech": {"done": 2, "total": 2, "seconds_per_item": 0.3},
+              "visuals": {"done": 1, "total": 2, "seconds_per_item": 6.1},
+              "music": {"done": 1, "total": 1, "seconds_per_item": 1.2},
+              "composing": {"done": 0, "total": 1, "seconds_per_item": 0.25}},
+    "scenes": [{"id": "s01", "title": "The river", "state": "rendering", "shots_done": 1, "shots_total": 2,
+                "music_done": True}],
+    "shots": [
+        {"id": "s01_01", "scene_id": "s01", "state": "done", "speech_done": True, "visual_done": True,
+         "duration_s": 2.4, "render_progress": 1.0,
+         "visual_prompt": "an old woman by a river at dusk, holding a lantern",
+         "links": {"clip": f"{_BASE}/shots/s01_01/clip?v=8413954f1bc2",
+                   "keyframe": f"{_BASE}/shots/s01_01/keyframe?v=8413954f1bc2",
+                   "reroll": f"{_BASE}/shots/s01_01/reroll"}},
+        {"id": "s01_02", "scene_id": "s01", "state": "rendering", "speech_done": True, "visual_done": False,
+         "duration_s": 1.9, "render_progress": 0.35, "visual_prompt": "close-up of a lantern held high", "links": {}},
+    ],
+    "duration_s": None, "error": None,
+    "options": {"title": "", "language": None, "max_minutes": 0, "visual_backend": "", "style": "", "voices": {}},
+    "revision": 0, "created_at": 1764316800.0, "updated_at": 1764316812.5,
+    "links": {"self": _BASE, "events": f"{_BASE}/events", "video": f"{_BASE}/video",
+              "subtitles": f"{_BASE}/subtitles.srt", "subtitles_vtt": f"{_BASE}/subtitles.vtt",
+              "storyboard": f"{_BASE}/storyboard", "render": f"{_BASE}/render"},
+}
+
+
 class JobView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_JOB]})
+
     id: str
     state: JobState
     title: str
     progress: float = Field(ge=0, le=1)
+    eta_s: float | None = Field(description="Seconds left, from measured step rates; null while unknown.")
     steps: dict[Step, StepProgress]
-    shots: list[ShotProgress]
+    scenes: list[SceneView]
+    shots: list[ShotView]
     duration_s: float | None = Field(description="Length of the finished film.")
     error: JobError | None
+    options: JobOptions
+    revision: int = Field(description="Counts edits, re-rolls and re-renders of this job.")
     created_at: float
     updated_at: float
     links: dict[str, str]
 
 
 class JobList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"jobs": [EXAMPLE_JOB], "total": 1, "limit": 50,
+                                                               "offset": 0}]})
+
     jobs: list[JobView]
     total: int
     limit: int
     offset: int
+
+
+class JobEvent(BaseModel):
+    """One Server-Sent Event: `id` is its sequence number in the job, `event` its kind.
+
+    Kinds: `snapshot` (data is a whole JobView), `state`, `storyboard`, `shot` (a shot's speech or
+    picture started or finished), `music`, `film`. Every kind but snapshot carries `state`,
+    `progress` and `eta_s` beside its own fields.
+    """
+
+    seq: int
+    kind: str
+    data: dict[str, Any]

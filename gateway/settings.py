@@ -1,13 +1,24 @@
-"""Gateway settings (prefix STORYREEL_GATEWAY_, plus the shared STORYREEL_ARTIFACT_ROOT)."""
+"""Gateway settings (prefix STORYREEL_GATEWAY_, plus the shared STORYREEL_ARTIFACT_ROOT).
+
+Safe defaults live here and nowhere else: no API key needed, CORS off, bodies capped.
+"""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from storyreel.settings import DEFAULT_STATE_DIR, CommonSettings
+
+MIN_API_KEY_CHARS = 16
+PLACEHOLDER_KEYS = frozenset({"changeme", "change-me", "secret", "password", "example"})
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 class GatewaySettings(CommonSettings):
@@ -17,7 +28,12 @@ class GatewaySettings(CommonSettings):
     port: int = Field(default=8000, ge=0, le=65535, description="Port the REST API listens on.")
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_STATE_DIR / 'jobs.sqlite3'}",
-        description="SQLAlchemy URL of the job store (SQLite file by default).",
+        description="SQLAlchemy URL of the job store: a SQLite file by default, or postgresql+psycopg://user@host/db.",
+    )
+    instance_id: str = Field(
+        default="",
+        max_length=120,
+        description="Name of this gateway among several sharing one database; empty: hostname:port.",
     )
 
     planner_address: str = Field(default="127.0.0.1:50051", description="host:port of the planner service.")
@@ -25,7 +41,28 @@ class GatewaySettings(CommonSettings):
     visual_address: str = Field(default="127.0.0.1:50053", description="host:port of the visual service.")
     composer_address: str = Field(default="127.0.0.1:50054", description="host:port of the composer service.")
 
+    # ---- what the REST API accepts
+    api_keys: str = Field(
+        default="",
+        description="Comma-separated bearer API keys (each at least 16 characters); empty: no key needed.",
+    )
+    cors_origins: str = Field(
+        default="", description="Comma-separated origins a browser may call the API from ('*' for any); empty: none."
+    )
     max_story_bytes: int = Field(default=2_000_000, ge=1, description="Largest story accepted, in UTF-8 bytes.")
+    max_request_bytes: int = Field(
+        default=4_000_000, ge=1024, description="Largest request body (JSON or a storyboard edit), in bytes."
+    )
+    max_upload_bytes: int = Field(
+        default=60_000_000, ge=1024, description="Largest multipart job submission (story file plus music file)."
+    )
+    web_page: bool = Field(default=True, description="Serve the web page at / (false: the API only).")
+
+    # ---- work in flight, shared by all jobs
+    max_running_jobs: int = Field(
+        default=4, ge=1, description="Jobs this gateway runs at once; later ones wait in the 'queued' state."
+    )
+    plan_parallel: int = Field(default=2, ge=1, description="Plan calls in flight to the planner, all jobs together.")
     speech_parallel: int = Field(
         default=4, ge=1, description="Speak calls in flight to the audio service, all jobs together."
     )
@@ -35,18 +72,65 @@ class GatewaySettings(CommonSettings):
     music_parallel: int = Field(
         default=2, ge=1, description="ComposeMusic calls in flight to the audio service, all jobs together."
     )
+    compose_parallel: int = Field(
+        default=1, ge=1, description="Compose calls in flight to the composer, all jobs together."
+    )
 
+    # ---- deadlines and retries
     plan_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one Plan call.")
     speak_timeout_s: float = Field(default=60.0, gt=0, description="Deadline of one Speak call.")
-    render_timeout_s: float = Field(default=300.0, gt=0, description="Deadline of one RenderShot call.")
+    render_timeout_s: float = Field(
+        default=300.0, gt=0, description="Deadline of one shot's render (a RenderShotStream call)."
+    )
     music_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one ComposeMusic call.")
     compose_timeout_s: float = Field(default=3600.0, gt=0, description="Deadline of one Compose call.")
+    rpc_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Extra tries of a call that failed UNAVAILABLE or DEADLINE_EXCEEDED (after the channel's own).",
+    )
+    rpc_retry_backoff_s: float = Field(
+        default=1.0, ge=0, description="Wait before the first extra try; it doubles for each further one."
+    )
 
+    # ---- leases and live progress
+    lease_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="A running job's lease; another gateway takes over a job whose owner missed renewing it.",
+    )
+    events_poll_s: float = Field(
+        default=1.0, gt=0, description="How often a progress stream looks for events another gateway wrote."
+    )
+
+    # ---- the film
     width: int = Field(default=1280, ge=64, le=4096, description="Film width in pixels.")
     height: int = Field(default=720, ge=64, le=4096, description="Film height in pixels.")
     fps: int = Field(default=24, ge=1, le=60, description="Film frames per second.")
     speech_air_s: float = Field(default=0.6, ge=0, description="Silence after a shot's speech before the cut.")
     min_shot_s: float = Field(default=3.0, gt=0, description="Shortest shot, in seconds.")
+
+    @field_validator("api_keys")
+    @classmethod
+    def _strong_keys(cls, value: str) -> str:
+        for key in _split(value):
+            if len(key) < MIN_API_KEY_CHARS or key.lower() in PLACEHOLDER_KEYS:
+                raise ValueError(
+                    f"an API key must be at least {MIN_API_KEY_CHARS} characters and not a placeholder; "
+                    "make one with: python -c 'import secrets; print(secrets.token_urlsafe(24))'"
+                )
+        return value
+
+    def api_key_list(self) -> list[str]:
+        return _split(self.api_keys)
+
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
+    def owner_name(self) -> str:
+        """Who holds the leases of the jobs this gateway runs: the same name after a restart."""
+        return self.instance_id or f"{socket.gethostname()}:{self.port}"
 
     def sqlite_parent(self) -> Path | None:
         """The folder of a SQLite database file, to create before connecting."""

@@ -1,7 +1,10 @@
-"""The job store: jobs and each finished step's result, in SQLite (or any SQLAlchemy URL).
+"""The job store: jobs, each finished step's result, the jobs' event logs and measured step rates,
+in SQLite by default or any SQLAlchemy URL (PostgreSQL for several gateways).
 
-A step's result is written the moment the step finishes, so a restarted gateway redoes only
-what is missing.
+A step's result is written the moment the step finishes, so a restarted gateway redoes only what
+is missing. A running job is leased by one gateway (`owner`, `lease_until`); a gateway that dies
+stops renewing, and another one takes the job over. `revision` counts edits: a run writes its
+state only while the revision it started from is current, so a stale run cannot undo an edit.
 """
 
 from __future__ import annotations
@@ -11,10 +14,27 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, MetaData, String, Table, create_engine, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
-from gateway.jobs import JobError, JobRequest, JobState
+from gateway.jobs import FINISHED_STATES, JobError, JobRequest, JobState
 
 _metadata = MetaData()
 
@@ -27,6 +47,9 @@ jobs_table = Table(
     Column("error", JSON, nullable=True),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("owner", String(120), nullable=True),
+    Column("lease_until", Float, nullable=True),
 )
 
 results_table = Table(
@@ -37,6 +60,38 @@ results_table = Table(
     Column("value", JSON, nullable=False),
 )
 
+events_table = Table(
+    "events",
+    _metadata,
+    Column("job_id", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+rates_table = Table(
+    "step_rates",
+    _metadata,
+    Column("step", String(32), primary_key=True),
+    Column("seconds_per_item", Float, nullable=False),
+    Column("samples", Integer, nullable=False),
+)
+
+# Columns added after the first release: created on an old database at start.
+_LATER_COLUMNS = {
+    "revision": "INTEGER NOT NULL DEFAULT 0",
+    "owner": "VARCHAR(120)",
+    "lease_until": "FLOAT",
+}
+_FINISHED = [state.value for state in FINISHED_STATES]
+RATE_WEIGHT = 0.2
+"""Weight of a new measurement in a step's running average (recent jobs count most)."""
+
+
+class StaleRevision(Exception):
+    """The job was edited, re-rolled or cancelled since this run started: the run must stop."""
+
 
 @dataclass(frozen=True)
 class JobRecord:
@@ -46,13 +101,24 @@ class JobRecord:
     error: JobError | None
     created_at: float
     updated_at: float
+    revision: int
+    owner: str | None
 
 
 class JobStore:
     def __init__(self, database_url: str) -> None:
-        connect_args = {"check_same_thread": False} if database_url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(database_url, connect_args=connect_args)
+        sqlite = database_url.startswith("sqlite")
+        connect_args = {"check_same_thread": False} if sqlite else {}
+        self.engine: Engine = create_engine(database_url, connect_args=connect_args, pool_pre_ping=True)
+        if sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
         _metadata.create_all(self.engine)
+        _add_later_columns(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ jobs
 
     def create(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex[:16]
@@ -61,7 +127,7 @@ class JobStore:
             conn.execute(
                 jobs_table.insert().values(
                     id=job_id, state=JobState.QUEUED.value, request=request.model_dump(mode="json"),
-                    error=None, created_at=now, updated_at=now,
+                    error=None, created_at=now, updated_at=now, revision=0,
                 )
             )
         return job_id
@@ -74,29 +140,131 @@ class JobStore:
     def page(self, limit: int, offset: int) -> tuple[list[JobRecord], int]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(jobs_table).order_by(jobs_table.c.created_at.desc()).limit(limit).offset(offset)
+                select(jobs_table).order_by(jobs_table.c.created_at.desc(), jobs_table.c.id).limit(limit).offset(offset)
             ).all()
             total = conn.execute(select(func.count()).select_from(jobs_table)).scalar_one()
         return [_record(row) for row in rows], int(total)
 
-    def unfinished(self) -> list[str]:
-        finished = [JobState.DONE.value, JobState.FAILED.value]
+    def count_by_state(self) -> dict[JobState, int]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(jobs_table.c.id).where(jobs_table.c.state.not_in(finished))).all()
-        return [row.id for row in rows]
+            rows = conn.execute(select(jobs_table.c.state, func.count()).group_by(jobs_table.c.state)).all()
+        counts = dict.fromkeys(JobState, 0)
+        counts.update({JobState(state): int(count) for state, count in rows})
+        return counts
 
-    def set_state(self, job_id: str, state: JobState, error: JobError | None = None) -> None:
+    def set_state(
+        self, job_id: str, state: JobState, error: JobError | None = None, revision: int | None = None
+    ) -> bool:
+        """Set the state; with a revision, only while it is current. True when it was written."""
+        condition = jobs_table.c.id == job_id
+        if revision is not None:
+            condition &= jobs_table.c.revision == revision
         values = {"state": state.value, "error": error.model_dump(mode="json") if error else None}
         with self.engine.begin() as conn:
-            conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(**values, updated_at=time.time()))
+            written = conn.execute(update(jobs_table).where(condition).values(**values, updated_at=time.time()))
+        return bool(written.rowcount)
 
-    def put_result(self, job_id: str, name: str, value: dict[str, Any]) -> None:
+    def revise(self, job_id: str, state: JobState, request: JobRequest | None = None) -> int:
+        """Start a new revision (after an edit, a re-roll or a cancel): the running one goes stale."""
+        values: dict[str, Any] = {"state": state.value, "error": None, "updated_at": time.time(),
+                                  "revision": jobs_table.c.revision + 1}
+        if request is not None:
+            values["request"] = request.model_dump(mode="json")
+        with self.engine.begin() as conn:
+            conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(**values))
+            revision = conn.execute(select(jobs_table.c.revision).where(jobs_table.c.id == job_id)).scalar_one()
+        return int(revision)
+
+    # ------------------------------------------------------------------ leases
+
+    def claim(self, job_id: str, owner: str, lease_s: float) -> JobRecord | None:
+        """Lease an unfinished job unless another live gateway holds it; the record when claimed."""
+        now = time.time()
+        free = or_(jobs_table.c.owner.is_(None), jobs_table.c.owner == owner, jobs_table.c.lease_until < now)
+        condition = (jobs_table.c.id == job_id) & jobs_table.c.state.not_in(_FINISHED) & free
+        with self.engine.begin() as conn:
+            claimed = conn.execute(update(jobs_table).where(condition).values(owner=owner, lease_until=now + lease_s))
+        return self.get(job_id) if claimed.rowcount else None
+
+    def renew(self, owner: str, job_ids: list[str], lease_s: float) -> None:
+        if not job_ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(jobs_table)
+                .where(jobs_table.c.id.in_(job_ids) & (jobs_table.c.owner == owner))
+                .values(lease_until=time.time() + lease_s)
+            )
+
+    def release(self, job_id: str, owner: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(jobs_table)
+                .where((jobs_table.c.id == job_id) & (jobs_table.c.owner == owner))
+                .values(owner=None, lease_until=None)
+            )
+
+    def claimable(self, owner: str, limit: int) -> list[str]:
+        """Unfinished jobs no other live gateway holds, oldest first."""
+        free = or_(jobs_table.c.owner.is_(None), jobs_table.c.owner == owner, jobs_table.c.lease_until < time.time())
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(jobs_table.c.id)
+                .where(jobs_table.c.state.not_in(_FINISHED) & free)
+                .order_by(jobs_table.c.created_at, jobs_table.c.id)
+                .limit(limit)
+            ).all()
+        return [row.id for row in rows]
+
+    def states(self, job_ids: list[str]) -> dict[str, tuple[JobState, int]]:
+        """State and revision of each job, to notice what another gateway changed."""
+        if not job_ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(jobs_table.c.id, jobs_table.c.state, jobs_table.c.revision).where(jobs_table.c.id.in_(job_ids))
+            ).all()
+        return {row.id: (JobState(row.state), int(row.revision)) for row in rows}
+
+    # ------------------------------------------------------------------ step results
+
+    def put_result(
+        self, job_id: str, name: str, value: dict[str, Any], revision: int | None = None
+    ) -> dict[str, Any] | None:
+        """Store a result (replacing the one of that name) and return the one it replaced. With a
+        revision, StaleRevision when the job has moved on: a superseded run stores nothing."""
+        condition = (results_table.c.job_id == job_id) & (results_table.c.name == name)
+        with self.engine.begin() as conn:
+            if revision is not None:
+                current = conn.execute(select(jobs_table.c.revision).where(jobs_table.c.id == job_id)).scalar()
+                if current != revision:
+                    raise StaleRevision(f"job {job_id} is at revision {current}, not {revision}")
+            previous = conn.execute(select(results_table.c.value).where(condition)).scalar_one_or_none()
+            conn.execute(results_table.delete().where(condition))
+            conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
+            conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(updated_at=time.time()))
+        return dict(previous) if previous is not None else None
+
+    def drop_result(self, job_id: str, name: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 results_table.delete().where((results_table.c.job_id == job_id) & (results_table.c.name == name))
             )
-            conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
-            conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(updated_at=time.time()))
+
+    def add_result(self, job_id: str, name: str, value: dict[str, Any]) -> bool:
+        """Store a result unless one is there already (an edit made meanwhile wins). True when stored."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
+        except IntegrityError:
+            return False
+        return True
+
+    def result(self, job_id: str, name: str) -> dict[str, Any] | None:
+        condition = (results_table.c.job_id == job_id) & (results_table.c.name == name)
+        with self.engine.connect() as conn:
+            value = conn.execute(select(results_table.c.value).where(condition)).scalar_one_or_none()
+        return dict(value) if value is not None else None
 
     def results(self, job_id: str) -> dict[str, dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -105,8 +273,76 @@ class JobStore:
             ).all()
         return {row.name: row.value for row in rows}
 
-    def close(self) -> None:
-        self.engine.dispose()
+    # ------------------------------------------------------------------ events
+
+    def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> int:
+        """Append to the job's event log; its sequence number (1, 2, ...) is the SSE event id."""
+        for _ in range(5):  # two gateways may append at once: the loser takes the next number
+            try:
+                with self.engine.begin() as conn:
+                    return _append_event(conn, job_id, kind, data)
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"cannot append an event to job {job_id}: the event log is contended")
+
+    def events(self, job_id: str, after: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(events_table.c.seq, events_table.c.kind, events_table.c.data)
+                .where((events_table.c.job_id == job_id) & (events_table.c.seq > after))
+                .order_by(events_table.c.seq)
+                .limit(limit)
+            ).all()
+        return [(int(row.seq), row.kind, row.data) for row in rows]
+
+    def last_seq(self, job_id: str) -> int:
+        with self.engine.connect() as conn:
+            seq = conn.execute(select(func.max(events_table.c.seq)).where(events_table.c.job_id == job_id)).scalar()
+        return int(seq or 0)
+
+    # ------------------------------------------------------------------ measured step rates
+
+    def record_rate(self, step: str, seconds: float) -> None:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(rates_table).where(rates_table.c.step == step)).first()
+            if row is None:
+                conn.execute(rates_table.insert().values(step=step, seconds_per_item=seconds, samples=1))
+                return
+            average = (1 - RATE_WEIGHT) * row.seconds_per_item + RATE_WEIGHT * seconds
+            conn.execute(
+                update(rates_table)
+                .where(rates_table.c.step == step)
+                .values(seconds_per_item=average, samples=row.samples + 1)
+            )
+
+    def rates(self) -> dict[str, float]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(rates_table.c.step, rates_table.c.seconds_per_item)).all()
+        return {row.step: float(row.seconds_per_item) for row in rows}
+
+
+def _append_event(conn: Connection, job_id: str, kind: str, data: dict[str, Any]) -> int:
+    last = conn.execute(select(func.max(events_table.c.seq)).where(events_table.c.job_id == job_id)).scalar()
+    seq = int(last or 0) + 1
+    conn.execute(events_table.insert().values(job_id=job_id, seq=seq, kind=kind, data=data, at=time.time()))
+    return seq
+
+
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    """Write-ahead log: readers never wait for the writer, and a commit survives a killed process
+    without waiting for the disk (synchronous=NORMAL); wait, don't fail, when another process writes."""
+    cursor = connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _add_later_columns(engine: Engine) -> None:
+    present = {column["name"] for column in inspect(engine).get_columns("jobs")}
+    with engine.begin() as conn:
+        for name, ddl in _LATER_COLUMNS.items():
+            if name not in present:
+                conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {name} {ddl}"))
 
 
 def _record(row: Any) -> JobRecord:
@@ -117,4 +353,6 @@ def _record(row: Any) -> JobRecord:
         error=JobError.model_validate(row.error) if row.error else None,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        revision=int(row.revision),
+        owner=row.owner,
     )

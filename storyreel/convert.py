@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
@@ -116,6 +116,30 @@ def to_proto(model: BaseModel, message_type: type[M]) -> M:
     return message
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (`Voice`, `list[Line]`, `Voice | None`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in get_args(annotation) if (m := _model_in(arg)) is not None), None)
+
+
+def _known_fields(data: dict[str, Any], model_type: type[BaseModel]) -> dict[str, Any]:
+    """Only the fields the model has, at every depth: a field added to a message later (protos
+    only grow) must not make an older service refuse the whole request."""
+    kept: dict[str, Any] = {}
+    for name, field in model_type.model_fields.items():
+        if name not in data:
+            continue
+        value, inner = data[name], _model_in(field.annotation)
+        if inner is not None and isinstance(value, dict):
+            value = _known_fields(value, inner)
+        elif inner is not None and isinstance(value, list):
+            value = [_known_fields(item, inner) if isinstance(item, dict) else item for item in value]
+        kept[name] = value
+    return kept
+
+
 def from_proto(message: Message, model_type: type[B]) -> B:
-    """A protobuf message as the domain model of the same shape (validated)."""
-    return model_type.model_validate(_read(message))
+    """A protobuf message as the domain model of the same shape (validated). Fields the model
+    does not know are ignored, as proto3 itself ignores unknown fields."""
+    return model_type.model_validate(_known_fields(_read(message), model_type))

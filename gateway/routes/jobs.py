@@ -1,83 +1,119 @@
-"""/v1/jobs: submit a story, follow its progress, download the film."""
+"""/v1/jobs: submit a story, list and follow jobs, cancel one, render one again."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
 
-from gateway.deps import Gateway, GatewayDep
-from gateway.jobs import JobList, JobRequest, JobState, JobView
-from gateway.orchestrator import COMPOSE, job_key
+from gateway import messages
+from gateway.deps import Gateway, GatewayDep, require_api_key
+from gateway.jobs import JobList, JobRequest, JobState, JobView, RenderRequest
+from gateway.results import MUSIC_UPLOAD, job_key
+from gateway.routes.docs import JobId, errors
 from gateway.store import JobRecord
-from gateway.views import job_links, job_view
+from gateway.submit import Submission, multipart_schema, music_key, read_submission, save_upload
+from gateway.views import job_links
 from storyreel.domain import check_story
+from storyreel.errors import InvalidInput
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(require_api_key)])
 
-
-def _job(gateway: Gateway, job_id: str) -> JobRecord:
+def job_record(gateway: Gateway, job_id: str) -> JobRecord:
     record = gateway.store.get(job_id)
     if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id!r}")
     return record
 
 
-def _finished_file(gateway: Gateway, job_id: str, result_field: str) -> Path:
-    record = _job(gateway, job_id)
-    compose = gateway.store.results(job_id).get(COMPOSE)
-    if record.state != JobState.DONE or compose is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} is {record.state.value}, not done")
-    return gateway.artifacts.existing(str(compose[result_field]), result_field)
+def current_view(gateway: Gateway, job_id: str) -> JobView:
+    view = gateway.runtime.view(job_id)
+    if view is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id!r}")
+    return view
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
-             summary="Submit a story; the film is made in the background")
-async def create_job(request: JobRequest, gateway: GatewayDep) -> JSONResponse:
-    check_story(request.story, gateway.settings.max_story_bytes)  # InvalidInput -> 422; nothing is stored
-    job_id = gateway.store.create(request)
+_SUBMIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}},
+            "multipart/form-data": {"schema": multipart_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=JobView, openapi_extra=_SUBMIT_BODY,
+    summary="Submit a story; the film is made in the background",
+    description="JSON (`JobRequest`) or a multipart form with `story` or `story_file`, an optional "
+                "`music_file` and the same options as form fields. Answers 202 with the job and a Location.",
+    responses=errors(413, 415, 422),
+)
+async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
+    async with read_submission(request) as submission:
+        _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
+        job_id = gateway.store.create(submission.request)
+        if submission.music is not None:
+            await _store_music(gateway, job_id, submission.music)
     gateway.orchestrator.start(job_id)
-    record = _job(gateway, job_id)
-    view = job_view(record, {})
+    view = current_view(gateway, job_id)
     return JSONResponse(view.model_dump(mode="json"), status_code=202, headers={"Location": job_links(job_id)["self"]})
 
 
-@router.get("", response_model=JobList, summary="List jobs, newest first")
+async def _store_music(gateway: Gateway, job_id: str, music: UploadFile) -> None:
+    key = music_key(job_key(job_id), music)
+    size = await save_upload(gateway.artifacts, key, music)
+    gateway.store.put_result(job_id, MUSIC_UPLOAD, {"key": key, "bytes": size, "name": music.filename or ""})
+
+
+def _check(gateway: Gateway, submission: Submission) -> None:
+    check_story(submission.request.story, gateway.settings.max_story_bytes)
+    messages.check_options(submission.request)
+    if submission.music is not None and submission.music.size == 0:
+        raise InvalidInput("the music file is empty")
+
+
+@router.get("", response_model=JobList, summary="List jobs, newest first", responses=errors())
 async def list_jobs(
     gateway: GatewayDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200, description="Jobs per page.", examples=[20])] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Jobs to skip.", examples=[0])] = 0,
 ) -> JobList:
     records, total = gateway.store.page(limit, offset)
-    views = [job_view(r, gateway.store.results(r.id)) for r in records]
+    views = [view for record in records if (view := gateway.runtime.view(record.id)) is not None]
     return JobList(jobs=views, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{job_id}", response_model=JobView, summary="A job's state, progress per step and shot, and error")
-async def get_job(job_id: str, gateway: GatewayDep) -> JobView:
-    return job_view(_job(gateway, job_id), gateway.store.results(job_id))
+@router.get("/{job_id}", response_model=JobView, responses=errors(404),
+            summary="A job: state, progress and ETA, each scene and shot, and the error if it failed")
+async def get_job(job_id: JobId, gateway: GatewayDep) -> JobView:
+    return current_view(gateway, job_id)
 
 
-@router.get("/{job_id}/video", response_class=FileResponse, summary="The finished film (MP4; supports Range)")
-async def get_video(job_id: str, gateway: GatewayDep) -> FileResponse:
-    return FileResponse(_finished_file(gateway, job_id, "video"), media_type="video/mp4", filename="film.mp4")
+@router.delete("/{job_id}", response_model=JobView, responses=errors(404, 409),
+               summary="Cancel a job: its calls in flight are cancelled; what is done is kept")
+async def cancel_job(job_id: JobId, gateway: GatewayDep) -> JobView:
+    record = job_record(gateway, job_id)
+    if record.state in (JobState.DONE, JobState.FAILED):
+        raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} is {record.state.value}: nothing to cancel")
+    if record.state != JobState.CANCELLED:
+        await gateway.orchestrator.cancel(job_id)
+    return current_view(gateway, job_id)
 
 
-@router.get("/{job_id}/subtitles.srt", response_class=FileResponse, summary="The film's subtitles (SRT)")
-async def get_subtitles(job_id: str, gateway: GatewayDep) -> FileResponse:
-    path = _finished_file(gateway, job_id, "srt")
-    return FileResponse(path, media_type="application/x-subrip; charset=utf-8", filename="film.srt")
-
-
-@router.get("/{job_id}/storyboard", summary="The storyboard (timed once speech is done)")
-async def get_storyboard(job_id: str, gateway: GatewayDep) -> Any:
-    _job(gateway, job_id)
-    key = job_key(job_id, "storyboard.json")
-    if gateway.artifacts.exists(key):
-        return FileResponse(gateway.artifacts.path(key), media_type="application/json")
-    planned = gateway.store.results(job_id).get("storyboard")
-    if planned is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} has no storyboard yet")
-    return planned["storyboard"]
+@router.post("/{job_id}/render", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
+             responses=errors(404, 422),
+             summary="Render a job again: resume it, or make the final after a preview",
+             description="Reuses the storyboard, speech and music; with another `visual_backend` or `style` "
+                         "only the pictures and the composition are made again.")
+async def render_again(job_id: JobId, change: RenderRequest, gateway: GatewayDep) -> JobView:
+    record = job_record(gateway, job_id)
+    updates = change.model_dump(exclude_none=True)
+    request = JobRequest.model_validate({**record.request.model_dump(), **updates})
+    messages.check_options(request)
+    await gateway.orchestrator.revise(job_id, request)
+    return current_view(gateway, job_id)

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[LocalStack]:
-    running = LocalStack(work_dir=tmp_path / "stack")
+    small = {"STORYREEL_GATEWAY_WIDTH": "640", "STORYREEL_GATEWAY_HEIGHT": "360"}  # resuming is tested, not pictures
+    running = LocalStack(work_dir=tmp_path / "stack", extra_env=small)
     running.start()
     yield running
     running.stop()

@@ -76,3 +76,25 @@ def test_storyboard_totals() -> None:
     assert storyboard.total_duration_s() == pytest.approx(4.25)
     assert storyboard.character("c_della") is not None
     assert storyboard.character("c_nobody") is None
+
+
+def test_fields_a_model_does_not_know_are_ignored_at_every_depth() -> None:
+    """An older service must accept a request whose message has grown new fields."""
+
+    class OldVoice(BaseModel):
+        model_config = {"extra": "forbid"}
+        pitch: int = 50
+
+    class OldCharacter(BaseModel):
+        model_config = {"extra": "forbid"}
+        id: str
+        voice: OldVoice = OldVoice()
+
+    class OldStoryboard(BaseModel):
+        model_config = {"extra": "forbid"}
+        characters: list[OldCharacter] = []
+
+    message = to_proto(_storyboard(), storyboard_pb2.Storyboard)
+    old = from_proto(message, OldStoryboard)
+    assert old.characters[0].id == "c_della"
+    assert old.characters[0].voice.pitch == 70

@@ -21,7 +21,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         artifact_root=tmp_path / "artifacts",
         database_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         planner_address=dead, audio_address=dead, visual_address=dead, composer_address=dead,
-        max_story_bytes=1000, plan_timeout_s=5,
+        max_story_bytes=1000, plan_timeout_s=5, rpc_retries=0,
     )
     with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -1,12 +1,24 @@
 from storyreel.storyboard.v1 import artifact_pb2 as _artifact_pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ProfileName(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROFILE_NAME_UNSPECIFIED: _ClassVar[ProfileName]
+    PROFILE_NAME_HD720: _ClassVar[ProfileName]
+    PROFILE_NAME_HD1080: _ClassVar[ProfileName]
+    PROFILE_NAME_PREVIEW: _ClassVar[ProfileName]
+PROFILE_NAME_UNSPECIFIED: ProfileName
+PROFILE_NAME_HD720: ProfileName
+PROFILE_NAME_HD1080: ProfileName
+PROFILE_NAME_PREVIEW: ProfileName
 
 class SubtitleCue(_message.Message):
     __slots__ = ("text", "language", "start_s", "end_s")
@@ -59,27 +71,35 @@ class OutputProfile(_message.Message):
     def __init__(self, width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ...) -> None: ...
 
 class ComposeRequest(_message.Message):
-    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key")
+    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key", "vtt_key", "profile_name")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SHOTS_FIELD_NUMBER: _ClassVar[int]
     MUSIC_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
     VIDEO_KEY_FIELD_NUMBER: _ClassVar[int]
     SRT_KEY_FIELD_NUMBER: _ClassVar[int]
+    VTT_KEY_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
     title: str
     shots: _containers.RepeatedCompositeFieldContainer[TimelineShot]
     music: _containers.RepeatedCompositeFieldContainer[MusicCue]
     profile: OutputProfile
     video_key: str
     srt_key: str
-    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ...) -> None: ...
+    vtt_key: str
+    profile_name: ProfileName
+    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ..., vtt_key: _Optional[str] = ..., profile_name: _Optional[_Union[ProfileName, str]] = ...) -> None: ...
 
 class ComposeResponse(_message.Message):
-    __slots__ = ("video", "srt", "duration_s")
+    __slots__ = ("video", "srt", "duration_s", "vtt", "profile")
     VIDEO_FIELD_NUMBER: _ClassVar[int]
     SRT_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    VTT_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
     video: _artifact_pb2.ArtifactRef
     srt: _artifact_pb2.ArtifactRef
     duration_s: float
-    def __init__(self, video: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., srt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ...) -> None: ...
+    vtt: _artifact_pb2.ArtifactRef
+    profile: OutputProfile
+    def __init__(self, video: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., srt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ..., vtt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,90 @@
+"""Changes a user makes to a job's storyboard: voice choices at submission, a whole edited
+storyboard, a re-rolled shot. Each returns a new storyboard; nothing here touches the store."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+
+from gateway.jobs import RerollRequest, VoiceChoice
+from storyreel.domain import NARRATOR, Storyboard
+from storyreel.errors import InvalidInput
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+"""Shot and scene ids name files (clips/<shot id>-<hash>.mp4), so they stay plain."""
+MAX_SHOTS = 5000
+NARRATOR_NAMES = frozenset({"narrator", "the narrator"})
+
+
+def apply_voices(storyboard: Storyboard, voices: Mapping[str, VoiceChoice]) -> Storyboard:
+    """The storyboard with the user's voices: keys are character names, ids or aliases (any case),
+    or 'narrator'. A key that names no one is left out (the log says so)."""
+    result = storyboard.model_copy(deep=True)
+    for key, choice in voices.items():
+        changes = choice.model_dump(exclude_none=True)
+        if key.strip().casefold() in NARRATOR_NAMES:
+            result.narrator_voice = result.narrator_voice.model_copy(update=changes)
+            continue
+        for character in result.characters:
+            names = {character.id, character.name, *character.aliases}
+            if key.strip().casefold() in {name.casefold() for name in names}:
+                character.voice = character.voice.model_copy(update=changes)
+    return result
+
+
+def unmatched_voices(storyboard: Storyboard, voices: Mapping[str, VoiceChoice]) -> list[str]:
+    known = {name.casefold() for c in storyboard.characters for name in (c.id, c.name, *c.aliases)}
+    return [key for key in voices if key.strip().casefold() not in known | NARRATOR_NAMES]
+
+
+def check_storyboard(storyboard: Storyboard) -> None:
+    """InvalidInput naming the first thing that would break a render: ids that are not plain or
+    not unique, a character or speaker that does not exist, no shot at all."""
+    shots = storyboard.shots()
+    if not shots:
+        raise InvalidInput("the storyboard has no shots: keep at least one")
+    if len(shots) > MAX_SHOTS:
+        raise InvalidInput(f"the storyboard has {len(shots):,} shots, over the limit of {MAX_SHOTS:,}")
+    for kind, ids in (("shot", [s.id for s in shots]), ("scene", [s.id for s in storyboard.scenes]),
+                      ("character", [c.id for c in storyboard.characters])):
+        _check_ids(kind, ids)
+    for scene in storyboard.scenes:
+        if not scene.shots:
+            raise InvalidInput(f"scene {scene.id} has no shots: give it one or remove the scene")
+    characters = {c.id for c in storyboard.characters}
+    for shot in shots:
+        unknown = sorted(set(shot.character_ids) - characters)
+        if unknown:
+            raise InvalidInput(f"shot {shot.id} shows {', '.join(unknown)}, who are not among the characters")
+        speakers = sorted({line.speaker_id for line in shot.lines} - characters - {NARRATOR})
+        if speakers:
+            raise InvalidInput(f"shot {shot.id} has lines spoken by {', '.join(speakers)}, who are not characters")
+
+
+def _check_ids(kind: str, ids: list[str]) -> None:
+    for item in ids:
+        if not SAFE_ID.match(item):
+            raise InvalidInput(
+                f"{kind} id {item!r} must be 1-64 letters, digits, '_' or '-', starting with a letter or digit"
+            )
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise InvalidInput(f"{kind} id {item!r} is used twice; each {kind} needs its own id")
+        seen.add(item)
+
+
+def reroll(storyboard: Storyboard, shot_id: str, change: RerollRequest) -> Storyboard:
+    """The storyboard with one shot's prompt and seed changed; a new random seed when none is given."""
+    result = storyboard.model_copy(deep=True)
+    shot = next((s for s in result.shots() if s.id == shot_id), None)
+    if shot is None:
+        raise KeyError(shot_id)
+    if change.prompt is not None:
+        shot.visual_prompt = change.prompt
+    seed = change.seed
+    while seed is None or (change.seed is None and seed == shot.seed):
+        seed = secrets.randbelow(2**31)
+    shot.seed = seed
+    return result

@@ -1,0 +1,121 @@
+"""The gRPC request each step sends, built from the storyboard and the job's options.
+
+A step's result is stored with the hash of its request, and a step whose request hashes the same
+is never run again. So what goes into a request IS the step's dependency list: a request carries
+only what its step needs (a speech request has no picture descriptions, a music request no
+shot seeds), and an edit re-runs exactly the steps whose requests it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+from google.protobuf.message import Message
+
+from gateway.jobs import JobOptions
+from storyreel.audio.v1 import audio_service_pb2 as audio_pb
+from storyreel.composer.v1 import composer_service_pb2 as composer_pb
+from storyreel.convert import proto_enum_value, to_proto
+from storyreel.domain import Character, Scene, Shot, Storyboard, Voice
+from storyreel.errors import InvalidInput
+from storyreel.storyboard.v1 import storyboard_pb2
+from storyreel.visual.v1 import visual_service_pb2 as visual_pb
+
+_BACKEND_PREFIX = "VISUAL_BACKEND_"
+
+
+@dataclass(frozen=True)
+class FilmProfile:
+    width: int
+    height: int
+    fps: int
+
+
+def request_hash(message: Message) -> str:
+    return hashlib.sha256(message.SerializeToString(deterministic=True)).hexdigest()[:12]
+
+
+def speech_request(storyboard: Storyboard, shot: Shot) -> audio_pb.SpeakRequest:
+    """The shot's lines with every voice: the audio service casts voices over the whole cast,
+    so any voice may shape any other; a character's looks (description) do not go in."""
+    cast = [to_proto(_voice_only(character), storyboard_pb2.Character) for character in storyboard.characters]
+    return audio_pb.SpeakRequest(
+        shot_id=shot.id,
+        lines=[to_proto(line, storyboard_pb2.Line) for line in shot.lines],
+        characters=cast,
+        narrator_voice=to_proto(storyboard.narrator_voice, storyboard_pb2.Voice),
+    )
+
+
+def render_request(
+    storyboard: Storyboard, scene: Scene, shot: Shot, options: JobOptions, film: FilmProfile
+) -> visual_pb.RenderShotRequest:
+    """One shot of a timed storyboard, with its scene (without the other shots) and the looks of
+    the characters in it (not their voices)."""
+    styled = shot.model_copy(update={"visual_prompt": styled_prompt(shot.visual_prompt, options.style)})
+    request = visual_pb.RenderShotRequest(
+        shot=to_proto(styled, storyboard_pb2.Shot),
+        scene=to_proto(scene.model_copy(update={"shots": []}), storyboard_pb2.Scene),
+        characters=[to_proto(_looks_only(c), storyboard_pb2.Character)
+                    for c in storyboard.characters if c.id in shot.character_ids],
+        width=film.width, height=film.height, fps=film.fps, duration_s=shot.duration_s,
+    )
+    request.backend = visual_backend(options.visual_backend)  # type: ignore[assignment]
+    return request
+
+
+def music_request(job_id: str, scene: Scene) -> audio_pb.ComposeMusicRequest:
+    """A scene's music: its mood and length. Its seed comes from the job and scene, not from a
+    shot, so re-rolling a shot's picture leaves the music alone."""
+    return audio_pb.ComposeMusicRequest(
+        scene_id=scene.id,
+        mood=proto_enum_value(scene.mood),  # type: ignore[arg-type]
+        duration_s=sum(shot.duration_s for shot in scene.shots),
+        seed=music_seed(job_id, scene.id),
+    )
+
+
+def styled_prompt(prompt: str, style: str) -> str:
+    return f"{prompt}, {style}" if prompt and style else prompt or style
+
+
+def music_seed(job_id: str, scene_id: str) -> int:
+    return zlib.crc32(f"{job_id}/{scene_id}".encode()) & 0x7FFFFFFF
+
+
+def visual_backends() -> list[str]:
+    """Names a job may choose as its visual backend ('animatic', 'comfyui', ...), from the contract."""
+    names = (name.removeprefix(_BACKEND_PREFIX).lower() for name in visual_pb.VisualBackend.keys())  # noqa: SIM118
+    return [name for name in names if name != "unspecified"]
+
+
+def visual_backend(name: str) -> int:
+    """The contract's value for a backend name; UNSPECIFIED (the service's own) for ''."""
+    return int(visual_pb.VisualBackend.Value(f"{_BACKEND_PREFIX}{(name or 'unspecified').upper()}"))
+
+
+def check_options(options: JobOptions) -> None:
+    """InvalidInput for an option the services' contracts cannot carry."""
+    if options.visual_backend and options.visual_backend not in visual_backends():
+        known = ", ".join(visual_backends())
+        raise InvalidInput(f"visual_backend {options.visual_backend!r} is not one of: {known} (or empty)")
+
+
+def track_request(upload_key: str, duration_s: float) -> audio_pb.PrepareTrackRequest:
+    """PrepareTrack: the uploaded file, looped or trimmed to the film's length."""
+    return audio_pb.PrepareTrackRequest(input_key=upload_key, duration_s=duration_s)
+
+
+def set_film_outputs(request: composer_pb.ComposeRequest, stem: str) -> None:
+    """Name the film's files after the request's hash: a stale run can never overwrite a newer film."""
+    request.video_key, request.srt_key, request.vtt_key = f"{stem}.mp4", f"{stem}.srt", f"{stem}.vtt"
+
+
+def _voice_only(character: Character) -> Character:
+    return character.model_copy(update={"description": ""})
+
+
+def _looks_only(character: Character) -> Character:
+    return character.model_copy(update={"voice": Voice()})

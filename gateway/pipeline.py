@@ -1,0 +1,369 @@
+"""One run of one job: plan, speak every shot, time the shots from their speech, render pictures
+and score music side by side, then compose.
+
+Every step's result goes into the job store the moment it is done, with a hash of the request
+that made it (gateway.messages); a run skips every step whose result is stored with the same
+hash and whose files still exist. A run belongs to one revision of its job: once the job is
+edited, re-rolled or cancelled, the run's writes are refused (StaleRevision) and it stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf.message import Message
+
+from gateway import messages, timeline
+from gateway.clients import ServiceName
+from gateway.edits import apply_voices, unmatched_voices
+from gateway.jobs import JobError, JobState, Step
+from gateway.progress import TRACK, Tally
+from gateway.results import COMPOSE, MUSIC_UPLOAD, STORYBOARD, job_key, result_name
+from gateway.runtime import Runtime
+from gateway.store import JobRecord
+from gateway.views import shot_links
+from storyreel.composer.v1 import composer_service_pb2 as composer_pb
+from storyreel.convert import from_proto, proto_enum_value
+from storyreel.domain import Scene, Shot, Storyboard
+from storyreel.grpckit import context_metadata
+from storyreel.logs import log_context
+from storyreel.planner.v1 import planner_service_pb2 as planner_pb
+from storyreel.visual.v1 import visual_service_pb2 as visual_pb
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Message)
+T = TypeVar("T")
+U = TypeVar("U")
+
+RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
+
+class StepFailed(Exception):
+    def __init__(self, error: JobError) -> None:
+        super().__init__(error.reason)
+        self.error = error
+
+
+class Superseded(Exception):
+    """The job moved on (edited, re-rolled, cancelled) while this run was working."""
+
+
+@dataclass(frozen=True)
+class Rpc:
+    service: ServiceName
+    method: str
+    step: Step
+    timeout_s: float
+
+
+class JobRun:
+    def __init__(self, runtime: Runtime, record: JobRecord) -> None:
+        self.rt = runtime
+        self.settings = runtime.settings
+        self.job_id = record.id
+        self.revision = record.revision
+        self.request = record.request
+        self.options = record.request.options()
+        self.film = messages.FilmProfile(self.settings.width, self.settings.height, self.settings.fps)
+        self.state = record.state
+        self.tally = Tally()
+        self._pictures_done = self._music_done = False
+
+    async def execute(self) -> None:
+        upload = self.rt.store.result(self.job_id, MUSIC_UPLOAD)
+        self.enter(JobState.PLANNING)
+        storyboard = await self._plan()
+        self.tally.expect(storyboard, own_track=upload is not None)
+        self.tally.finish(STORYBOARD, None)
+        self.enter(JobState.SPEAKING)
+        speech = await self._speak_all(storyboard)
+        timed = timeline.timed(
+            storyboard, speech, self.settings.speech_air_s, self.settings.min_shot_s, self.settings.fps
+        )
+        self.tally.film_s = timed.total_duration_s()
+        self.enter(JobState.RENDERING)
+        clips, music = await _both(self._render_all(timed), self._music(timed, upload))
+        self.enter(JobState.COMPOSING)
+        await self._compose(timed, speech, clips, music)
+        self.enter(JobState.DONE)
+        log.info("job done", extra={"film_s": round(timed.total_duration_s(), 3)})
+
+    def enter(self, state: JobState, error: JobError | None = None) -> None:
+        if not self.rt.store.set_state(self.job_id, state, error, revision=self.revision):
+            raise Superseded(self.job_id)
+        self.state = state
+        self._publish("state", {"error": error.model_dump(mode="json") if error else None})
+
+    def _publish(self, kind: str, payload: dict[str, Any]) -> None:
+        progress, eta = self.tally.summary(self.state, self.rt.pace())
+        self.rt.publish(self.job_id, kind, payload, (self.state, progress, eta))
+
+    # ----------------------------------------------------------------- one call: fair slot, deadline, retries
+
+    async def _call(
+        self, rpc: Rpc, invoke: Callable[[], Awaitable[R]], item_id: str = "", shot_id: str | None = None
+    ) -> tuple[R, float]:
+        """Make a call (invoke) in a fair slot, retrying UNAVAILABLE and DEADLINE_EXCEEDED with
+        backoff; the reply and the seconds it took, or StepFailed in words a user can act on."""
+        for attempt in range(self.settings.rpc_retries + 1):
+            async with self.rt.limits[rpc.step].slot(self.job_id):
+                with self._in_flight(rpc.step, item_id):
+                    started = time.perf_counter()
+                    try:
+                        reply = await invoke()
+                        return reply, self._observe(rpc, grpc.StatusCode.OK, started)
+                    except grpc.aio.AioRpcError as error:
+                        code = error.code()
+                        self._observe(rpc, code, started)
+                        if code not in RETRYABLE or attempt == self.settings.rpc_retries:
+                            raise self._failure(rpc, error, shot_id) from error
+            # the slot is given back while we wait, so other jobs' calls go on
+            self.rt.metrics.rpc_retries.labels(rpc.service.value, rpc.method, code.name).inc()
+            log.warning("%s.%s failed (%s); trying again", rpc.service, rpc.method, code.name)
+            await asyncio.sleep(self.settings.rpc_retry_backoff_s * 2**attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _unary(self, rpc: Rpc, method: Callable[..., Awaitable[R]], request: Message) -> Callable[[], Awaitable[R]]:
+        return lambda: method(request, timeout=rpc.timeout_s, metadata=context_metadata())
+
+    def _observe(self, rpc: Rpc, code: grpc.StatusCode, started: float) -> float:
+        seconds = time.perf_counter() - started
+        self.rt.metrics.rpc_seconds.labels(rpc.service.value, rpc.method, code.name).observe(seconds)
+        return seconds
+
+    def _failure(self, rpc: Rpc, error: grpc.aio.AioRpcError, shot_id: str | None) -> StepFailed:
+        reason = self.rt.services.explain(rpc.service, error, rpc.timeout_s)
+        return StepFailed(JobError(step=rpc.step, reason=reason, service=rpc.service.value, shot_id=shot_id))
+
+    @contextlib.contextmanager
+    def _in_flight(self, step: Step, item_id: str) -> Iterator[None]:
+        active = self.rt.active[self.job_id]
+        active[step, item_id] = 0.0
+        if step == Step.VISUALS:
+            self._publish("shot", {"shot_id": item_id, "step": step.value, "done": False})
+        try:
+            yield
+        finally:
+            active.pop((step, item_id), None)
+
+    def _rendered_so_far(self, shot_id: str, fraction: float) -> None:
+        """A render's progress: shown on the shot; an event at every quarter."""
+        active = self.rt.active[self.job_id]
+        before = active.get((Step.VISUALS, shot_id), 0.0)
+        active[Step.VISUALS, shot_id] = max(before, min(fraction, 1.0))
+        if int(fraction * 4) > int(before * 4) and fraction < 1.0:
+            self._publish("shot", {"shot_id": shot_id, "step": "visuals", "done": False,
+                                   "fraction": round(fraction, 3)})
+
+    # ----------------------------------------------------------------- stored results
+
+    def _stored(self, name: str, digest: str) -> dict[str, Any] | None:
+        """A stored result made from the same request, whose files are still there."""
+        value = self.rt.store.result(self.job_id, name)
+        if value and value.get("hash") == digest and all(self.rt.artifacts.exists(k) for k in value.get("keys", [])):
+            self.tally.finish(name, value.get("seconds"))
+            return value
+        return None
+
+    def _save(self, step: Step, name: str, value: dict[str, Any], seconds: float, per: float = 1.0) -> None:
+        """Store a finished item (refused once the job moved on), measure it, drop the files it replaces."""
+        previous = self.rt.store.put_result(self.job_id, name, {**value, "seconds": seconds}, self.revision)
+        self.tally.finish(name, seconds)
+        self.rt.store.record_rate(step.value, seconds / per)
+        self.rt.metrics.step_seconds.labels(step.value).observe(seconds)
+        for key in set((previous or {}).get("keys", [])) - set(value.get("keys", [])):
+            with contextlib.suppress(OSError, ValueError):
+                self.rt.artifacts.path(key).unlink(missing_ok=True)
+
+    # ----------------------------------------------------------------- steps
+
+    async def _plan(self) -> Storyboard:
+        stored = self.rt.store.result(self.job_id, STORYBOARD)
+        if stored:
+            return Storyboard.model_validate(stored["storyboard"])
+        request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title,
+                                         max_minutes=self.options.max_minutes)
+        if self.options.language:
+            request.language = proto_enum_value(self.options.language)  # type: ignore[assignment]
+        rpc = Rpc(ServiceName.PLANNER, "Plan", Step.PLANNING, self.settings.plan_timeout_s)
+        reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.planner.Plan, request))
+        storyboard = apply_voices(from_proto(reply.storyboard, Storyboard), self.options.voices)
+        for key in unmatched_voices(storyboard, self.options.voices):
+            log.warning("voice %r names no character of this story; it is not used", key)
+        if not storyboard.shots():
+            raise StepFailed(JobError(step=Step.PLANNING, reason="the story has no sentences to narrate",
+                                      service=ServiceName.PLANNER.value))
+        self.rt.store.record_rate(Step.PLANNING.value, seconds)
+        if not self.rt.store.add_result(self.job_id, STORYBOARD, {"storyboard": storyboard.model_dump(mode="json")}):
+            return await self._plan()  # an edit was stored meanwhile: it wins
+        self._publish("storyboard", {"shots": len(storyboard.shots())})
+        return storyboard
+
+    async def _speak_all(self, storyboard: Storyboard) -> dict[str, timeline.SpeechResult]:
+        rpc = Rpc(ServiceName.AUDIO, "Speak", Step.SPEECH, self.settings.speak_timeout_s)
+
+        async def speak(scene: Scene, shot: Shot) -> tuple[str, timeline.SpeechResult]:
+            with log_context(scene_id=scene.id, shot_id=shot.id):
+                request = messages.speech_request(storyboard, shot)
+                name, digest = result_name(Step.SPEECH, shot.id), messages.request_hash(request)
+                stored = self._stored(name, digest)
+                if stored is None:
+                    request.output_key = job_key(self.job_id, "speech", f"{shot.id}-{digest}.wav")
+                    speak = self._unary(rpc, self.rt.services.audio.Speak, request)
+                    reply, seconds = await self._call(rpc, speak, shot.id, shot.id)
+                    result = timeline.SpeechResult(reply.audio.key, reply.duration_s,
+                                                   [(t.start_s, t.end_s) for t in reply.timings])
+                    stored = {"hash": digest, "keys": [result.key], **result.to_json()}
+                    self._save(Step.SPEECH, name, stored, seconds)
+                    self._publish("shot", {"shot_id": shot.id, "step": "speech", "done": True})
+                return shot.id, timeline.SpeechResult.from_json(stored)
+
+        pairs = await _all([speak(scene, shot) for scene in storyboard.scenes for shot in scene.shots])
+        return dict(pairs)
+
+    async def _render_all(self, storyboard: Storyboard) -> dict[str, str]:
+        """Every shot's clip. Each scene's first shot goes first: its keyframe is offered to the
+        scene's other shots (backends that start from a picture keep the scene's look)."""
+        async def scene_clips(scene: Scene) -> list[tuple[str, str]]:
+            first = await self._render(storyboard, scene, scene.shots[0], "")
+            rest = [self._render(storyboard, scene, shot, first[2]) for shot in scene.shots[1:]]
+            return [first[:2], *[done[:2] for done in await _all(rest)]]
+
+        scenes = await _all([scene_clips(scene) for scene in storyboard.scenes if scene.shots])
+        self._pictures_done = True
+        if not self._music_done:
+            self.enter(JobState.SCORING)
+        return dict(pair for pairs in scenes for pair in pairs)
+
+    async def _render(
+        self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str
+    ) -> tuple[str, str, str]:
+        """(shot id, clip key, keyframe key), rendered or as stored. The scene's keyframe is a hint,
+        not an input: it stays out of the hash, so re-rolling a scene's first shot redoes only that shot."""
+        rpc = Rpc(ServiceName.VISUAL, "RenderShotStream", Step.VISUALS, self.settings.render_timeout_s)
+        with log_context(scene_id=scene.id, shot_id=shot.id):
+            request = messages.render_request(storyboard, scene, shot, self.options, self.film)
+            name, digest = result_name(Step.VISUALS, shot.id), messages.request_hash(request)
+            stored = self._stored(name, digest)
+            if stored is None:
+                request.output_key = job_key(self.job_id, "clips", f"{shot.id}-{digest}.mp4")
+                request.keyframe_key = job_key(self.job_id, "keyframes", f"{shot.id}-{digest}.png")
+                request.scene_keyframe_key = scene_keyframe
+                reply, seconds = await self._call(rpc, lambda: self._render_stream(rpc, request), shot.id, shot.id)
+                stored = {"hash": digest, "keys": [reply.clip.key, reply.keyframe.key],
+                          "clip": reply.clip.key, "keyframe": reply.keyframe.key}
+                self._save(Step.VISUALS, name, stored, seconds)
+                self._publish("shot", {"shot_id": shot.id, "step": "visuals", "done": True,
+                                       "keyframe": shot_links(self.job_id, shot.id, digest)["keyframe"]})
+            return shot.id, str(stored["clip"]), str(stored["keyframe"])
+
+    async def _render_stream(self, rpc: Rpc, request: visual_pb.RenderShotRequest) -> visual_pb.RenderShotResponse:
+        """RenderShotStream: progress as it comes, then the result."""
+        call = self.rt.services.visual.RenderShotStream(
+            visual_pb.RenderShotStreamRequest(render=request), timeout=rpc.timeout_s, metadata=context_metadata()
+        )
+        async for message in call:
+            if message.HasField("result"):
+                result: visual_pb.RenderShotResponse = message.result
+                return result
+            self._rendered_so_far(request.shot.id, message.progress.fraction)
+        raise StepFailed(JobError(step=Step.VISUALS, service=ServiceName.VISUAL.value, shot_id=request.shot.id,
+                                  reason="the visual service ended the render without a result; try again"))
+
+    async def _music(self, storyboard: Storyboard, upload: dict[str, Any] | None) -> list[composer_pb.MusicCue]:
+        if upload is not None:
+            cues = [await self._track(storyboard, str(upload["key"]))]
+        else:
+            cues = timeline.music_cues(storyboard, await self._score_all(storyboard))
+        self._music_done = True
+        return cues
+
+    async def _score_all(self, storyboard: Storyboard) -> dict[str, str]:
+        rpc = Rpc(ServiceName.AUDIO, "ComposeMusic", Step.MUSIC, self.settings.music_timeout_s)
+
+        async def score(scene: Scene) -> tuple[str, str]:
+            with log_context(scene_id=scene.id):
+                request = messages.music_request(self.job_id, scene)
+                name, digest = result_name(Step.MUSIC, scene.id), messages.request_hash(request)
+                stored = self._stored(name, digest)
+                if stored is None:
+                    request.output_key = job_key(self.job_id, "music", f"{scene.id}-{digest}.wav")
+                    score = self._unary(rpc, self.rt.services.audio.ComposeMusic, request)
+                    reply, seconds = await self._call(rpc, score, scene.id)
+                    stored = {"hash": digest, "keys": [reply.audio.key], "audio": reply.audio.key}
+                    self._save(Step.MUSIC, name, stored, seconds)
+                    self._publish("music", {"scene_id": scene.id, "done": True})
+                return scene.id, str(stored["audio"])
+
+        pairs = await _all([score(scene) for scene in storyboard.scenes])
+        return dict(pairs)
+
+    async def _track(self, storyboard: Storyboard, upload_key: str) -> composer_pb.MusicCue:
+        """The user's own track, looped or trimmed to the film by the audio service."""
+        rpc = Rpc(ServiceName.AUDIO, "PrepareTrack", Step.MUSIC, self.settings.music_timeout_s)
+        film_s = storyboard.total_duration_s()
+        request = messages.track_request(upload_key, film_s)
+        name, digest = result_name(Step.MUSIC, TRACK), messages.request_hash(request)
+        stored = self._stored(name, digest)
+        if stored is None:
+            request.output_key = job_key(self.job_id, "music", f"track-{digest}.wav")
+            prepare = self._unary(rpc, self.rt.services.audio.PrepareTrack, request)
+            reply, seconds = await self._call(rpc, prepare, TRACK)
+            stored = {"hash": digest, "keys": [reply.audio.key], "audio": reply.audio.key}
+            self._save(Step.MUSIC, name, stored, seconds)
+            self._publish("music", {"scene_id": "", "done": True})
+        return composer_pb.MusicCue(audio_key=str(stored["audio"]), start_s=0.0, duration_s=film_s)
+
+    async def _compose(
+        self,
+        storyboard: Storyboard,
+        speech: dict[str, timeline.SpeechResult],
+        clips: dict[str, str],
+        music: list[composer_pb.MusicCue],
+    ) -> None:
+        request = composer_pb.ComposeRequest(
+            title=storyboard.title,
+            shots=timeline.timeline_shots(storyboard, speech, clips),
+            music=music,
+            profile=composer_pb.OutputProfile(width=self.film.width, height=self.film.height, fps=self.film.fps),
+        )
+        digest = messages.request_hash(request)
+        if self._stored(COMPOSE, digest):
+            return
+        messages.set_film_outputs(request, job_key(self.job_id, f"film-{digest}"))
+        rpc = Rpc(ServiceName.COMPOSER, "Compose", Step.COMPOSING, self.settings.compose_timeout_s)
+        reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Compose, request), "film")
+        value = {"hash": digest, "video": reply.video.key, "srt": reply.srt.key, "vtt": reply.vtt.key,
+                 "duration_s": reply.duration_s}
+        value["keys"] = [key for key in (reply.video.key, reply.srt.key, reply.vtt.key) if key]
+        self._save(Step.COMPOSING, COMPOSE, value, seconds, per=max(reply.duration_s, 1.0))
+        self._publish("film", {"duration_s": reply.duration_s})
+
+
+async def _all(coroutines: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run side by side; on the first failure cancel the rest (their finished results are kept)."""
+    tasks: list[asyncio.Task[T]] = []
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(coroutine) for coroutine in coroutines]
+    except BaseExceptionGroup as group_error:
+        raise group_error.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
+async def _both(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:
+    """Two steps side by side; the first failure cancels the other."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            one, two = group.create_task(first), group.create_task(second)
+    except BaseExceptionGroup as group_error:
+        raise group_error.exceptions[0] from None
+    return one.result(), two.result()

@@ -1,0 +1,80 @@
+"""Changing a job: edit its storyboard, or re-roll one shot. Either starts a new revision of the
+job, which redoes only the steps whose requests changed (see gateway.messages)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, HTTPException, status
+
+from gateway import edits
+from gateway.deps import Gateway, GatewayDep, require_api_key
+from gateway.jobs import JobView, RerollRequest
+from gateway.results import STORYBOARD
+from gateway.routes.docs import JobId, ShotId, errors
+from gateway.routes.jobs import current_view, job_record
+from storyreel.domain import Storyboard
+
+router = APIRouter(prefix="/v1/jobs", tags=["edits"], dependencies=[Depends(require_api_key)])
+
+EXAMPLE_STORYBOARD = {
+    "title": "The lantern",
+    "language": "en",
+    "characters": [{"id": "meera", "name": "Meera", "description": "an old woman in a blue shawl",
+                    "voice": {"engine": "espeak", "pitch": 70}}],
+    "scenes": [{"id": "s01", "title": "The river", "mood": "calm", "shots": [
+        {"id": "s01_01", "visual_prompt": "an old woman by a river at dusk, holding a lantern",
+         "lines": [{"text": "Old Meera lived by the river."}], "character_ids": ["meera"], "seed": 7}]}],
+}
+
+
+def _planned(gateway: Gateway, job_id: str) -> Storyboard:
+    record = job_record(gateway, job_id)
+    stored = gateway.store.result(job_id, STORYBOARD)
+    if stored is None:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"job {job_id} is {record.state.value} and has no storyboard to change yet")
+    return Storyboard.model_validate(stored["storyboard"])
+
+
+async def _store_and_rerun(gateway: Gateway, job_id: str, storyboard: Storyboard) -> JobView:
+    gateway.store.put_result(job_id, STORYBOARD, {"storyboard": storyboard.model_dump(mode="json")})
+    await gateway.orchestrator.revise(job_id)
+    gateway.runtime.publish(job_id, "storyboard", {"shots": len(storyboard.shots())})
+    return current_view(gateway, job_id)
+
+
+@router.put(
+    "/{job_id}/storyboard", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
+    responses=errors(404, 409, 413, 422),
+    summary="Edit the storyboard; only what depends on the change is made again",
+    description="Send the whole storyboard (as GET returns it) with your changes: a shot's prompt or lines, a "
+                "character's description or voice, scenes or shots added or removed. Shot lengths are ignored "
+                "(they come from speech). A prompt edit re-renders that shot; a line edit re-speaks and "
+                "re-renders it and re-scores its scene if its length changed; a description edit re-renders "
+                "the shots that show the character; a voice edit re-speaks (voices are cast together), then "
+                "re-renders only shots whose length changed. The film is composed again.",
+)
+async def edit_storyboard(
+    job_id: JobId,
+    storyboard: Annotated[Storyboard, Body(openapi_examples={"one shot": {"value": EXAMPLE_STORYBOARD}})],
+    gateway: GatewayDep,
+) -> JobView:
+    _planned(gateway, job_id)
+    edits.check_storyboard(storyboard)  # InvalidInput -> 422
+    return await _store_and_rerun(gateway, job_id, storyboard)
+
+
+@router.post(
+    "/{job_id}/shots/{shot_id}/reroll", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
+    responses=errors(404, 409, 422),
+    summary="Render one shot again (optionally with a new prompt), then compose the film again",
+    description="Nothing else is redone: the other shots, the speech and the music are kept.",
+)
+async def reroll_shot(job_id: JobId, shot_id: ShotId, change: RerollRequest, gateway: GatewayDep) -> JobView:
+    planned = _planned(gateway, job_id)
+    try:
+        storyboard = edits.reroll(planned, shot_id, change)
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no shot {shot_id!r}") from None
+    return await _store_and_rerun(gateway, job_id, storyboard)

@@ -1,0 +1,298 @@
+// The storyreel web page: submit a story, follow the job live over Server-Sent Events, watch
+// shot thumbnails appear, play the film with subtitles, and re-roll a shot.
+// Plain JavaScript against the REST API (/docs); no build step.
+
+const $ = (selector) => document.querySelector(selector);
+const FINISHED = new Set(["done", "failed", "cancelled"]);
+const KEY_STORAGE = "storyreel-api-key";
+
+let current = null;   // the job shown, as GET /v1/jobs/{id} returns it
+let events = null;    // its EventSource
+let refreshTimer = null;
+
+// ------------------------------------------------------------------ talking to the API
+
+function apiKey() {
+  return $("#api-key").value.trim();
+}
+
+function withToken(url) {
+  // <video>, <img> and EventSource cannot send headers: GETs may carry the key in the URL.
+  const key = apiKey();
+  if (!key) return url;
+  return url + (url.includes("?") ? "&" : "?") + "access_token=" + encodeURIComponent(key);
+}
+
+async function api(method, path, body) {
+  const headers = {};
+  if (apiKey()) headers.Authorization = "Bearer " + apiKey();
+  let payload = body;
+  if (body !== undefined && !(body instanceof FormData)) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(path, { method, headers, body: payload });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(describeError(data, response.status));
+  return data;
+}
+
+function describeError(data, status) {
+  const detail = data.detail;
+  if (Array.isArray(detail)) {
+    return detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
+  }
+  return detail ? String(detail) : `the gateway answered HTTP ${status}`;
+}
+
+// ------------------------------------------------------------------ submitting a story
+
+function options() {
+  const body = {
+    title: $("#title").value.trim(),
+    max_minutes: Number($("#max-minutes").value || 0),
+    visual_backend: $("#visual-backend").value.trim(),
+    style: $("#style").value.trim(),
+  };
+  if ($("#language").value) body.language = $("#language").value;
+  return body;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const error = $("#form-error");
+  error.hidden = true;
+  $("#submit").disabled = true;
+  try {
+    const music = $("#music-file").files[0];
+    let job;
+    if (music) {
+      const form = new FormData();
+      form.append("story", $("#story").value);
+      for (const [name, value] of Object.entries(options())) form.append(name, String(value));
+      form.append("music_file", music);
+      job = await api("POST", "/v1/jobs", form);
+    } else {
+      job = await api("POST", "/v1/jobs", { story: $("#story").value, ...options() });
+    }
+    openJob(job.id, job);
+    loadRecent();
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+  } finally {
+    $("#submit").disabled = false;
+  }
+}
+
+function readStoryFile() {
+  const file = $("#story-file").files[0];
+  if (!file) return;
+  const reader = new FileReader();
+  reader.onload = () => { $("#story").value = reader.result; };
+  reader.readAsText(file, "utf-8");
+}
+
+// ------------------------------------------------------------------ following a job
+
+function openJob(jobId, view) {
+  history.replaceState(null, "", "#job=" + jobId);
+  $("#job").hidden = false;
+  current = view || null;
+  if (current) render(current);
+  follow(jobId);
+}
+
+function follow(jobId) {
+  if (events) events.close();
+  events = new EventSource(withToken(`/v1/jobs/${jobId}/events`));
+  events.addEventListener("snapshot", (message) => render(JSON.parse(message.data)));
+  for (const kind of ["state", "storyboard", "shot", "music", "film"]) {
+    events.addEventListener(kind, (message) => onEvent(kind, JSON.parse(message.data)));
+  }
+  events.onerror = () => {
+    // The stream ends when the job is finished; otherwise the browser reconnects by itself,
+    // sending Last-Event-ID, and gets exactly the events it missed.
+    if (current && FINISHED.has(current.state)) events.close();
+  };
+}
+
+function onEvent(kind, data) {
+  if (!current) return;
+  current.state = data.state;
+  current.progress = data.progress;
+  current.eta_s = data.eta_s;
+  showProgress(current);
+  if (kind === "shot" && data.step === "visuals") markShot(data.shot_id, data.done ? "done" : "rendering");
+  if (FINISHED.has(data.state)) {
+    events.close();
+    loadRecent();
+  }
+  scheduleRefresh();
+}
+
+function scheduleRefresh() {
+  // Events say what changed; the whole job (links, shots, error) is fetched at most every 400 ms.
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
+    if (!current) return;
+    render(await api("GET", `/v1/jobs/${current.id}`));
+  }, 400);
+}
+
+// ------------------------------------------------------------------ drawing the job
+
+function render(view) {
+  current = view;
+  $("#job-title").textContent = view.title || "Film";
+  showProgress(view);
+  const error = $("#job-error");
+  error.hidden = !view.error;
+  if (view.error) {
+    const where = view.error.shot_id ? ` at shot ${view.error.shot_id}` : "";
+    error.textContent = `${view.error.step} failed${where}: ${view.error.reason}`;
+  }
+  $("#cancel").hidden = FINISHED.has(view.state);
+  showFilm(view);
+  showShots(view);
+}
+
+function showProgress(view) {
+  $("#job-state").textContent = view.state;
+  $("#job-progress").value = view.progress;
+  const eta = view.eta_s;
+  $("#job-eta").textContent = FINISHED.has(view.state) || eta === null || eta === undefined
+    ? "" : `about ${formatSeconds(eta)} left`;
+}
+
+function formatSeconds(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  return minutes ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`;
+}
+
+function showFilm(view) {
+  const video = $("#film");
+  const ready = view.duration_s !== null && view.duration_s !== undefined;
+  video.hidden = !ready;
+  for (const id of ["#download", "#download-srt"]) $(id).hidden = !ready;
+  if (!ready) return;
+  const src = withToken(view.links.video);
+  if (video.dataset.src === src) return;  // the same film: keep playing
+  video.dataset.src = src;
+  video.replaceChildren();
+  const track = document.createElement("track");
+  Object.assign(track, { kind: "subtitles", label: "Subtitles", srclang: "en", default: true,
+                         src: withToken(view.links.subtitles_vtt) });
+  video.append(track);
+  video.src = src;
+  $("#download").href = src;
+  $("#download-srt").href = withToken(view.links.subtitles);
+}
+
+function showShots(view) {
+  const list = $("#shots");
+  const known = new Map([...list.children].map((item) => [item.dataset.id, item]));
+  view.shots.forEach((shot, index) => {
+    let item = known.get(shot.id);
+    if (!item) item = newShot(shot);
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+    updateShot(item, shot);
+    known.delete(shot.id);
+  });
+  for (const stale of known.values()) stale.remove();
+}
+
+function newShot(shot) {
+  const item = $("#shot-template").content.firstElementChild.cloneNode(true);
+  item.dataset.id = shot.id;
+  item.querySelector(".shot-id").textContent = shot.id;
+  item.querySelector("textarea").value = shot.visual_prompt;
+  item.querySelector("button").addEventListener("click", () => reroll(item));
+  return item;
+}
+
+function updateShot(item, shot) {
+  item.dataset.state = shot.state;
+  item.querySelector(".shot-state").textContent = shot.state;
+  const img = item.querySelector("img");
+  if (shot.links.keyframe) {
+    const src = withToken(shot.links.keyframe);
+    if (img.getAttribute("src") !== src) img.src = src;
+    img.alt = shot.visual_prompt;
+    img.hidden = false;
+  }
+  const prompt = item.querySelector("textarea");
+  if (document.activeElement !== prompt && !item.querySelector("details").open) prompt.value = shot.visual_prompt;
+}
+
+function markShot(shotId, state) {
+  const item = [...$("#shots").children].find((child) => child.dataset.id === shotId);
+  if (item) {
+    item.dataset.state = state;
+    item.querySelector(".shot-state").textContent = state;
+  }
+}
+
+// ------------------------------------------------------------------ changing a job
+
+async function reroll(item) {
+  const button = item.querySelector("button");
+  button.disabled = true;
+  try {
+    const prompt = item.querySelector("textarea").value.trim();
+    const body = prompt ? { prompt } : {};
+    const view = await api("POST", `/v1/jobs/${current.id}/shots/${item.dataset.id}/reroll`, body);
+    item.querySelector("details").open = false;
+    markShot(item.dataset.id, "re-rolling");
+    render(view);
+    follow(view.id);
+  } catch (failure) {
+    alert(failure.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function cancel() {
+  if (!current) return;
+  try {
+    render(await api("DELETE", `/v1/jobs/${current.id}`));
+  } catch (failure) {
+    alert(failure.message);
+  }
+}
+
+async function loadRecent() {
+  const list = $("#recent");
+  try {
+    const page = await api("GET", "/v1/jobs?limit=10");
+    list.replaceChildren(...page.jobs.map((job) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = "#job=" + job.id;
+      link.textContent = `${job.title || job.id} (${job.state})`;
+      link.addEventListener("click", (event) => { event.preventDefault(); openJob(job.id, job); });
+      item.append(link);
+      return item;
+    }));
+  } catch (failure) {
+    list.replaceChildren();
+  }
+}
+
+// ------------------------------------------------------------------ start
+
+function start() {
+  const key = $("#api-key");
+  key.value = localStorage.getItem(KEY_STORAGE) || "";
+  key.addEventListener("change", () => { localStorage.setItem(KEY_STORAGE, key.value.trim()); loadRecent(); });
+  $("#job-form").addEventListener("submit", submit);
+  $("#story-file").addEventListener("change", readStoryFile);
+  $("#cancel").addEventListener("click", cancel);
+  const match = location.hash.match(/job=([A-Za-z0-9]+)/);
+  if (match) openJob(match[1]);
+  loadRecent();
+}
+
+start();

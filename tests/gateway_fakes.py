@@ -1,0 +1,305 @@
+"""Fast stand-ins for the four services, for the gateway's tests: real gRPC servers (the same
+server kit, on a free loopback port) whose work is instant, counted and controllable.
+
+Each fake writes real files under the artifact root, whose bytes depend on the request, so a
+test can tell which outputs changed. The visual fake can be held (to cancel a job mid-render)
+and told to fail a shot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import uvicorn
+from fastapi.testclient import TestClient
+
+from cli.stack import free_port
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+from storyreel.artifacts import ArtifactStore
+from storyreel.audio.v1 import audio_service_pb2 as audio_pb
+from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
+from storyreel.composer.v1 import composer_service_pb2 as composer_pb
+from storyreel.composer.v1 import composer_service_pb2_grpc as composer_grpc
+from storyreel.grpckit import RunningServer, ServiceSpec, start_server
+from storyreel.planner.v1 import planner_service_pb2 as planner_pb
+from storyreel.planner.v1 import planner_service_pb2_grpc as planner_grpc
+from storyreel.storyboard.v1 import storyboard_pb2 as sb
+from storyreel.visual.v1 import visual_service_pb2 as visual_pb
+from storyreel.visual.v1 import visual_service_pb2_grpc as visual_grpc
+
+STORY = (
+    "Meera lived by the river. She lit the lantern every night. "
+    "The boats came home. A storm rose over the water. Meera held the lantern high."
+)
+SECONDS_PER_CHARACTER = 0.05
+
+
+def _digest(message: Any) -> str:
+    return hashlib.sha256(message.SerializeToString(deterministic=True)).hexdigest()
+
+
+def plan(story: str) -> sb.Storyboard:
+    """One shot per sentence, two shots a scene; Meera is in the sentences that name her."""
+    sentences = [s.strip() + "." for s in re.split(r"\.\s*", story) if s.strip()]
+    meera = sb.Character(id="meera", name="Meera", description="an old woman in a blue shawl")
+    scenes = []
+    for start in range(0, len(sentences), 2):
+        number = start // 2 + 1
+        shots = [
+            sb.Shot(
+                id=f"s{number:02d}_{index + 1:02d}", lines=[sb.Line(text=sentence)],
+                visual_prompt=sentence.lower(), seed=start + index,
+                character_ids=["meera"] if "Meera" in sentence else [],
+            )
+            for index, sentence in enumerate(sentences[start:start + 2])
+        ]
+        scenes.append(sb.Scene(id=f"s{number:02d}", title=f"Scene {number}", shots=shots))
+    return sb.Storyboard(title="The lantern", characters=[meera], scenes=scenes)
+
+
+class FakeServices:
+    """All four services on one port, run on their own event loop in a thread."""
+
+    def __init__(self, artifact_root: Path) -> None:
+        self.files = ArtifactStore(artifact_root)
+        self.calls: Counter[tuple[str, str]] = Counter()  # (method, shot/scene id) -> calls
+        self.cancelled: list[str] = []  # shots whose RenderShot the caller cancelled
+        self.requests: dict[str, visual_pb.RenderShotRequest] = {}
+        self.fail_shots: dict[str, grpc.StatusCode] = {}
+        self.fail_once: dict[str, grpc.StatusCode] = {}
+        self.render_delay_s = 0.0
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._hold: asyncio.Event | None = None
+        self._hold_after = 0
+        self._server: RunningServer | None = None
+        self.address = ""
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> FakeServices:
+        self._thread.start()
+        self._server = self._run(start_server(self._specs(), "127.0.0.1:0"))
+        self.address = f"127.0.0.1:{self._server.port}"
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._run(self._server.stop(0))
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()  # its self-pipe sockets, too
+
+    def _run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
+
+    # ------------------------------------------------------------------ control
+
+    def hold_renders(self, after: int = 0) -> None:
+        """RenderShot calls after the first `after` wait until release_renders() (or until cancelled)."""
+        async def make() -> None:
+            self._hold = asyncio.Event()
+        self._run(make())
+        self._hold_after = self.count("RenderShot") + after
+
+    def release_renders(self) -> None:
+        hold = self._hold
+        if hold is not None:
+            self._loop.call_soon_threadsafe(hold.set)
+
+    def count(self, method: str, item: str | None = None) -> int:
+        return sum(n for (m, i), n in self.calls.items() if m == method and (item is None or i == item))
+
+    # ------------------------------------------------------------------ the services
+
+    def _specs(self) -> list[ServiceSpec]:
+        def spec(module: Any, service: str, add: Callable[[Any, grpc.aio.Server], None], impl: Any) -> ServiceSpec:
+            full_name = module.DESCRIPTOR.services_by_name[service].full_name
+            return ServiceSpec(full_name, lambda server: add(impl, server))
+
+        return [
+            spec(planner_pb, "PlannerService", planner_grpc.add_PlannerServiceServicer_to_server, _Planner(self)),
+            spec(audio_pb, "AudioService", audio_grpc.add_AudioServiceServicer_to_server, _Audio(self)),
+            spec(visual_pb, "VisualService", visual_grpc.add_VisualServiceServicer_to_server, _Visual(self)),
+            spec(composer_pb, "ComposerService", composer_grpc.add_ComposerServiceServicer_to_server,
+                 _Composer(self)),
+        ]
+
+    async def render(self, request: visual_pb.RenderShotRequest, context: grpc.aio.ServicerContext) -> Any:
+        shot_id = request.shot.id
+        self.calls["RenderShot", shot_id] += 1
+        self.requests[shot_id] = request
+        failure = self.fail_shots.get(shot_id) or self.fail_once.pop(shot_id, None)
+        if failure is not None:
+            await context.abort(failure, f"the fake cannot draw shot {shot_id}")
+        try:
+            if self._hold is not None and self.count("RenderShot") > self._hold_after:
+                await self._hold.wait()
+            await asyncio.sleep(self.render_delay_s)
+        except asyncio.CancelledError:
+            self.cancelled.append(shot_id)
+            raise
+        digest = _digest(request).encode()
+        clip = self.files.write_bytes(request.output_key, b"clip " + digest)
+        keyframe = self.files.write_bytes(request.keyframe_key, b"\x89PNG fake " + digest)
+        return visual_pb.RenderShotResponse(clip=clip, keyframe=keyframe, duration_s=request.duration_s,
+                                            frame_count=round(request.duration_s * request.fps))
+
+
+class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
+    def __init__(self, fakes: FakeServices) -> None:
+        self.fakes = fakes
+
+    async def Plan(self, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
+        self.fakes.calls["Plan", ""] += 1
+        return planner_pb.PlanResponse(storyboard=plan(request.story))
+
+
+class _Audio(audio_grpc.AudioServiceServicer):  # type: ignore[misc]
+    def __init__(self, fakes: FakeServices) -> None:
+        self.fakes = fakes
+
+    async def Speak(self, request: audio_pb.SpeakRequest, context: Any) -> audio_pb.SpeakResponse:
+        """Speech as long as its text (so editing a line changes the shot's length)."""
+        self.fakes.calls["Speak", request.shot_id] += 1
+        timings, start = [], 0.0
+        for index, line in enumerate(request.lines):
+            end = start + len(line.text) * SECONDS_PER_CHARACTER
+            timings.append(audio_pb.LineTiming(line_index=index, start_s=start, end_s=end))
+            start = end
+        audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + _digest(request).encode())
+        return audio_pb.SpeakResponse(audio=audio, duration_s=start, timings=timings)
+
+    async def ComposeMusic(
+        self, request: audio_pb.ComposeMusicRequest, context: Any
+    ) -> audio_pb.ComposeMusicResponse:
+        self.fakes.calls["ComposeMusic", request.scene_id] += 1
+        audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + _digest(request).encode())
+        return audio_pb.ComposeMusicResponse(audio=audio, duration_s=request.duration_s)
+
+    async def PrepareTrack(
+        self, request: audio_pb.PrepareTrackRequest, context: Any
+    ) -> audio_pb.PrepareTrackResponse:
+        """The uploaded bytes, prefixed: enough to see which upload made the cue."""
+        self.fakes.calls["PrepareTrack", ""] += 1
+        upload = self.fakes.files.existing(request.input_key, "the uploaded track").read_bytes()
+        audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + upload)
+        return audio_pb.PrepareTrackResponse(audio=audio, duration_s=request.duration_s, plays=1)
+
+
+class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
+    def __init__(self, fakes: FakeServices) -> None:
+        self.fakes = fakes
+
+    async def RenderShot(
+        self, request: visual_pb.RenderShotRequest, context: grpc.aio.ServicerContext
+    ) -> visual_pb.RenderShotResponse:
+        response: visual_pb.RenderShotResponse = await self.fakes.render(request, context)
+        return response
+
+    async def RenderShotStream(
+        self, request: visual_pb.RenderShotStreamRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[visual_pb.RenderShotStreamResponse]:
+        """Progress at a quarter and at three quarters, then the result."""
+        for fraction in (0.25, 0.75):
+            progress = visual_pb.RenderProgress(fraction=fraction, stage=visual_pb.RENDER_STAGE_ANIMATING)
+            yield visual_pb.RenderShotStreamResponse(progress=progress)
+        yield visual_pb.RenderShotStreamResponse(result=await self.fakes.render(request.render, context))
+
+
+class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
+    def __init__(self, fakes: FakeServices) -> None:
+        self.fakes = fakes
+
+    async def Compose(self, request: composer_pb.ComposeRequest, context: Any) -> composer_pb.ComposeResponse:
+        self.fakes.calls["Compose", ""] += 1
+        duration = sum(shot.duration_s for shot in request.shots)
+        cues, start = [], 0.0
+        for shot in request.shots:
+            cues += [(start + cue.start_s, start + cue.end_s, cue.text) for cue in shot.cues]
+            start += shot.duration_s
+        srt = "\n".join(f"{n}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n" for n, (a, b, text) in enumerate(cues, 1))
+        film = b"\x00\x00\x00\x18ftypisom" + _digest(request).encode() + bytes(range(256)) * 16
+        video = self.fakes.files.write_bytes(request.video_key, film)
+        subtitles = self.fakes.files.write_bytes(request.srt_key, srt.encode())
+        return composer_pb.ComposeResponse(video=video, srt=subtitles, duration_s=duration)
+
+
+def _srt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d},{rest % 1000:03d}"
+
+
+# ---------------------------------------------------------------------- a gateway in front of the fakes
+
+FINISHED = ("done", "failed", "cancelled")
+
+
+def gateway_settings(tmp_path: Path, fakes: FakeServices, **overrides: Any) -> GatewaySettings:
+    values: dict[str, Any] = {
+        "artifact_root": tmp_path / "artifacts",
+        "database_url": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        "planner_address": fakes.address, "audio_address": fakes.address,
+        "visual_address": fakes.address, "composer_address": fakes.address,
+        "rpc_retry_backoff_s": 0.05, "events_poll_s": 0.2, "lease_s": 3.0,
+        "width": 320, "height": 180,
+    }
+    return GatewaySettings(**(values | overrides))
+
+
+@contextlib.contextmanager
+def gateway(tmp_path: Path, fakes: FakeServices, **overrides: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(gateway_settings(tmp_path, fakes, **overrides))) as client:
+        yield client
+
+
+def wait(client: TestClient, job_id: str, until: Callable[[dict[str, Any]], bool], timeout_s: float = 30) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if until(job):
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.02)
+
+
+def finished(client: TestClient, job_id: str, timeout_s: float = 30) -> Any:
+    return wait(client, job_id, lambda job: job["state"] in FINISHED, timeout_s)
+
+
+def submit(client: TestClient, story: str = STORY, **options: Any) -> str:
+    response = client.post("/v1/jobs", json={"story": story, **options})
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
+@contextlib.contextmanager
+def live_gateway(tmp_path: Path, fakes: FakeServices, **overrides: Any) -> Iterator[str]:
+    """A real HTTP server (uvicorn, in a thread) in front of the fakes; its base URL."""
+    port = free_port()
+    app = create_app(gateway_settings(tmp_path, fakes, **overrides))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the gateway did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)

@@ -1,0 +1,186 @@
+"""Re-roll a shot, edit the storyboard, render again with other options: only what depends on
+the change is made again (counted at the fake services, and seen in the files' bytes)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyreel.visual.v1 import visual_service_pb2 as visual_pb
+from tests.gateway_fakes import FakeServices, finished, gateway, submit
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> Iterator[FakeServices]:
+    services = FakeServices(tmp_path / "artifacts").start()
+    yield services
+    services.stop()
+
+
+@pytest.fixture
+def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
+    with gateway(tmp_path, fakes) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def done_job(client: TestClient) -> str:
+    job_id = submit(client)
+    assert finished(client, job_id)["state"] == "done"
+    return job_id
+
+
+def clip_hashes(client: TestClient, job_id: str) -> dict[str, str]:
+    job = client.get(f"/v1/jobs/{job_id}").json()
+    return {shot["id"]: hashlib.sha256(client.get(shot["links"]["clip"]).content).hexdigest() for shot in job["shots"]}
+
+
+def calls_since(fakes: FakeServices, before: Counter[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    return {key: count - before[key] for key, count in fakes.calls.items() if count > before[key]}
+
+
+def edit(client: TestClient, job_id: str, change: Any) -> dict[str, Any]:
+    storyboard = client.get(f"/v1/jobs/{job_id}/storyboard").json()
+    change(storyboard)
+    response = client.put(f"/v1/jobs/{job_id}/storyboard", json=storyboard)
+    assert response.status_code == 202, response.text
+    job: dict[str, Any] = finished(client, job_id)
+    assert job["state"] == "done", job["error"]
+    return job
+
+
+def shot(storyboard: dict[str, Any], shot_id: str) -> dict[str, Any]:
+    return next(s for scene in storyboard["scenes"] for s in scene["shots"] if s["id"] == shot_id)
+
+
+def test_reroll_renders_only_that_shot_then_composes_again(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    clips, film = clip_hashes(client, done_job), client.get(f"/v1/jobs/{done_job}/video").content
+    before = fakes.calls.copy()
+    response = client.post(f"/v1/jobs/{done_job}/shots/s02_01/reroll", json={"prompt": "boats at dawn, wide"})
+    assert response.status_code == 202 and response.json()["revision"] == 1
+    job = finished(client, done_job)
+    assert job["state"] == "done"
+    assert calls_since(fakes, before) == {("RenderShot", "s02_01"): 1, ("Compose", ""): 1}
+    after = clip_hashes(client, done_job)
+    assert {s for s in clips if clips[s] != after[s]} == {"s02_01"}
+    assert client.get(f"/v1/jobs/{done_job}/video").content != film
+    sent = fakes.requests["s02_01"].shot
+    assert sent.visual_prompt == "boats at dawn, wide" and sent.seed != 2, "a re-roll draws a new seed"
+    clips_on_disk = list((fakes.files.root / "jobs" / done_job / "clips").glob("*.mp4"))
+    assert len(clips_on_disk) == 5, "the replaced clip is removed"
+
+
+def test_reroll_with_a_seed_and_unknown_shots(client: TestClient, fakes: FakeServices, done_job: str) -> None:
+    assert client.post(f"/v1/jobs/{done_job}/shots/s01_01/reroll", json={"seed": 42}).status_code == 202
+    finished(client, done_job)
+    assert fakes.requests["s01_01"].shot.seed == 42
+    assert client.post(f"/v1/jobs/{done_job}/shots/s99_99/reroll", json={}).status_code == 404
+    assert client.post(f"/v1/jobs/{done_job}/shots/s01_01/reroll", json={"seed": -1}).status_code == 422
+    assert client.post("/v1/jobs/nope/shots/s01_01/reroll", json={}).status_code == 404
+
+
+def test_a_prompt_edit_rerenders_only_that_shot(client: TestClient, fakes: FakeServices, done_job: str) -> None:
+    before = fakes.calls.copy()
+    edit(client, done_job, lambda board: shot(board, "s03_01").update(visual_prompt="a lantern in the storm"))
+    assert calls_since(fakes, before) == {("RenderShot", "s03_01"): 1, ("Compose", ""): 1}
+
+
+def test_a_line_edit_respeaks_and_rerenders_that_shot_and_rescores_its_scene(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    before = fakes.calls.copy()
+    longer = "The boats came home late, heavy with fish, their sails torn by the long hard wind of the day."
+    edit(client, done_job, lambda board: shot(board, "s02_01")["lines"][0].update(text=longer))
+    assert calls_since(fakes, before) == {
+        ("Speak", "s02_01"): 1, ("RenderShot", "s02_01"): 1, ("ComposeMusic", "s02"): 1, ("Compose", ""): 1}
+    srt = client.get(f"/v1/jobs/{done_job}/subtitles.srt").text
+    assert longer in srt
+
+
+def test_a_description_edit_rerenders_the_shots_that_show_the_character(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    before = fakes.calls.copy()
+    edit(client, done_job, lambda board: board["characters"][0].update(description="a girl in a red coat"))
+    assert calls_since(fakes, before) == {("RenderShot", "s01_01"): 1, ("RenderShot", "s03_01"): 1,
+                                          ("Compose", ""): 1}
+
+
+def test_a_voice_edit_respeaks_but_keeps_pictures_whose_length_did_not_change(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    before = fakes.calls.copy()
+    edit(client, done_job, lambda board: board["characters"][0]["voice"].update(pitch=80))
+    changed = calls_since(fakes, before)
+    every_shot = ("s01_01", "s01_02", "s02_01", "s02_02", "s03_01")
+    assert {key for key in changed if key[0] == "Speak"} == {("Speak", s) for s in every_shot}  # cast together
+    assert not [key for key in changed if key[0] in ("RenderShot", "ComposeMusic")]
+
+
+def test_storyboard_edits_are_checked(client: TestClient, done_job: str) -> None:
+    board = client.get(f"/v1/jobs/{done_job}/storyboard").json()
+    cases: list[tuple[Callable[[dict[str, Any]], Any], str]] = [
+        (lambda b: shot(b, "s01_02").update(id="s01_01"), "used twice"),
+        (lambda b: shot(b, "s01_02").update(id="../../x"), "must be 1-64 letters"),
+        (lambda b: shot(b, "s01_02").update(character_ids=["ghost"]), "not among the characters"),
+        (lambda b: shot(b, "s01_02")["lines"][0].update(speaker_id="ghost"), "who are not characters"),
+        (lambda b: b.update(scenes=[]), "no shots"),
+        (lambda b: b["scenes"][1].update(shots=[]), "scene s02 has no shots"),
+    ]
+    for change, reason in cases:
+        edited = copy.deepcopy(board)
+        change(edited)
+        response = client.put(f"/v1/jobs/{done_job}/storyboard", json=edited)
+        assert response.status_code == 422 and reason in response.text, (reason, response.text)
+    response = client.put(f"/v1/jobs/{done_job}/storyboard", json={**board, "surprise": 1})
+    assert response.status_code == 422
+    assert client.get(f"/v1/jobs/{done_job}").json()["revision"] == 0, "a refused edit changes nothing"
+
+
+def test_render_again_with_a_style_redoes_pictures_and_film_only(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    before = fakes.calls.copy()
+    response = client.post(f"/v1/jobs/{done_job}/render", json={"style": "watercolour"})
+    assert response.status_code == 202 and response.json()["options"]["style"] == "watercolour"
+    assert finished(client, done_job)["state"] == "done"
+    changed = calls_since(fakes, before)
+    assert {method for method, _ in changed} == {"RenderShot", "Compose"} and fakes.count("RenderShot") == 10
+    assert fakes.requests["s01_01"].shot.visual_prompt.endswith(", watercolour")
+
+
+def test_preview_then_final_redoes_only_pictures_and_film(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    assert fakes.requests["s01_01"].backend == visual_pb.VISUAL_BACKEND_UNSPECIFIED
+    before = fakes.calls.copy()
+    response = client.post(f"/v1/jobs/{done_job}/render", json={"visual_backend": "comfyui"})
+    assert response.status_code == 202 and response.json()["options"]["visual_backend"] == "comfyui"
+    assert finished(client, done_job)["state"] == "done"
+    assert {method for method, _ in calls_since(fakes, before)} == {"RenderShot", "Compose"}
+    assert fakes.requests["s01_01"].backend == visual_pb.VISUAL_BACKEND_COMFYUI
+    response = client.post(f"/v1/jobs/{done_job}/render", json={"visual_backend": "dalle"})
+    assert response.status_code == 422 and "is not one of: animatic, comfyui" in response.text
+    assert submit_status(client, visual_backend="comfyui") == 202
+    assert submit_status(client, visual_backend="Bad Name") == 422
+
+
+def submit_status(client: TestClient, **options: Any) -> int:
+    return client.post("/v1/jobs", json={"story": "Meera smiled.", **options}).status_code
+
+
+def test_voices_chosen_at_submission_reach_the_storyboard(client: TestClient, fakes: FakeServices) -> None:
+    job_id = submit(client, voices={"MEERA": {"pitch": 77}, "narrator": {"rate_wpm": 140}, "nobody": {"pitch": 1}})
+    assert finished(client, job_id)["state"] == "done"
+    board = client.get(f"/v1/jobs/{job_id}/storyboard").json()
+    assert board["characters"][0]["voice"]["pitch"] == 77
+    assert board["narrator_voice"]["rate_wpm"] == 140

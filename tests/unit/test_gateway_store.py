@@ -1,0 +1,152 @@
+"""The job store on SQLite and on a real PostgreSQL server: results, revisions, leases, the event
+log, measured rates, an old database brought up to date; and two gateways sharing PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+from gateway.jobs import JobError, JobRequest, JobState, Step, VoiceChoice
+from gateway.store import JobStore, StaleRevision
+from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
+from tests.gateway_postgres import PostgresServer
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()  # fails, naming scripts/setup_postgres.sh, when PostgreSQL is absent
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[JobStore]:
+    job_store = JobStore(database_url)
+    yield job_store
+    job_store.close()
+
+
+def new_job(store: JobStore, story: str = "Meera lit the lantern.") -> str:
+    return store.create(JobRequest(story=story, voices={"Meera": VoiceChoice(pitch=60)}))
+
+
+def test_jobs_round_trip_with_their_options_and_errors(store: JobStore) -> None:
+    job_id = new_job(store)
+    record = store.get(job_id)
+    assert record is not None and record.state == JobState.QUEUED and record.revision == 0
+    assert record.request.voices["Meera"].pitch == 60
+    error = JobError(step=Step.VISUALS, reason="the visual service failed", service="visual", shot_id="s01_02")
+    assert store.set_state(job_id, JobState.FAILED, error)
+    assert store.get(job_id).error == error  # type: ignore[union-attr]
+    assert store.count_by_state()[JobState.FAILED] == 1 and store.count_by_state()[JobState.DONE] == 0
+    assert store.get("missing") is None
+
+
+def test_a_stale_revision_cannot_write(store: JobStore) -> None:
+    job_id = new_job(store)
+    assert store.set_state(job_id, JobState.RENDERING, revision=0)
+    assert store.revise(job_id, JobState.QUEUED) == 1
+    assert not store.set_state(job_id, JobState.DONE, revision=0), "the old run's state is refused"
+    with pytest.raises(StaleRevision):
+        store.put_result(job_id, "visuals/s01_01", {"hash": "old"}, revision=0)
+    assert store.put_result(job_id, "visuals/s01_01", {"hash": "a", "keys": ["x"]}, revision=1) is None
+    assert store.put_result(job_id, "visuals/s01_01", {"hash": "b"}, revision=1) == {"hash": "a", "keys": ["x"]}
+    assert store.get(job_id).state == JobState.QUEUED  # type: ignore[union-attr]
+
+
+def test_the_first_stored_storyboard_wins(store: JobStore) -> None:
+    job_id = new_job(store)
+    assert store.add_result(job_id, "storyboard", {"storyboard": {"title": "edited"}})
+    assert not store.add_result(job_id, "storyboard", {"storyboard": {"title": "planned later"}})
+    assert store.result(job_id, "storyboard") == {"storyboard": {"title": "edited"}}
+
+
+def test_leases_keep_a_job_with_one_gateway_until_it_lapses(store: JobStore) -> None:
+    job_id = new_job(store)
+    assert store.claim(job_id, "gateway-a", lease_s=0.3) is not None
+    assert store.claim(job_id, "gateway-b", lease_s=0.3) is None, "a live lease is respected"
+    assert store.claimable("gateway-b", 10) == []
+    assert store.claim(job_id, "gateway-a", lease_s=0.3) is not None, "the owner may claim again (a restart)"
+    time.sleep(0.4)
+    assert store.claimable("gateway-b", 10) == [job_id]
+    assert store.claim(job_id, "gateway-b", lease_s=5) is not None, "a lapsed lease is taken over"
+    store.renew("gateway-a", [job_id], lease_s=5)  # the old owner cannot renew it back
+    assert store.get(job_id).owner == "gateway-b"  # type: ignore[union-attr]
+    store.release(job_id, "gateway-b")
+    store.set_state(job_id, JobState.DONE)
+    assert store.claim(job_id, "gateway-a", lease_s=5) is None, "finished jobs are never claimed"
+
+
+def test_the_event_log_numbers_events_per_job(store: JobStore) -> None:
+    first, second = new_job(store), new_job(store)
+    assert [store.add_event(first, "state", {"n": n}) for n in range(3)] == [1, 2, 3]
+    assert store.add_event(second, "state", {"n": 0}) == 1
+    assert [(seq, data["n"]) for seq, _, data in store.events(first, after=1)] == [(2, 1), (3, 2)]
+    assert store.last_seq(first) == 3 and store.last_seq("nobody") == 0
+
+
+def test_step_rates_are_a_running_average(store: JobStore) -> None:
+    store.record_rate("visuals", 10.0)
+    store.record_rate("visuals", 20.0)
+    assert store.rates()["visuals"] == pytest.approx(12.0)
+
+
+def test_pages_are_newest_first(store: JobStore) -> None:
+    ids = [new_job(store) for _ in range(3)]
+    records, total = store.page(limit=2, offset=0)
+    assert total == 3 and [r.id for r in records] == ids[::-1][:2]
+
+
+def test_a_database_from_the_first_version_gains_the_new_columns(database_url: str) -> None:
+    engine = sqlalchemy.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text(
+            "CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, state VARCHAR(16) NOT NULL, request JSON NOT NULL, "
+            "error JSON, created_at FLOAT NOT NULL, updated_at FLOAT NOT NULL)"))
+        conn.execute(sqlalchemy.text(
+            "INSERT INTO jobs VALUES ('old', 'rendering', '{\"story\": \"Once.\", \"title\": \"\", "
+            "\"language\": null, \"max_minutes\": 0}', NULL, 1.0, 1.0)"))
+    engine.dispose()
+    store = JobStore(database_url)
+    record = store.get("old")
+    assert record is not None and record.revision == 0 and record.owner is None
+    assert store.claimable("gateway-a", 10) == ["old"]
+    store.close()
+
+
+def test_two_gateways_share_a_postgresql_job_store(tmp_path: Path, postgres: PostgresServer) -> None:
+    """A job runs on one gateway; a cancel sent to the other one reaches it; a gateway that stops
+    hands its job over, and the other one finishes it without redoing finished work."""
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    common = {"database_url": postgres.new_database(), "visual_parallel": 1, "lease_s": 0.9}
+    try:
+        fakes.hold_renders(after=1)
+        with gateway(tmp_path, fakes, instance_id="b", **common) as b:
+            with gateway(tmp_path, fakes, instance_id="a", **common) as a:
+                cancelled = submit(a)
+                wait(a, cancelled, lambda job: fakes.count("RenderShot") == 2)  # its second shot is in flight
+                handed_over = submit(a)
+                assert b.delete(f"/v1/jobs/{cancelled}").json()["state"] == "cancelled"
+                wait(b, cancelled, lambda job: len(fakes.cancelled) == 1)  # gateway a cancelled its call
+                wait(b, handed_over, lambda job: job["state"] == "rendering")
+                speech_calls = fakes.count("Speak")
+            fakes.release_renders()  # gateway a has stopped and handed its lease back
+            job = finished(b, handed_over)
+        assert job["state"] == "done"
+        assert fakes.count("Speak") == speech_calls, "speech was not redone"
+        assert fakes.count("Plan") == 2
+    finally:
+        fakes.release_renders()
+        fakes.stop()

@@ -1,0 +1,91 @@
+"""The web page in a real headless Chromium, against the real services: paste a story, watch it
+render (thumbnails appear), play the film with subtitles and seek in it, re-roll a shot."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+
+from cli.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+]
+STORY = (
+    "Old Meera lived by the river at the edge of the village, in a small house with a blue door.\n\n"
+    'At night a storm came over the water. "Hold the lantern high," she said, and the boats came home.'
+)
+RENDER_TIMEOUT_MS = 240_000
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    small = {"STORYREEL_GATEWAY_WIDTH": "320", "STORYREEL_GATEWAY_HEIGHT": "180"}  # the page is tested
+    running = LocalStack(work_dir=tmp_path_factory.mktemp("web-stack"), extra_env=small)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[BrowserContext]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: run bash scripts/setup_browser.sh")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield context
+        context.close()
+
+
+def _video(page: Page, script: str) -> object:
+    return page.evaluate(f"(async () => {{ const v = document.getElementById('film'); {script} }})()")
+
+
+def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserContext, tmp_path: Path) -> None:
+    page = browser.new_page()
+    page.goto(stack.gateway_url)
+    page.fill("#story", STORY)
+    page.click("#submit")
+    expect(page.locator("#job-state")).to_have_text("done", timeout=RENDER_TIMEOUT_MS)
+
+    shots = page.locator("#shots .shot")
+    count = shots.count()
+    assert count >= 2
+    expect(page.locator("#shots .shot img:not([hidden])")).to_have_count(count)  # every thumbnail is there
+    assert all(img.evaluate("i => i.complete && i.naturalWidth > 0") for img in page.locator("#shots img").all())
+
+    page.wait_for_function("document.getElementById('film').readyState >= 1", timeout=30_000)
+    duration = float(_video(page, "return v.duration;"))  # type: ignore[arg-type]
+    assert duration > 3
+    played = _video(page, "v.muted = true; await v.play(); await new Promise(r => setTimeout(r, 1500));"
+                          " v.pause(); return v.currentTime;")
+    assert float(played) > 0.3, "the film does not play"  # type: ignore[arg-type]
+    target = round(duration * 0.6, 2)
+    seeked = _video(page, f"v.currentTime = {target}; await new Promise(r => v.addEventListener('seeked', r, "
+                          "{once: true})); return v.currentTime;")
+    assert abs(float(seeked) - target) < 0.5, "the film does not seek"  # type: ignore[arg-type]
+    cues = _video(page, "const t = v.textTracks[0]; t.mode = 'showing';"
+                        " for (let i = 0; i < 50 && !(t.cues && t.cues.length); i++)"
+                        " await new Promise(r => setTimeout(r, 100));"
+                        " return t.cues ? t.cues.length : 0;")
+    assert int(cues) >= 1, "the subtitles track has no cues"  # type: ignore[call-overload]
+    page.screenshot(path=str(tmp_path / "done.png"), full_page=True)
+
+    last = shots.nth(count - 1)
+    before = last.locator("img").get_attribute("src")
+    last.locator("summary").click()
+    last.locator("textarea").fill("a lantern on a dark river, close up")
+    last.locator("button").click()
+    expect(last.locator("img")).not_to_have_attribute("src", before or "", timeout=RENDER_TIMEOUT_MS)
+    expect(page.locator("#job-state")).to_have_text("done", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_function("document.getElementById('film').readyState >= 1", timeout=30_000)
