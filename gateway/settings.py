@@ -77,7 +77,10 @@ class GatewaySettings(CommonSettings):
     )
 
     # ---- deadlines and retries
-    plan_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one Plan call.")
+    plan_timeout_s: float = Field(
+        default=1800.0, gt=0,
+        description="Deadline of one Plan call (the rules plan a novel in seconds; an LLM needs minutes).",
+    )
     speak_timeout_s: float = Field(default=60.0, gt=0, description="Deadline of one Speak call.")
     render_timeout_s: float = Field(
         default=300.0, gt=0, description="Deadline of one shot's render (a RenderShotStream call)."

@@ -6,18 +6,23 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import grpc
 
 from services.planner.backends import Planner
+from services.planner.plan import Plan, PlanReport, SceneOutline, seed_key_of
 from services.planner.settings import PlannerSettings
-from storyreel.convert import to_proto
-from storyreel.domain import Language, Storyboard, check_story
+from storyreel.convert import from_proto, to_proto
+from storyreel.domain import NARRATOR, Character, Language, check_story
 from storyreel.errors import InvalidInput
-from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
+from storyreel.planner.v1 import planner_service_pb2 as pb
+from storyreel.planner.v1 import planner_service_pb2_grpc
 from storyreel.storyboard.v1 import storyboard_pb2
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def check_max_minutes(max_minutes: float) -> None:
@@ -31,33 +36,86 @@ def language_hint(value: int) -> Language | None:
     return None if name == "UNSPECIFIED" else Language[name]
 
 
+def check_outline(outline: SceneOutline, characters: list[Character]) -> None:
+    """A scene to cut speaks only with the characters it is given."""
+    known = {character.id for character in characters}
+    if len(known) != len(characters):
+        raise InvalidInput("two characters share an id: character ids must be unique")
+    speakers = {item.line.speaker_id for sentence in outline.sentences for item in sentence.lines}
+    unknown = sorted(speakers - known - {NARRATOR})
+    if unknown:
+        raise InvalidInput(f"the outline's lines are spoken by unknown characters {unknown}: add them to characters")
+
+
 class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):  # type: ignore[misc]
     def __init__(self, backend: Planner, settings: PlannerSettings) -> None:
         self._backend = backend
         self._settings = settings
         self._slots = asyncio.Semaphore(settings.concurrency)
 
-    async def Plan(
-        self, request: planner_service_pb2.PlanRequest, context: grpc.aio.ServicerContext
-    ) -> planner_service_pb2.PlanResponse:
-        check_story(request.story, self._settings.max_story_bytes)
-        check_max_minutes(request.max_minutes)
-        language = language_hint(request.language)
+    async def Plan(self, request: pb.PlanRequest, context: grpc.aio.ServicerContext) -> pb.PlanResponse:
+        language = self._check_story(request.story, request.max_minutes, request.language)
+        started = time.perf_counter()
+        plan = await self._run(self._backend.plan, request.story, request.title, language, request.max_minutes)
+        _log_plan(plan, time.perf_counter() - started)
+        return to_proto(plan, pb.PlanResponse)
+
+    async def PlanScenes(
+        self, request: pb.PlanScenesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PlanScenesResponse:
+        language = self._check_story(request.story, request.max_minutes, request.language)
+        scenes = await self._run(self._backend.plan_scenes, request.story, request.title, language, request.max_minutes)
+        log.info("read %r into %d scenes", scenes.storyboard.title, len(scenes.outlines))
+        return to_proto(scenes, pb.PlanScenesResponse)
+
+    async def PlanShots(self, request: pb.PlanShotsRequest, context: grpc.aio.ServicerContext) -> pb.PlanShotsResponse:
+        if not request.HasField("outline") or not request.outline.sentences:
+            raise InvalidInput("the outline has no sentences: give the scene's sentences to cut into shots")
+        if not request.outline.scene.id.strip():
+            raise InvalidInput("the outline's scene has no id: give the scene id the shots are numbered after")
+        outline = from_proto(request.outline, SceneOutline)
+        characters = [from_proto(character, Character) for character in request.characters]
+        check_outline(outline, characters)
+        seed_key = request.seed_key or seed_key_of(" ".join(sentence.text for sentence in outline.sentences))
+        shots = await self._run(self._backend.plan_shots, outline, characters, seed_key)
+        log.info("cut scene %s into %d shots", shots.scene.id, len(shots.scene.shots))
+        return to_proto(shots, pb.PlanShotsResponse)
+
+    def _check_story(self, story: str, max_minutes: float, language: int) -> Language | None:
+        check_story(story, self._settings.max_story_bytes)
+        check_max_minutes(max_minutes)
+        return language_hint(language)
+
+    async def _run(self, work: Callable[..., T], *args: object) -> T:
+        """The backend's blocking work on a thread, at most `concurrency` at once."""
         async with self._slots:
-            started = time.perf_counter()
-            storyboard = await asyncio.to_thread(
-                self._backend.plan, request.story, request.title, language, request.max_minutes
-            )
-        _log_plan(storyboard, time.perf_counter() - started)
-        return planner_service_pb2.PlanResponse(storyboard=to_proto(storyboard, storyboard_pb2.Storyboard))
+            return await asyncio.to_thread(work, *args)
 
 
-def _log_plan(storyboard: Storyboard, seconds: float) -> None:
+def _log_plan(plan: Plan, seconds: float) -> None:
+    storyboard, report = plan.storyboard, plan.report
     log.info(
-        "planned %r: %d scenes, %d shots, %.0f s of film",
+        "planned %r: %d scenes, %d shots, %.0f s of film%s",
         storyboard.title,
         len(storyboard.scenes),
         len(storyboard.shots()),
         storyboard.total_duration_s(),
-        extra={"plan_ms": round(seconds * 1000), "characters": len(storyboard.characters)},
+        _fallback_words(report),
+        extra={
+            "plan_ms": round(seconds * 1000),
+            "characters": len(storyboard.characters),
+            "backend": report.backend,
+            "llm_requests": report.requests,
+            "llm_retries": report.retries,
+            "fallback_scenes": len(report.fallback_scene_ids),
+            "cut_fraction": plan.condensing.fraction_cut,
+        },
+    )
+
+
+def _fallback_words(report: PlanReport) -> str:
+    if not report.fallback_scene_ids and not report.scenes_fell_back:
+        return ""
+    return f"; the rules planned {len(report.fallback_scene_ids)} scene(s) the model could not" + (
+        " and split the scenes" if report.scenes_fell_back else ""
     )

@@ -87,3 +87,66 @@ async def test_bad_input_is_invalid_argument_with_the_reason(
 
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     await assert_runs_alone_and_stops_on_sigterm("planner", SERVICE_NAME, tmp_path)
+
+
+async def test_plan_response_says_how_much_condensing_cut(grpc_channel: Any) -> None:
+    stub = await planner(grpc_channel)
+    story = (SAMPLES / "the_lantern_keeper.txt").read_text(encoding="utf-8")
+    reply = await stub.Plan(planner_service_pb2.PlanRequest(story=story, max_minutes=0.75), timeout=DEADLINE_S)
+    assert reply.condensing.sentences_before == 16 and 0 < reply.condensing.sentences_kept < 16
+    assert 0 < reply.condensing.fraction_cut < 1 and reply.condensing.seconds_kept < reply.condensing.seconds_before
+    assert reply.report.backend == "rules" and not reply.report.fallback_scene_ids
+
+
+async def test_plan_scenes_then_plan_shots_per_scene_is_plan(grpc_channel: Any) -> None:
+    stub = await planner(grpc_channel)
+    story = (SAMPLES / "kuan_ka_deepak.txt").read_text(encoding="utf-8")
+    scenes = await stub.PlanScenes(planner_service_pb2.PlanScenesRequest(story=story), timeout=DEADLINE_S)
+    assert not scenes.storyboard.scenes and scenes.outlines and scenes.seed_key
+    planned = []
+    for outline in scenes.outlines:
+        request = planner_service_pb2.PlanShotsRequest(
+            outline=outline, characters=scenes.storyboard.characters, seed_key=scenes.seed_key
+        )
+        planned.append((await stub.PlanShots(request, timeout=DEADLINE_S)).scene)
+    whole = await stub.Plan(planner_service_pb2.PlanRequest(story=story), timeout=DEADLINE_S)
+    assert list(whole.storyboard.scenes) == planned
+
+
+async def test_an_edited_scene_is_re_planned_alone(grpc_channel: Any) -> None:
+    """The gateway re-plans one scene: it sends that scene's outline with the lines it wants."""
+    stub = await planner(grpc_channel)
+    story = (SAMPLES / "the_lantern_keeper.txt").read_text(encoding="utf-8")
+    scenes = await stub.PlanScenes(planner_service_pb2.PlanScenesRequest(story=story), timeout=DEADLINE_S)
+    outline = planner_service_pb2.SceneOutline()
+    outline.CopyFrom(scenes.outlines[1])
+    outline.sentences[0].lines[0].line.text = "A new first line, written by the user."
+    request = planner_service_pb2.PlanShotsRequest(outline=outline, characters=scenes.storyboard.characters)
+    scene = (await stub.PlanShots(request, timeout=DEADLINE_S)).scene
+    assert scene.id == outline.scene.id and scene.shots[0].id == f"{outline.scene.id}_01"
+    assert scene.shots[0].lines[0].text == "A new first line, written by the user."
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("no sentences", "no sentences"),
+        ("no scene id", "no id"),
+        ("unknown speaker", "unknown characters"),
+    ],
+)
+async def test_a_bad_outline_is_invalid_argument(grpc_channel: Any, change: str, reason: str) -> None:
+    stub = await planner(grpc_channel)
+    story = (SAMPLES / "the_lantern_keeper.txt").read_text(encoding="utf-8")
+    scenes = await stub.PlanScenes(planner_service_pb2.PlanScenesRequest(story=story), timeout=DEADLINE_S)
+    request = planner_service_pb2.PlanShotsRequest(outline=scenes.outlines[1], characters=scenes.storyboard.characters)
+    if change == "no sentences":
+        del request.outline.sentences[:]
+    elif change == "no scene id":
+        request.outline.scene.id = ""
+    else:
+        del request.characters[:]
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.PlanShots(request, timeout=DEADLINE_S)
+    assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert reason in (raised.value.details() or "")

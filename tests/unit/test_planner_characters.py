@@ -114,3 +114,40 @@ def test_a_large_cast_still_gets_distinct_voices() -> None:
     people = {f"c_{n}": profiles(find_cast(LANTERN, LANTERN_CLAUSES), LANTERN)["c_arjun"] for n in range(40)}
     voices = assign_voices(list(people), people)
     assert len({(v.voice_id, v.pitch) for v in voices.values()}) == 40
+
+
+def test_a_nickname_is_not_merged_into_someone_the_story_calls_by_surname() -> None:
+    """Treasure Island: Dick (Johnson) is not Richard Joyce, whom the story calls Joyce."""
+    texts = [
+        "Then Richard Joyce came in. Joyce looked at the door. Joyce sat down.",
+        "Dick was gone. Dick returned with a rope. Dick laughed.",
+    ]
+    forms = {member.name: member.forms for member in find_cast(texts, ["said Joyce.", "said Dick."]).members}
+    assert "Dick" not in forms["Richard Joyce"]
+    assert "Dick" in forms
+
+
+def test_the_doctor_is_the_storys_one_doctor() -> None:
+    texts = ["Dr. Livesey came late. Livesey looked grave.", "“Come,” said the doctor.", "“Go,” said the doctor."]
+    cast = find_cast(texts, ["said the doctor.", "said the doctor."])
+    assert names(cast) == [("c_livesey", "Livesey", ["the doctor"])]
+
+
+def test_a_surname_that_is_an_age_word_does_not_make_a_child() -> None:
+    texts = [
+        "Mr. James Dillingham Young came home. Jim was never late.",
+        "Jim stopped inside the door. Jim looked about the room. He was only twenty-two.",
+    ]
+    cast = find_cast(texts, [])
+    assert profiles(cast, texts)[cast.members[0].id].description == "a man"
+
+
+def test_an_animal_word_before_a_hindi_name_makes_that_animal() -> None:
+    texts = [
+        "खाट के नीचे उसका संगी कुत्ता जबरा पेट में मुँह डाले सो रहा था।",
+        "जबरा ने दुम हिलायी। जबरा भी उठ बैठा।",
+        "हल्कू ने कहा – क्यों जबरा, जाड़ा लगता है?",
+    ]
+    cast = find_cast(texts, ["हल्कू ने कहा –"])
+    jabra = next(member for member in cast.members if member.name == "जबरा")
+    assert profiles(cast, texts)[jabra.id].description == "a dog"

@@ -34,7 +34,7 @@ DEVANAGARI = re.compile("[\u0900-\u097f]")
 
 
 def plan(story: str, title: str = "", max_minutes: float = 0) -> Storyboard:
-    return RulesPlanner().plan(story, title, None, max_minutes)
+    return RulesPlanner().plan(story, title, None, max_minutes).storyboard
 
 
 def tokens(text: str) -> list[str]:

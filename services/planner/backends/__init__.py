@@ -7,11 +7,15 @@ from services.planner.settings import PlannerBackend, PlannerSettings
 
 
 def make_backend(settings: PlannerSettings) -> Planner:
-    """The backend the settings name (more arrive with later backends, e.g. an LLM planner)."""
+    """The backend the settings name: 'rules' (embedded) or 'llm' (an OpenAI-compatible server)."""
     if settings.backend is PlannerBackend.RULES:
         from services.planner.backends.rules import RulesPlanner
 
         return RulesPlanner(words_per_second=settings.words_per_second)
+    if settings.backend is PlannerBackend.LLM:
+        from services.planner.backends.llm import LlmPlanner
+
+        return LlmPlanner(settings)
     raise ValueError(f"unknown planner backend {settings.backend!r}")
 
 

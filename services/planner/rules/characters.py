@@ -18,10 +18,14 @@ from services.planner.rules.translit import transliterate
 __all__ = ["Cast", "CastMember", "Mention", "find_cast"]
 
 
-def find_cast(paragraphs: list[str], clauses: list[str], title: str = "") -> Cast:
-    """Characters in order of first appearance, from paragraph texts and attribution clauses."""
+def find_cast(
+    paragraphs: list[str], clauses: list[str], title: str = "", cues: list[tuple[int, str]] | None = None
+) -> Cast:
+    """Characters in order of first appearance, from paragraph texts, attribution clauses and a
+    screenplay's cues ((paragraph index, name) for each dialogue paragraph)."""
     total_words = sum(len(text.split()) for text in paragraphs)
-    members = find_english(paragraphs, clauses, total_words) + find_hindi(paragraphs, clauses, total_words)
+    english = find_english(paragraphs, clauses, total_words, cues or [])
+    members = english + find_hindi(paragraphs, clauses, total_words)
     if not members:
         members = title_character(title, paragraphs)
     members.sort(key=lambda m: (m.first_paragraph, -m.mentions))

@@ -26,6 +26,11 @@ _OLD_WORDS = wordset("old aged elderly grandmother grandfather grandma grandpa g
 _CHILD_WORDS = wordset("boy girl child little young baby lad lass maiden son daughter grandson granddaughter")
 _HINDI_OLD = wordset("बूढ़ी बूढ़ा बूढ़े बुढ़िया दादी दादा नानी नाना काकी")
 _HINDI_CHILD = wordset("छोटी छोटा नन्ही नन्हा बालक बालिका लड़का लड़की पोती पोता बच्चा बच्ची")
+_DESCRIPTIVE_NOUNS = lexicon.ANIMALS_EN | wordset(
+    "man woman boy girl child baby lad lass maiden son daughter grandson granddaughter grandmother "
+    "grandfather grandma grandpa granny widow king queen witch giant fairy princess prince"
+)
+_HINDI_AGE_NOUNS = wordset("लड़का लड़की बालक बालिका बच्चा बच्ची बूढ़ा बूढ़ी बुढ़िया")
 _CONTEXTS_PER_CHARACTER = 16
 _PERSON_NOUNS = wordset(
     "man woman boy girl child king queen doctor captain squire cook sailor stranger witch mother father wife "
@@ -113,17 +118,29 @@ def _decide(male: int, female: int) -> str:
 
 def _age(member: CastMember, contexts: list[_Context]) -> str:
     old_words, child_words = (_HINDI_OLD, _HINDI_CHILD) if member.hindi else (_OLD_WORDS, _CHILD_WORDS)
-    name_words = [*member.name.lower().split(), member.relation]
+    name_words = [*_descriptive_name_words(member), member.relation]
     old = 5 * sum(word in old_words for word in name_words)
     child = 5 * sum(word in child_words for word in name_words)
     for context in contexts:
         before = [word.lower() for word in context.before]
-        after = [] if member.hindi else [word.lower() for word in WORD_RE.findall(context.after)[:5]]
+        after = _hindi_age_nouns(context) if member.hindi else [w.lower() for w in WORD_RE.findall(context.after)[:5]]
         old += 2 * sum(word in old_words for word in before) + sum(word in old_words for word in after)
         child += 2 * sum(word in child_words for word in before) + sum(word in child_words for word in after)
     if max(old, child) < 2:
         return ""
     return OLD if old >= child else CHILD
+
+
+def _descriptive_name_words(member: CastMember) -> list[str]:
+    """Words of a name that describe ('the old woman', 'Little Match Girl'); a surname does not
+    ('James Dillingham Young' is not young)."""
+    words = [word.lower().strip("’'s") for word in member.name.split()]
+    return words if set(words) & (_DESCRIPTIVE_NOUNS | _HINDI_OLD | _HINDI_CHILD) else []
+
+
+def _hindi_age_nouns(context: _Context) -> list[str]:
+    """'हामिद, चार साल का लड़का': a noun of age just after a Hindi name describes it."""
+    return [word for word in WORD_RE.findall(context.after)[:8] if word in _HINDI_AGE_NOUNS]
 
 
 # --------------------------------------------------------------------------- English description
@@ -203,6 +220,9 @@ def _with_article(phrase: str) -> str:
 
 
 def _hindi_description(member: CastMember, contexts: list[_Context], gender: str, age: str) -> str:
+    animal = _hindi_animal(contexts)
+    if animal:
+        return _with_article(animal)
     base = lexicon.RELATIONS_HI.get(member.relation) or lexicon.RELATIONS_HI.get(member.name.split()[0])
     if not base:
         nouns = {MALE: "Indian man", FEMALE: "Indian woman"}
@@ -216,9 +236,15 @@ def _hindi_description(member: CastMember, contexts: list[_Context], gender: str
     return f"{description} wearing {_with_article(clothes)}" if clothes else description
 
 
+def _hindi_animal(contexts: list[_Context]) -> str:
+    """'कुत्ता जबरा': an animal word just before the name, in one of its first mentions."""
+    found = [lexicon.stem_lookup(c.before[-1], lexicon.ANIMALS_HI) for c in contexts[:3] if c.before]
+    return next((animal for animal in found if animal), "")
+
+
 def _hindi_clothes(contexts: list[_Context]) -> str:
     for context in contexts[:8]:
-        words = WORD_RE.findall(context.after)[:10]
+        words = WORD_RE.findall(context.after)[:14]
         for index, word in enumerate(words):
             garment = lexicon.CLOTHES_HI.get(word)
             if garment is None:

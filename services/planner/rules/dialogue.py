@@ -60,6 +60,12 @@ def read_paragraph(text: str, continues_open_quote: bool, default: Language) -> 
     return paragraph
 
 
+def screenplay_paragraph(text: str, cue: str, default: Language) -> Paragraph:
+    """A screenplay's dialogue under a cue: every sentence is speech by the one the cue names."""
+    pieces = [_piece(part, True, default) for part in split_sentences(text)]
+    return Paragraph(text=text, sentences=[Sentence([piece]) for piece in pieces], quotes=[Quote(pieces)], cue=cue)
+
+
 def is_speech_verb(word: str) -> bool:
     return word.lower().strip("’'") in SPEECH_VERBS_EN
 

@@ -27,6 +27,10 @@ def is_devanagari(text: str) -> bool:
     return bool(_DEVANAGARI_WORD.search(text))
 
 
+_SILENT_TOKEN = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
+"""A whitespace-separated token with no letter or digit in it: '—', '।', '...'."""
+
+
 def count_words(text: str) -> int:
     """Spoken words: whitespace-separated tokens that hold a letter or digit (not a lone । or —)."""
-    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+    return len(text.split()) - len(_SILENT_TOKEN.findall(text))

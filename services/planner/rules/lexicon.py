@@ -391,6 +391,23 @@ ANIMALS_EN: frozenset[str] = wordset(
 )
 
 
+ANIMALS_HI: dict[str, str] = {
+    "कुत्त": "dog",
+    "कुतिया": "dog",
+    "बिल्ली": "cat",
+    "बैल": "bullock",
+    "गाय": "cow",
+    "भैंस": "buffalo",
+    "घोड़": "horse",
+    "बकरी": "goat",
+    "तोत": "parrot",
+    "हाथी": "elephant",
+    "शेर": "lion",
+    "बंदर": "monkey",
+}
+"""Stems: an animal word before a name (कुत्ता जबरा) makes the character that animal."""
+
+
 def stem_lookup(word: str, stems: Mapping[str, V]) -> V | None:
     """The value of the longest stem that word starts with (Hindi inflects by suffix)."""
     for length in range(min(len(word), 12), 0, -1):

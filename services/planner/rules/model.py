@@ -56,6 +56,8 @@ class Paragraph:
     quotes: list[Quote] = field(default_factory=list)
     ends_open: bool = False
     """A quote is still open at the end (the next paragraph goes on speaking)."""
+    cue: str = ""
+    """A screenplay's dialogue: who speaks it, as the cue line names them."""
 
     @property
     def words(self) -> int:

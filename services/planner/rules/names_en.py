@@ -52,6 +52,17 @@ _PERSON_NOUNS = wordset(
     "man woman boy girl child old king queen doctor captain squire cook sailor stranger witch mother father "
     "wife husband lady gentleman farmer merchant soldier giant fairy princess prince"
 )
+_ROLE_TITLES = {
+    "doctor": frozenset({"Dr", "Doctor"}),
+    "captain": frozenset({"Captain", "Capt", "Cap’n", "Cap'n"}),
+    "squire": frozenset({"Squire"}),
+    "colonel": frozenset({"Colonel"}),
+    "major": frozenset({"Major"}),
+    "professor": frozenset({"Professor"}),
+    "king": frozenset({"King"}),
+    "queen": frozenset({"Queen"}),
+}
+"""'said the doctor' is the story's one doctor, when it has exactly one."""
 _UNNAMED_SPEAKER = re.compile(
     r"\b(?:the|The)\s+((?:old|young|little|poor|other|tall)\s+)?([a-z]+)\b",
 )
@@ -85,11 +96,29 @@ _NICKNAMES = {
 }
 
 
-def find_english(paragraphs: list[str], clauses: list[str], total_words: int) -> list[CastMember]:
-    merged = _merge_english_aliases(
-        [c for c in _english_candidates(paragraphs, clauses).values() if c.strong or c.speaks]
-    )
-    return [member for candidate, member in merged if _is_character(candidate, total_words)]
+def find_english(
+    paragraphs: list[str], clauses: list[str], total_words: int, cues: list[tuple[int, str]]
+) -> list[CastMember]:
+    candidates = _english_candidates(paragraphs, clauses)
+    _add_cues(candidates, cues)
+    merged = _merge_english_aliases([c for c in candidates.values() if c.strong or c.speaks])
+    members = [member for candidate, member in merged if _is_character(candidate, total_words)]
+    cued = {name for _, name in cues}
+    for member in members:
+        if cued & set(member.forms) and member.name.upper() not in member.forms:
+            member.forms.append(member.name.upper())  # a screenplay's action names them in capitals
+    return members
+
+
+def _add_cues(candidates: dict[str, Candidate], cues: list[tuple[int, str]]) -> None:
+    """Every cue of a screenplay is a line that character speaks."""
+    for paragraph, name in cues:
+        candidate = candidates.setdefault(name, Candidate(name, paragraph))
+        candidate.first_paragraph = min(candidate.first_paragraph, paragraph)
+        candidate.count += 1
+        candidate.strong += 1
+        candidate.speaks += 1
+        candidate.person += 1
 
 
 def _english_candidates(paragraphs: list[str], clauses: list[str]) -> dict[str, Candidate]:
@@ -218,10 +247,11 @@ def _merge_english_aliases(candidates: list[Candidate]) -> list[tuple[Candidate,
     Returns each full name's candidate, its evidence summed over its forms, with its member."""
     names = {c.name for c in candidates}
     candidates = [c for c in candidates if not (c.name.endswith("s") and c.name[:-1] in names)]
-    candidates = sorted(candidates, key=lambda c: (-len(c.name.split()), -c.count))
+    # Full names first, so short forms find them; "the doctor" last, so it finds Dr. Livesey.
+    candidates = sorted(candidates, key=lambda c: (c.name.startswith("the "), -len(c.name.split()), -c.count))
     merged: list[tuple[Candidate, CastMember]] = []
     for candidate in candidates:
-        owner = _english_owner(candidate, [member for _, member in merged])
+        owner = _english_owner(candidate, [member for _, member in merged], names)
         if owner is None:
             total = Candidate(candidate.name, candidate.first_paragraph)
             merged.append((total, member_of(candidate, hindi=False)))
@@ -244,18 +274,23 @@ def _add_evidence(total: Candidate, part: Candidate) -> None:
     total.place += part.place
 
 
-def _english_owner(candidate: Candidate, members: list[CastMember]) -> CastMember | None:
+def _english_owner(candidate: Candidate, members: list[CastMember], names: set[str]) -> CastMember | None:
     """The character this name is a short form of, if any ("Madame" -> the one called Madame ...)."""
     words = candidate.name.split()
     if _TITLE_PREFIX.match(candidate.name + " "):
         owners = [m for m in members if candidate.name in m.titles]
+    elif candidate.name.startswith("the "):
+        titles = _ROLE_TITLES.get(words[-1], frozenset())
+        owners = [m for m in members if titles & set(m.titles)]
+        return owners[0] if len(owners) == 1 else None  # "the captain" of two captains is neither
     else:
-        owners = [m for m in members if _is_short_form(words, m.name.split()) and _titles_agree(candidate, m)]
+        owners = [m for m in members if _is_short_form(words, m.name.split(), names) and _titles_agree(candidate, m)]
     return max(owners, key=lambda m: m.mentions) if owners else None
 
 
-def _is_short_form(short: list[str], full: list[str]) -> bool:
-    """Holmes of Sherlock Holmes, Jim of James ..., Dell of Della."""
+def _is_short_form(short: list[str], full: list[str], names: set[str]) -> bool:
+    """Holmes of Sherlock Holmes, Jim of James ..., Dell of Della; but not Dick of Richard Joyce,
+    who the story calls Joyce (then a Dick is someone else)."""
     if short[0].startswith("the") or short == full:
         return False
     if len(short) < len(full) and (short == full[: len(short)] or short == full[-len(short) :]):
@@ -263,6 +298,8 @@ def _is_short_form(short: list[str], full: list[str]) -> bool:
     if len(short) != 1:
         return False
     first, nickname = full[0].lower(), short[0].lower()
+    if len(full) > 1 and full[-1] in names:
+        return False
     return _NICKNAMES.get(nickname) == first or (len(nickname) >= 3 and first.startswith(nickname))
 
 

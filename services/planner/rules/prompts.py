@@ -82,12 +82,13 @@ class Figure:
         return f"{name}, {self.description}" if self.description else name
 
 
-def visual_prompt(shot: ShotDraft, figures: list[Figure], scene: SceneLook) -> str:
+def visual_prompt(shot: ShotDraft, figures: list[Figure], scene: SceneLook, action: str | None = None) -> str:
+    """The prompt; action is what is seen (English), by default words from the shot's narration."""
     people = " and ".join(figure.words() for figure in figures)
     subject = people or f"the {scene.setting}"
     if shot.shot_type is ShotType.ESTABLISHING:
         subject = f"the {scene.setting}" + (f", with {people}" if people else "")
-    action = _action(shot, figures)
+    action = _action(shot, figures) if action is None else action.strip().rstrip(".")
     place = ", ".join(part for part in (scene.setting, _TIME[scene.time_of_day], _WEATHER[scene.weather]) if part)
     parts = [f"{_FRAMING[shot.shot_type]} of {subject}", action, place, _LIGHT[scene.time_of_day]]
     return ". ".join(part for part in parts if part) + f". {_PALETTE[scene.mood]}, {STYLE}"

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.planner.rules import lexicon
+from services.planner.rules.blocks import Block, BlockKind, Slug
 from services.planner.rules.lexicon import wordset
 from services.planner.rules.model import WORD_RE, Paragraph
-from services.planner.rules.text import Block, BlockKind
 from storyreel.domain import Mood, TimeOfDay, Weather
 
 MAX_PARAGRAPHS = 8
@@ -37,6 +37,8 @@ class SceneDraft:
     paragraphs: list[Paragraph] = field(default_factory=list)
     breaks_time: bool = False
     """It opens with a heading, separator or time break: weather and time are not carried over."""
+    slug: Slug | None = None
+    """A screenplay's slugline: it gives the setting, and the time unless it says CONTINUOUS."""
 
     @property
     def words(self) -> int:
@@ -63,7 +65,8 @@ def group_scenes(blocks: list[Block], paragraphs: list[Paragraph]) -> list[Scene
         if block.kind is not BlockKind.PARAGRAPH:
             if current.paragraphs:
                 scenes.append(current := SceneDraft(breaks_time=True))
-            current.title = block.text if block.kind is BlockKind.HEADING else current.title
+            if block.kind is BlockKind.HEADING:
+                current.title, current.slug = block.text, block.slug
             continue
         paragraph = next(reading)
         if current.paragraphs and (opens_with_break(paragraph.text) or _full(current, paragraph)):
@@ -100,10 +103,12 @@ def look(scene: SceneDraft, previous: SceneLook | None, hindi: bool) -> SceneLoo
     narrated = [word for piece in _narration(scene) for word in WORD_RE.findall(piece)]
     opening = WORD_RE.findall(scene.paragraphs[0].sentences[0].text) if scene.paragraphs[0].sentences else []
     carry = previous is not None and not scene.breaks_time
-    time_of_day = _time_of_day(opening, words) or (previous.time_of_day if previous else TimeOfDay.AFTERNOON)
+    slug_time = scene.slug.time_of_day if scene.slug else None
+    earlier_time = previous.time_of_day if previous else TimeOfDay.AFTERNOON
+    time_of_day = slug_time or _time_of_day(opening, words) or earlier_time
     weather = _weather(words) or (previous.weather if carry and previous else Weather.CLEAR)
     mood = _mood(words, weather) or (previous.mood if previous else Mood.CALM)
-    setting = _setting(narrated, hindi) or _setting(words, hindi)
+    setting = scene.slug.setting if scene.slug else _setting(narrated, hindi) or _setting(words, hindi)
     setting = setting or (previous.setting if previous else _default_setting(hindi))
     return SceneLook(setting, time_of_day, weather, mood)
 

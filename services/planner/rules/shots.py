@@ -94,14 +94,14 @@ def _units(paragraphs: list[Paragraph], max_words: int) -> list[_Unit]:
         for sentence in paragraph.sentences:
             first_in_sentence = True
             for piece in sentence.pieces:
-                for part in _split_long(piece, max_words):
+                for part in split_long(piece, max_words):
                     words = sentence.words if first_in_sentence else 0
                     units.append(_Unit(part, first_in_paragraph, first_in_sentence, words))
                     first_in_paragraph = first_in_sentence = False
     return units
 
 
-def _split_long(piece: Piece, max_words: int) -> list[Piece]:
+def split_long(piece: Piece, max_words: int) -> list[Piece]:
     """A piece over max_words, split at clause ends, and at words where a clause is still too long."""
     if piece.words <= max_words:
         return [piece]

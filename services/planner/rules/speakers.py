@@ -38,6 +38,9 @@ def assign_speakers(paragraphs: list[Paragraph], cast: Cast, genders: dict[str, 
     """Set speaker_id on every dialogue piece, in place."""
     memory = _Memory()
     for index, paragraph in enumerate(paragraphs):
+        if paragraph.cue:
+            _cued(paragraph, index, cast, memory)
+            continue
         quote_of = {id(quote.pieces[0]): quote for quote in paragraph.quotes}
         speaker_here = NARRATOR
         for piece in paragraph.pieces():
@@ -55,6 +58,17 @@ def assign_speakers(paragraphs: list[Paragraph], cast: Cast, genders: dict[str, 
         if paragraph.quotes:
             memory.speakers_by_paragraph[index] = speaker_here
         memory.open_quote_speaker = speaker_here if paragraph.ends_open else NARRATOR
+
+
+def _cued(paragraph: Paragraph, index: int, cast: Cast, memory: _Memory) -> None:
+    """A screenplay's dialogue: the cue names the speaker."""
+    speaker = next(iter(cast.ids_in(paragraph.cue)), NARRATOR)
+    for piece in paragraph.pieces():
+        piece.speaker_id = speaker
+    if speaker:
+        memory.recent.append((index, speaker))
+    memory.speakers_by_paragraph[index] = speaker
+    memory.open_quote_speaker = NARRATOR
 
 
 def _speaker(

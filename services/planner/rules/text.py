@@ -11,10 +11,13 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, replace
 
+from services.planner.rules import screenplay
+from services.planner.rules.blocks import Block, BlockKind, Document
 from services.planner.rules.lexicon import wordset
+
+__all__ = ["Block", "BlockKind", "Document", "clean_inline", "display_title", "normalise", "read_document"]
 
 # --------------------------------------------------------------------------- patterns
 
@@ -47,27 +50,6 @@ _DOUBLE_DASH = re.compile(r"\s*--+\s*")
 _SMALL_WORDS = wordset("a an and as at but by for in of on or the to")
 
 
-class BlockKind(StrEnum):
-    HEADING = "heading"
-    BREAK = "break"
-    PARAGRAPH = "paragraph"
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: BlockKind
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: list[Block]
-
-    def paragraphs(self) -> list[str]:
-        return [block.text for block in self.blocks if block.kind is BlockKind.PARAGRAPH]
-
-
 @dataclass(frozen=True)
 class _RawBlock:
     lines: list[str]
@@ -81,6 +63,8 @@ def read_document(story: str, title: str = "") -> Document:
     """Split a story into blocks; take the title (the requested one, else the first heading)."""
     yaml_title, text = _split_yaml_front_matter(normalise(story))
     title = title.strip() or yaml_title
+    if screenplay.is_screenplay(text):
+        return _screenplay_document(text, title)
     raw = _raw_blocks(text)
     raw = _without_front_matter(raw)
     blocks = _classify(raw)
@@ -88,6 +72,21 @@ def read_document(story: str, title: str = "") -> Document:
         blocks = _headings_as_paragraphs(blocks)
     found_title, blocks = _take_title(blocks, title)
     return Document(display_title(found_title), _merge_headings(blocks))
+
+
+def _screenplay_document(text: str, title: str) -> Document:
+    """A screenplay: its blocks come from its own reader; marks are cleaned as in prose."""
+    title_page, blocks = screenplay.read_screenplay(text)
+    cleaned = [
+        replace(block, text=display_title(block.text) if block.kind is BlockKind.HEADING else _clean(block.text))
+        for block in blocks
+    ]
+    cleaned = [block for block in cleaned if block.kind is not BlockKind.PARAGRAPH or block.text]
+    return Document(display_title(title or title_page), cleaned)
+
+
+def _clean(text: str) -> str:
+    return " ".join(clean_inline(text).split())
 
 
 def normalise(story: str) -> str:

@@ -40,6 +40,16 @@ class PlannerServiceStub:
                 request_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanRequest.SerializeToString,
                 response_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanResponse.FromString,
                 _registered_method=True)
+        self.PlanScenes = channel.unary_unary(
+                '/storyreel.planner.v1.PlannerService/PlanScenes',
+                request_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesRequest.SerializeToString,
+                response_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesResponse.FromString,
+                _registered_method=True)
+        self.PlanShots = channel.unary_unary(
+                '/storyreel.planner.v1.PlannerService/PlanShots',
+                request_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsRequest.SerializeToString,
+                response_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsResponse.FromString,
+                _registered_method=True)
 
 
 class PlannerServiceServicer:
@@ -53,6 +63,22 @@ class PlannerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PlanScenes(self, request, context):
+        """The first half of Plan: characters and scene outlines (each scene's sentences, speakers
+        resolved), condensed to max_minutes, without shots. INVALID_ARGUMENT as for Plan.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PlanShots(self, request, context):
+        """The second half of Plan for one scene: its outline cut into shots. The gateway calls it to
+        re-plan one scene. INVALID_ARGUMENT when the outline has no sentences or no scene id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PlannerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +86,16 @@ def add_PlannerServiceServicer_to_server(servicer, server):
                     servicer.Plan,
                     request_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanRequest.FromString,
                     response_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanResponse.SerializeToString,
+            ),
+            'PlanScenes': grpc.unary_unary_rpc_method_handler(
+                    servicer.PlanScenes,
+                    request_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesRequest.FromString,
+                    response_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesResponse.SerializeToString,
+            ),
+            'PlanShots': grpc.unary_unary_rpc_method_handler(
+                    servicer.PlanShots,
+                    request_deserializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsRequest.FromString,
+                    response_serializer=storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +126,60 @@ class PlannerService:
             '/storyreel.planner.v1.PlannerService/Plan',
             storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanRequest.SerializeToString,
             storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlanScenes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.planner.v1.PlannerService/PlanScenes',
+            storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesRequest.SerializeToString,
+            storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanScenesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlanShots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.planner.v1.PlannerService/PlanShots',
+            storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsRequest.SerializeToString,
+            storyreel_dot_planner_dot_v1_dot_planner__service__pb2.PlanShotsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""The LLM planner's parts: an OpenAI-compatible client, the agents and their prompt templates."""
