@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from cli.stack import free_port
+from tests import http_process
 
 SETUP_SCRIPT = "scripts/setup_comfyui.sh"
 DEFAULT_HOME = Path.home() / ".cache" / "storyreel" / "comfyui-2.22.2"
@@ -46,7 +44,7 @@ class RealComfy:
         return self.base / "models"
 
     def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
+        return http_process.log_tail(self.log_path)
 
 
 def start(base: Path) -> RealComfy:
@@ -71,34 +69,13 @@ def start(base: Path) -> RealComfy:
         str(front_end),
         "--disable-api-nodes",
     ]
-    started = time.monotonic()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(argv, cwd=home / "comfyui", stdout=log, stderr=subprocess.STDOUT)
-    server = RealComfy(f"http://127.0.0.1:{port}", base, process, log_path, 0.0)
-    _wait_ready(server)
-    server.started_in_s = time.monotonic() - started
-    return server
-
-
-def _wait_ready(server: RealComfy) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"ComfyUI exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{server.url}/queue", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    stop(server)
-    raise RuntimeError(f"ComfyUI did not answer within {START_TIMEOUT_S:.0f} s:\n{server.log_tail()}")
+    url = f"http://127.0.0.1:{port}"
+    process, started_in_s = http_process.launch(
+        argv, cwd=home / "comfyui", log_path=log_path, ready_url=f"{url}/queue", what="ComfyUI",
+        timeout_s=START_TIMEOUT_S,
+    )
+    return RealComfy(url, base, process, log_path, started_in_s)
 
 
 def stop(server: RealComfy) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(10)
+    http_process.terminate(server.process)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from cli.stack import free_port
+from tests import http_process
 
 SETUP_SCRIPT = "scripts/setup_llm_server.sh"
 DEFAULT_HOME = Path.home() / ".cache" / "storyreel" / "llama-cpp-0.3.36"
@@ -44,7 +42,7 @@ class RealLlm:
     started_in_s: float
 
     def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
+        return http_process.log_tail(self.log_path)
 
 
 def start(folder: Path) -> RealLlm:
@@ -66,34 +64,12 @@ def start(folder: Path) -> RealLlm:
         "--n_threads",
         str(THREADS),
     ]
-    started = time.monotonic()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    server = RealLlm(f"http://127.0.0.1:{port}/v1", process, log_path, 0.0)
-    _wait_ready(server)
-    server.started_in_s = time.monotonic() - started
-    return server
-
-
-def _wait_ready(server: RealLlm) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the LLM server exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{server.url}/models", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    stop(server)
-    raise RuntimeError(f"the LLM server did not answer within {START_TIMEOUT_S:.0f} s:\n{server.log_tail()}")
+    url = f"http://127.0.0.1:{port}/v1"
+    process, started_in_s = http_process.launch(
+        argv, log_path=log_path, ready_url=f"{url}/models", what="the LLM server", timeout_s=START_TIMEOUT_S
+    )
+    return RealLlm(url, process, log_path, started_in_s)
 
 
 def stop(server: RealLlm) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(10)
+    http_process.terminate(server.process)
