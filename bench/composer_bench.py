@@ -1,12 +1,15 @@
 """Synthetic timelines for tests and benchmarks, and a benchmark of the composer on one.
 
-    python -m bench.composer_bench --shots 20 --shot-s 6 --width 1280 --height 720 --fps 24
+    python -m bench.composer_bench --minutes 5                 # 720p, the service's default settings
+    python -m bench.composer_bench --minutes 60 --profile 720p
+    python -m bench.composer_bench --shots 20 --shot-s 6 --profile preview --workers 1
 
-makes clips (a still moved by zoompan, like the animatic backend's), a speech WAV per shot,
-one music cue per scene and mixed English/Hindi cues, composes them in-process and prints film
-seconds, wall seconds, their ratio, CPU seconds (steady when other work shares the machine) and the
-peak memory of this process and its ffmpeg children together.
-Clips and speech are made once and shared by every shot, so a 60-minute timeline is quick to set up.
+makes a clip (a detailed still pushed in by zoompan, encoded as the animatic backend encodes its
+clips: ultrafast, CRF 18), a speech WAV, one music cue per scene and mixed English/Hindi cues,
+composes them in-process and prints film seconds, wall seconds, their ratio, CPU seconds (steady
+when other work shares the machine) and the peak memory of this process and its ffmpeg children
+together. The clip and speech are made once and shared by every shot, so a 60-minute timeline is
+quick to set up.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 import psutil
 
 from services.composer.backends.ffmpeg import FfmpegComposer
-from services.composer.models import ComposeRequest, MusicCue, OutputProfile, SubtitleCue, TimelineShot
+from services.composer.models import ComposeRequest, MusicCue, OutputProfile, ProfileName, SubtitleCue, TimelineShot
+from services.composer.profiles import SIZES
 from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.domain import Language
@@ -35,8 +39,9 @@ CUE_TEXTS = (
 
 
 def make_clip(path: Path, seconds: float, width: int, height: int, fps: int, moving: bool = True) -> None:
-    """A silent H.264 clip of exactly round(seconds*fps) frames: a still pushed in by zoompan, or
-    (moving=False) a test pattern, which is much quicker to make."""
+    """A silent H.264 clip of exactly round(seconds*fps) frames: a still pushed in by zoompan and
+    encoded like the visual service's clips, or (moving=False) a test pattern, which is much quicker
+    to make."""
     frames = round(seconds * fps)
     if moving:
         source = ["-f", "lavfi", "-i", f"mandelbrot=size={width * 3 // 2}x{height * 3 // 2}:end_pts=0.04"]
@@ -44,7 +49,8 @@ def make_clip(path: Path, seconds: float, width: int, height: int, fps: int, mov
     else:
         source = ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}"]
         motion = "format=yuv420p"
-    args = [*source, "-vf", motion, "-frames:v", str(frames), "-an", "-c:v", "libx264", "-preset", "veryfast"]
+    encode = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "18"]
+    args = [*source, "-vf", motion, "-frames:v", str(frames), "-an", *encode]
     path.parent.mkdir(parents=True, exist_ok=True)
     ffmpeg([*args, str(path)], 120)
 
@@ -57,7 +63,12 @@ def make_tone(path: Path, seconds: float, frequency: int, rate: int, channels: i
 
 
 def synthetic_request(
-    store: ArtifactStore, shots: int, shot_s: float, profile: OutputProfile, shots_per_scene: int = 4
+    store: ArtifactStore,
+    shots: int,
+    shot_s: float,
+    profile: OutputProfile,
+    shots_per_scene: int = 4,
+    profile_name: ProfileName | None = None,
 ) -> ComposeRequest:
     """A timeline of `shots` shots of shot_s seconds sharing one clip, one speech WAV and one music file."""
     make_clip(store.path("clip.mp4"), shot_s, profile.width, profile.height, profile.fps)
@@ -79,24 +90,34 @@ def synthetic_request(
     scenes = (shots + shots_per_scene - 1) // shots_per_scene
     music = [MusicCue(audio_key="music.wav", start_s=s * scene_s, duration_s=scene_s) for s in range(scenes)]
     return ComposeRequest(
-        title="Benchmark", shots=timeline, music=music, profile=profile, video_key="film.mp4", srt_key="film.srt"
+        title="Benchmark",
+        shots=timeline,
+        music=music,
+        profile=None if profile_name else profile,
+        profile_name=profile_name,
+        video_key="film.mp4",
+        srt_key="film.srt",
+        vtt_key="film.vtt",
     )
 
 
 class PeakMemory:
-    """Samples the summed RSS of this process and its children (the ffmpeg runs) every 50 ms."""
+    """Samples the summed RSS of a process (default: this one) and all its children (the ffmpeg runs)
+    every 50 ms."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | None = None) -> None:
         self.peak_bytes = 0
+        self._pid = pid
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.05):
-            with contextlib.suppress(psutil.Error):
-                family = [me, *me.children(recursive=True)]
-                self.peak_bytes = max(self.peak_bytes, sum(p.memory_info().rss for p in family))
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(self._pid)
+            while not self._stop.wait(0.05):
+                with contextlib.suppress(psutil.Error):
+                    family = [root, *root.children(recursive=True)]
+                    self.peak_bytes = max(self.peak_bytes, sum(p.memory_info().rss for p in family))
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -109,25 +130,31 @@ class PeakMemory:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, help="film length; overrides --shots")
     parser.add_argument("--shots", type=int, default=20)
     parser.add_argument("--shot-s", type=float, default=6.0)
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=720)
-    parser.add_argument("--fps", type=int, default=24)
+    parser.add_argument("--profile", type=ProfileName, choices=list(ProfileName), default=ProfileName.HD720)
+    parser.add_argument("--workers", type=int, help="segments encoded at once (default: the setting)")
     args = parser.parse_args()
+    shots = round(args.minutes * 60 / args.shot_s) if args.minutes else args.shots
     with tempfile.TemporaryDirectory(prefix="composer-bench-") as root:
         store = ArtifactStore(root)
-        profile = OutputProfile(width=args.width, height=args.height, fps=args.fps)
-        request = synthetic_request(store, args.shots, args.shot_s, profile)
-        settings = ComposerSettings().model_copy(update={"artifact_root": Path(root)})
+        settings = ComposerSettings(artifact_root=Path(root))
+        if args.workers:
+            settings = settings.model_copy(update={"segment_workers": args.workers})
+        width, height = SIZES[args.profile]
+        frame = OutputProfile(width=width, height=height, fps=settings.fps)
+        request = synthetic_request(store, shots, args.shot_s, frame, profile_name=args.profile)
         cpu_before = _cpu_s()
         with PeakMemory() as memory:
             started = time.perf_counter()
             film = FfmpegComposer(settings, store).compose(request)
             wall = time.perf_counter() - started
+        size_mib = store.path(film.video_key).stat().st_size / 2**20
     print(
-        f"film {film.duration_s:.1f} s  wall {wall:.1f} s  ratio {film.duration_s / wall:.2f}x realtime  "
-        f"cpu {_cpu_s() - cpu_before:.1f} s  peak memory (python + ffmpeg children) {memory.peak_bytes / 2**20:.0f} MiB"
+        f"{args.profile} film {film.duration_s:.1f} s  wall {wall:.1f} s  ratio {film.duration_s / wall:.2f}x realtime"
+        f"  cpu {_cpu_s() - cpu_before:.1f} s  peak memory (python + ffmpeg children)"
+        f" {memory.peak_bytes / 2**20:.0f} MiB  file {size_mib:.1f} MiB  workers {settings.encode_workers()}"
     )
 
 

@@ -1,9 +1,12 @@
 """The composition request as Pydantic models, twins of the ComposeRequest message (same field names),
-so storyreel.convert moves it off the wire and validation happens in one place."""
+so storyreel.convert moves it off the wire and validation happens in one place. (ProfileName is
+the one enum storyreel.convert does not know, being the composer's own: servicer.py moves it.)"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -52,7 +55,17 @@ class MusicCue(_Model):
     duration_s: float = Field(gt=0)
 
 
+class ProfileName(StrEnum):
+    """The named output profiles (ProfileName on the wire: PROFILE_NAME_HD720 is HD720)."""
+
+    HD720 = "720p"
+    HD1080 = "1080p"
+    PREVIEW = "preview"
+
+
 class OutputProfile(_Model):
+    """A frame size and rate."""
+
     width: int = Field(ge=16, le=7680)
     height: int = Field(ge=16, le=4320)
     fps: int = Field(ge=1, le=120)
@@ -69,14 +82,23 @@ class ComposeRequest(_Model):
     title: str = ""
     shots: list[TimelineShot] = Field(min_length=1)
     music: list[MusicCue] = []
-    profile: OutputProfile
+    profile: OutputProfile | None = None
+    """Explicit size and rate; None: the named (or the service's default) profile's."""
     video_key: str = Field(min_length=1)
     srt_key: str = Field(min_length=1)
+    vtt_key: str = ""
+    """Empty: no WebVTT file."""
+    profile_name: ProfileName | None = None
+    """None: the service's default profile."""
 
     @model_validator(mode="after")
     def _distinct_outputs(self) -> ComposeRequest:
-        if self.video_key == self.srt_key:
-            raise ValueError(f"video_key and srt_key are both {self.video_key!r}; the film and its SRT need two files")
+        given = [name for name in ("video_key", "srt_key", "vtt_key") if getattr(self, name)]
+        for first, second in itertools.combinations(given, 2):
+            if getattr(self, first) == getattr(self, second):
+                raise ValueError(
+                    f"{first} and {second} are both {getattr(self, first)!r}; every output needs a file of its own"
+                )
         return self
 
 
@@ -86,4 +108,8 @@ class ComposedFilm:
 
     video_key: str
     srt_key: str
+    vtt_key: str
+    """Empty when none was asked for."""
     duration_s: float
+    profile: OutputProfile
+    """The size and rate the film was encoded at."""

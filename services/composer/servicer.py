@@ -9,12 +9,29 @@ import logging
 import grpc
 
 from services.composer.backends import Composer
-from services.composer.models import ComposeRequest
+from services.composer.models import ComposedFilm, ComposeRequest, ProfileName
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
-from storyreel.convert import from_proto
+from storyreel.convert import from_proto, to_proto
 
 log = logging.getLogger(__name__)
+_PROFILE_PREFIX = "PROFILE_NAME_"
+
+
+def profile_name_from_proto(number: int) -> ProfileName | None:
+    """PROFILE_NAME_HD720 -> ProfileName.HD720; unspecified -> None. (storyreel.convert matches
+    enums with the shared domain's, which does not hold the composer's own.)"""
+    name = composer_service_pb2.ProfileName.Name(number).removeprefix(_PROFILE_PREFIX)
+    return None if name == "UNSPECIFIED" else ProfileName[name]
+
+
+def request_from_proto(message: composer_service_pb2.ComposeRequest) -> ComposeRequest:
+    """The validated request; the profile name (an enum member by construction) is set apart."""
+    plain = composer_service_pb2.ComposeRequest()
+    plain.CopyFrom(message)
+    plain.ClearField("profile_name")
+    request = from_proto(plain, ComposeRequest)
+    return request.model_copy(update={"profile_name": profile_name_from_proto(message.profile_name)})
 
 
 class ComposerServicer(composer_service_pb2_grpc.ComposerServiceServicer):  # type: ignore[misc]
@@ -26,9 +43,18 @@ class ComposerServicer(composer_service_pb2_grpc.ComposerServiceServicer):  # ty
     async def Compose(
         self, request: composer_service_pb2.ComposeRequest, context: grpc.aio.ServicerContext
     ) -> composer_service_pb2.ComposeResponse:
-        compose_request = from_proto(request, ComposeRequest)
+        compose_request = request_from_proto(request)
         log.info("compose", extra={"shots": len(compose_request.shots), "music_cues": len(compose_request.music)})
         async with self.slots:
             film = await asyncio.to_thread(self.backend.compose, compose_request)
-        video, srt = await asyncio.to_thread(lambda: (self.store.ref(film.video_key), self.store.ref(film.srt_key)))
-        return composer_service_pb2.ComposeResponse(video=video, srt=srt, duration_s=film.duration_s)
+        return await asyncio.to_thread(self._response, film)
+
+    def _response(self, film: ComposedFilm) -> composer_service_pb2.ComposeResponse:
+        """References (size and sha256: reads every byte, so off the event loop) to the outputs."""
+        return composer_service_pb2.ComposeResponse(
+            video=self.store.ref(film.video_key),
+            srt=self.store.ref(film.srt_key),
+            vtt=self.store.ref(film.vtt_key) if film.vtt_key else None,
+            duration_s=film.duration_s,
+            profile=to_proto(film.profile, composer_service_pb2.OutputProfile),
+        )

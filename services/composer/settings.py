@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import os
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.composer.models import ProfileName
 from storyreel.settings import ServiceSettings
+
+X264_PRESETS = r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$"
+X264_PARAMS = r"^([a-z0-9-]+=[A-Za-z0-9.,-]+(:[a-z0-9-]+=[A-Za-z0-9.,-]+)*)?$"
 
 
 class ComposerBackend(StrEnum):
@@ -23,12 +29,31 @@ class ComposerSettings(ServiceSettings):
         default=1, ge=1, description="Films composed at once; each encode already keeps every core busy."
     )
     backend: ComposerBackend = Field(default=ComposerBackend.FFMPEG, description="Which composer backend runs.")
-    x264_preset: str = Field(
-        default="veryfast",
-        pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$",
-        description="libx264 preset: slower presets give smaller files for the same quality.",
+    profile: ProfileName = Field(
+        default=ProfileName.HD720,
+        description="Output profile of a request that names none: 720p (1280x720), 1080p (1920x1080) or preview.",
     )
-    crf: int = Field(default=20, ge=0, le=51, description="libx264 constant rate factor: lower is better quality.")
+    fps: int = Field(default=24, ge=1, le=120, description="Frame rate of every profile (a request may give its own).")
+    x264_preset: str = Field(
+        default="superfast",
+        pattern=X264_PRESETS,
+        description="libx264 preset of the 720p and 1080p profiles: slower presets give smaller files.",
+    )
+    x264_params: str = Field(
+        default="mbtree=1:rc-lookahead=10",
+        pattern=X264_PARAMS,
+        description="Extra libx264 options (key=value:...). The default gives superfast back the macroblock tree"
+        " that veryfast has: about the same size and quality as veryfast for a third less CPU.",
+    )
+    crf: int = Field(
+        default=20, ge=0, le=51, description="libx264 constant rate factor of 720p and 1080p: lower is better."
+    )
+    preview_x264_preset: str = Field(
+        default="ultrafast", pattern=X264_PRESETS, description="libx264 preset of the preview profile (640x360)."
+    )
+    preview_crf: int = Field(
+        default=28, ge=0, le=51, description="libx264 constant rate factor of the preview profile."
+    )
     audio_bitrate_kbps: int = Field(default=160, ge=32, le=512, description="AAC bitrate of the film's audio.")
     loudness_lufs: float = Field(default=-16.0, ge=-40, le=-5, description="Integrated loudness target (EBU R128).")
     true_peak_db: float = Field(default=-1.5, ge=-9, le=0, description="True-peak ceiling of the film's audio (dBTP).")
@@ -50,12 +75,14 @@ class ComposerSettings(ServiceSettings):
         default=42, ge=16, le=80, description="Characters per subtitle line; a cue shows at most two lines."
     )
     segment_max_s: float = Field(
-        default=300.0, ge=10, description="Longest stretch of film encoded by one ffmpeg run (a segment)."
+        default=120.0,
+        ge=10,
+        description="About the longest stretch of film one ffmpeg run encodes (a segment; cut at shot boundaries).",
     )
     segment_workers: int = Field(
-        default=1,
-        ge=1,
-        description="Segments encoded at once. x264 already uses several cores; raise this on machines with 8+.",
+        default=0,
+        ge=0,
+        description="Segments encoded at once; 0: one per CPU core, each run single-threaded (the fastest on 2 cores).",
     )
     tool_timeout_base_s: float = Field(
         default=60.0, gt=0, description="Time limit of any one ffmpeg run: this, plus tool_timeout_per_film_s ..."
@@ -67,9 +94,27 @@ class ComposerSettings(ServiceSettings):
         default=None, description="Folder for intermediate files; empty means <artifact_root>/.scratch/composer."
     )
 
+    def encode_workers(self) -> int:
+        """Segments encoded at once: the setting, or one per core this process may run on."""
+        return self.segment_workers or available_cores()
+
     def scratch_root(self) -> Path:
         return self.scratch_dir or self.artifact_root / ".scratch" / "composer"
 
     def tool_timeout_s(self, film_s: float) -> float:
         """Time limit of one ffmpeg run that covers film_s seconds of film."""
         return self.tool_timeout_base_s + self.tool_timeout_per_film_s * film_s
+
+
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """CPU cores this process may use: its CPU set, capped by a cgroup v2 CPU quota (a container's
+    --cpus, a pod's CPU limit), which the CPU set does not show."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = cpu_max.read_text().split()
+        return max(1, min(cores, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):  # no cgroup v2 file, or "max": no quota
+        return cores

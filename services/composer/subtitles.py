@@ -1,8 +1,8 @@
-"""Subtitle text: wrapping, SRT for players, ASS for burning in with libass.
+"""Subtitle text: wrapping, SRT and WebVTT for players, ASS for burning in with libass.
 
 User text only ever lands in these files, never in an ffmpeg filter string. In ASS, braces
 open override tags and a backslash starts an escape (\\N, \\h...), so both are neutralised and
-the text renders literally.
+the text renders literally; in WebVTT, < starts a tag and & an entity, so they become entities.
 """
 
 from __future__ import annotations
@@ -106,12 +106,17 @@ def layout(cues: Iterable[TimedCue], max_chars: int) -> list[SubtitleEvent]:
 # --------------------------------------------------------------------------- SRT
 
 
-def srt_time(seconds: float) -> str:
+def clock(seconds: float, decimal_mark: str) -> str:
+    """HH:MM:SS<mark>mmm, as SRT (mark ",") and WebVTT (mark ".") write times."""
     millis = max(0, round(seconds * 1000))
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{decimal_mark}{millis:03d}"
+
+
+def srt_time(seconds: float) -> str:
+    return clock(seconds, ",")
 
 
 def srt_document(events: Sequence[SubtitleEvent]) -> str:
@@ -134,6 +139,25 @@ def soft_track_srt(events: Sequence[SubtitleEvent]) -> str:
             for e in events
         ]
     )
+
+
+# --------------------------------------------------------------------------- WebVTT
+
+_VTT_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def vtt_escape(line: str) -> str:
+    """Literal text for a WebVTT cue: & < > as entities (so no tag, entity or --> can form)."""
+    return "".join(_VTT_ENTITIES.get(char, char) for char in line)
+
+
+def vtt_document(events: Sequence[SubtitleEvent]) -> str:
+    """WebVTT, as browsers' <track> wants it: the header, then `start --> end` and text per cue."""
+    cues = [
+        f"{clock(event.start_s, '.')} --> {clock(event.end_s, '.')}\n" + "\n".join(map(vtt_escape, event.lines)) + "\n"
+        for event in events
+    ]
+    return "\n".join(["WEBVTT\n", *cues])
 
 
 def track_language(events: Sequence[SubtitleEvent]) -> str:

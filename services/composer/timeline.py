@@ -6,6 +6,7 @@ floats, so a long film cannot drift: shot n starts exactly where shot n-1 ends.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -101,16 +102,23 @@ class Segment:
         return self.shots[-1].end_frame
 
 
-def segments(timeline: Timeline, max_s: float) -> list[Segment]:
-    """Split the film at shot boundaries into runs of at most max_s (a longer shot stands alone)."""
-    max_frames = max(1, round(max_s * timeline.fps))
-    groups: list[list[PlacedShot]] = [[]]
+def segment_count(film_s: float, max_s: float, workers: int) -> int:
+    """How many segments to cut a film into: enough that none is much over max_s, and a multiple of
+    the workers, so that every worker has a share until the end (3 segments on 2 workers would
+    leave one core idle for the last third)."""
+    count = max(1, math.ceil(film_s / max_s))
+    return math.ceil(count / workers) * workers
+
+
+def segments(timeline: Timeline, count: int) -> list[Segment]:
+    """Split the film at shot boundaries into about `count` runs of about equal length: each shot
+    joins the run its middle falls in (fewer runs when shots are too few or too long)."""
+    total = timeline.total_frames
+    groups: list[list[PlacedShot]] = [[] for _ in range(count)]
     for placed in timeline.shots:
-        current = groups[-1]
-        if current and placed.end_frame - current[0].start_frame > max_frames:
-            groups.append([])
-        groups[-1].append(placed)
-    return [Segment(index, tuple(group)) for index, group in enumerate(groups)]
+        middle = placed.start_frame + placed.frames / 2
+        groups[min(count - 1, int(middle * count / total))].append(placed)
+    return [Segment(index, tuple(group)) for index, group in enumerate(group for group in groups if group)]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from services.composer.ffsyntax import file_url, filter_path
 from services.composer.models import OutputProfile
+from services.composer.profiles import Encoding
 from services.composer.timeline import Segment, Timeline
 from storyreel.media import SAFE_PROTOCOLS
 
@@ -61,24 +62,20 @@ def segment_filter(profile: OutputProfile, ass_path: Path | None, fades: list[Fa
     return ",".join(steps)
 
 
-@dataclass(frozen=True)
-class Encoding:
-    preset: str
-    crf: int
-
-
 def encode_segment_argv(
-    clip_list: Path, graph: str, keyframes_s: list[float], encoding: Encoding, out: Path
+    clip_list: Path, graph: str, keyframes_s: list[float], encoding: Encoding, threads: int, out: Path
 ) -> list[str]:
-    """Encode one segment (an ffconcat list of clips) to a silent H.264 MP4. -xerror makes a clip
-    that cannot be read fail the run instead of silently ending the segment early."""
+    """Encode one segment (an ffconcat list of clips) to a silent H.264 MP4, decoding and encoding
+    with `threads` threads. -xerror makes a clip that cannot be read fail the run instead of
+    silently ending the segment early."""
     force_keys = ["-force_key_frames", ",".join(f"{t:.4f}" for t in keyframes_s)] if keyframes_s else []
+    params = ["-x264-params", encoding.params] if encoding.params else []
     return [
-        "-xerror",
+        "-xerror", "-threads", str(threads),
         *SAFE_PROTOCOLS, "-f", "concat", "-safe", "1", "-i", file_url(clip_list),
         "-map", "0:v:0", "-vf", graph, "-an", "-sn",
-        "-c:v", "libx264", "-preset", encoding.preset, "-crf", str(encoding.crf),
-        "-pix_fmt", "yuv420p", *force_keys,
+        "-c:v", "libx264", "-preset", encoding.preset, "-crf", str(encoding.crf), *params,
+        "-threads", str(threads), "-pix_fmt", "yuv420p", *force_keys,
         "-f", "mp4", file_url(out),
     ]  # fmt: skip
 

@@ -37,6 +37,11 @@ def wire_request(store: ArtifactStore) -> composer_service_pb2.ComposeRequest:
     return to_proto(small_request(store), composer_service_pb2.ComposeRequest)
 
 
+def video_size(path: Path) -> tuple[int, int]:
+    video = next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
+    return video["width"], video["height"]
+
+
 def mean_volume_db(path: Path) -> float:
     result = subprocess.run(
         ["ffmpeg", "-nostats", "-i", str(path), "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"],
@@ -88,6 +93,7 @@ async def test_compose_makes_a_film_a_viewer_can_watch(
     assert [c["tags"]["title"] for c in info["chapters"]] == ["At the well: दिन", "The lamp"]
     assert float(info["chapters"][1]["start_time"]) == pytest.approx(3.5, abs=FRAME_S)
     assert HINDI in soft_subtitles(video)
+    assert not reply.HasField("vtt") and not (artifact_root / "out/film.vtt").exists()  # none asked for
 
 
 async def test_the_srt_has_every_cue_on_film_time_and_literal_text(
@@ -103,6 +109,41 @@ async def test_the_srt_has_every_cue_on_film_time_and_literal_text(
     )
 
 
+async def test_the_vtt_beside_the_srt_has_the_same_cues_for_browsers(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    request = wire_request(store)
+    request.vtt_key = "out/film.vtt"
+    reply = await stub.Compose(request, timeout=DEADLINE_S)
+    vtt = check_ref(reply.vtt, artifact_root).read_text("utf-8")
+    assert reply.vtt.key == "out/film.vtt"
+    assert vtt.startswith("WEBVTT\n\n00:00:00.100 --> 00:00:01.900\n")
+    assert vtt.endswith("00:00:04.700 --> 00:00:05.900\nदीपक जल रहा है।\n")
+    assert LITERAL_EN in vtt  # no < > & in it: shown as is
+
+
+async def test_a_named_profile_without_an_explicit_size_sets_the_films_size(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    request = wire_request(store)
+    request.ClearField("profile")
+    request.profile_name = composer_service_pb2.PROFILE_NAME_PREVIEW
+    reply = await stub.Compose(request, timeout=DEADLINE_S)
+    assert video_size(check_ref(reply.video, artifact_root)) == (640, 360)
+    assert (reply.profile.width, reply.profile.height, reply.profile.fps) == (640, 360, 24)
+    assert reply.duration_s == pytest.approx(sum(SHOT_S), abs=FRAME_S)
+
+
+async def test_an_explicit_size_still_wins_over_the_named_profile(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    request = wire_request(store)
+    request.profile_name = composer_service_pb2.PROFILE_NAME_HD1080
+    reply = await stub.Compose(request, timeout=DEADLINE_S)
+    assert video_size(check_ref(reply.video, artifact_root)) == (PROFILE.width, PROFILE.height)
+    assert reply.profile.width == PROFILE.width
+
+
 async def test_a_missing_clip_fails_the_precondition_naming_the_shot(
     stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore
 ) -> None:
@@ -114,7 +155,7 @@ async def test_a_missing_clip_fails_the_precondition_naming_the_shot(
     assert "shot lamp_2 (scene lamp)" in str(caught.value.details())
 
 
-async def test_a_request_without_shots_or_profile_is_invalid(
+async def test_a_request_without_shots_is_invalid(
     stub: composer_service_pb2_grpc.ComposerServiceStub,
 ) -> None:
     request = composer_service_pb2.ComposeRequest(video_key="out/film.mp4", srt_key="out/film.srt")

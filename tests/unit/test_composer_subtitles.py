@@ -1,4 +1,4 @@
-"""Subtitle text: wrapping, SRT and ASS formatting, and escaping so user text shows literally."""
+"""Subtitle text: wrapping, SRT, WebVTT and ASS formatting, and escaping so user text shows literally."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from services.composer.subtitles import (
     srt_document,
     srt_time,
     track_language,
+    vtt_document,
     wrap_lines,
 )
 from services.composer.timeline import TimedCue
@@ -103,6 +104,26 @@ def test_srt_keeps_user_text_literal() -> None:
     assert text in srt_document([SubtitleEvent(0, 1, (text,), Language.EN)])
 
 
+def test_vtt_document_has_the_header_and_cues_with_dotted_millisecond_times() -> None:
+    events = [
+        SubtitleEvent(0.5, 2.0, ("Hello there,", "keeper."), Language.EN),
+        SubtitleEvent(3661.2345, 3663.0, ("किसान कुएँ के पास गया।",), Language.HI),
+    ]
+    assert vtt_document(events) == (
+        "WEBVTT\n"
+        "\n"
+        "00:00:00.500 --> 00:00:02.000\nHello there,\nkeeper.\n"
+        "\n"
+        "01:01:01.234 --> 01:01:03.000\nकिसान कुएँ के पास गया।\n"
+    )
+
+
+def test_vtt_shows_markup_and_arrows_literally() -> None:
+    document = vtt_document([SubtitleEvent(0, 1, ("<b>bold</b> & --> {x} \\n",), Language.EN)])
+    assert document.endswith("\n&lt;b&gt;bold&lt;/b&gt; &amp; --&gt; {x} \\n\n")
+    assert document.count("-->") == 1  # only the timing line's
+
+
 def test_the_soft_track_defuses_backslashes_for_ffmpegs_srt_reader() -> None:
     document = soft_track_srt([SubtitleEvent(0, 1, ("C:\\new",), Language.EN)])
     assert f"C:\\{WORD_JOINER}new" in document
@@ -141,8 +162,10 @@ def test_track_language() -> None:
 
 
 def test_a_long_line_never_leaves_a_lone_word_on_its_own_screen() -> None:
-    text = ("Old Meera lived in a small stone cottage at the edge of the village, beside the river. "
-            "Every evening she climbed the hill.")
+    text = (
+        "Old Meera lived in a small stone cottage at the edge of the village, beside the river. "
+        "Every evening she climbed the hill."
+    )
     screens = pages(text, 42)
     lengths = [len(" ".join(screen)) for screen in screens]
     assert len(screens) == 2

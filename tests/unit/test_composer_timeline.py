@@ -12,6 +12,7 @@ from services.composer.timeline import (
     chapters,
     place_shots,
     scene_changes_s,
+    segment_count,
     segments,
 )
 from storyreel.errors import InvalidInput
@@ -68,17 +69,40 @@ def test_one_chapter_per_run_of_a_scene() -> None:
     assert scene_changes_s(place_shots(shots, fps=10)) == [2.0, 4.0]
 
 
-def test_segments_cover_every_shot_once_in_order_within_the_limit() -> None:
+def test_segments_cover_every_shot_once_in_order_in_equal_runs() -> None:
     timeline = place_shots([shot(n, 6.0) for n in range(25)], fps=24)
-    planned = segments(timeline, max_s=30.0)
+    planned = segments(timeline, 5)
     assert [len(s.shots) for s in planned] == [5, 5, 5, 5, 5]
     assert [p.index for s in planned for p in s.shots] == list(range(25))
-    assert all(s.end_frame - s.start_frame <= 30 * 24 for s in planned)
+    assert [s.index for s in planned] == [0, 1, 2, 3, 4]
 
 
-def test_a_shot_longer_than_a_segment_stands_alone() -> None:
+def test_uneven_shots_are_shared_out_by_where_their_middle_falls() -> None:
+    timeline = place_shots([shot(n, seconds) for n, seconds in enumerate((3.0, 6.0, 4.0, 1.0, 6.0))], fps=10)
+    first, second = segments(timeline, 2)  # 20 s: cut at 9 s, the boundary nearest 10 s
+    assert ([p.index for p in first.shots], [p.index for p in second.shots]) == ([0, 1], [2, 3, 4])
+
+
+def test_a_shot_longer_than_a_segment_makes_fewer_segments_never_empty_ones() -> None:
     timeline = place_shots([shot(0, 2.0), shot(1, 50.0), shot(2, 2.0)], fps=24)
-    assert [len(s.shots) for s in segments(timeline, max_s=10.0)] == [1, 1, 1]
+    assert [len(s.shots) for s in segments(timeline, 6)] == [1, 1, 1]
+    assert [len(s.shots) for s in segments(place_shots([shot(0, 4.0)], fps=24), 4)] == [1]
+
+
+@pytest.mark.parametrize(
+    ("film_s", "workers", "expected"),
+    [
+        (300.0, 1, 3),  # 5 minutes in runs of at most 120 s
+        (300.0, 2, 4),  # ... rounded up so both workers are busy to the end
+        (3600.0, 2, 30),
+        (30.0, 2, 2),  # a short film still keeps both cores busy
+        (30.0, 16, 16),
+    ],
+)
+def test_the_segment_count_fills_every_worker_and_keeps_segments_short(
+    film_s: float, workers: int, expected: int
+) -> None:
+    assert segment_count(film_s, 120.0, workers) == expected
 
 
 def test_cues_move_to_film_time_in_order() -> None:
@@ -107,8 +131,14 @@ def test_request_models_refuse_nonsense() -> None:
         shot(0, 0.0)
 
 
-def test_the_film_and_its_srt_need_two_keys() -> None:
-    with pytest.raises(pydantic.ValidationError, match="need two files"):
-        ComposeRequest(
-            shots=[shot(0, 1.0)], profile=OutputProfile(width=64, height=36, fps=24), video_key="a", srt_key="a"
-        )
+@pytest.mark.parametrize(
+    ("video", "srt", "vtt", "clash"),
+    [
+        ("a", "a", "", "video_key and srt_key"),
+        ("a", "b", "b", "srt_key and vtt_key"),
+        ("a", "b", "a", "video_key and vtt_key"),
+    ],
+)
+def test_every_output_needs_a_key_of_its_own(video: str, srt: str, vtt: str, clash: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=f"{clash} are both .* a file of its own"):
+        ComposeRequest(shots=[shot(0, 1.0)], video_key=video, srt_key=srt, vtt_key=vtt)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from services.composer.models import OutputProfile, TimelineShot
+from services.composer.profiles import Encoding
 from services.composer.timeline import place_shots, scene_changes_s, segments
 from services.composer.video import (
-    Encoding,
     Fade,
     MuxInputs,
     encode_segment_argv,
@@ -31,14 +31,14 @@ def shots(*scenes: str) -> list[TimelineShot]:
 
 def test_fades_dip_to_black_between_scenes_but_not_at_the_films_ends() -> None:
     timeline = place_shots(shots("a", "a", "b"), fps=24)  # the scene changes at 8 s
-    (only,) = segments(timeline, max_s=600)
+    (only,) = segments(timeline, 1)
     fades = segment_fades(only, timeline, scene_changes_s(timeline), 0.5)
     assert fades == [Fade("out", 7.5, 0.5), Fade("in", 8.0, 0.5)]
 
 
 def test_a_scene_change_on_a_segment_boundary_fades_out_in_one_and_in_in_the_next() -> None:
     timeline = place_shots(shots("a", "a", "b", "b"), fps=24)
-    first, second = segments(timeline, max_s=8)
+    first, second = segments(timeline, 2)
     changes = scene_changes_s(timeline)
     assert segment_fades(first, timeline, changes, 0.5) == [Fade("out", 7.5, 0.5)]
     assert segment_fades(second, timeline, changes, 0.5) == [Fade("in", 0.0, 0.5)]
@@ -46,7 +46,7 @@ def test_a_scene_change_on_a_segment_boundary_fades_out_in_one_and_in_in_the_nex
 
 def test_no_fades_when_they_are_switched_off() -> None:
     timeline = place_shots(shots("a", "b"), fps=24)
-    assert segment_fades(segments(timeline, 600)[0], timeline, scene_changes_s(timeline), 0.0) == []
+    assert segment_fades(segments(timeline, 1)[0], timeline, scene_changes_s(timeline), 0.0) == []
 
 
 def test_a_fade_is_inert_outside_its_window() -> None:
@@ -70,14 +70,22 @@ def assert_inputs_are_whitelisted_local_files(argv: list[str]) -> None:
 
 
 def test_segment_argv_reads_a_concat_list_strictly(tmp_path: Path) -> None:
-    argv = encode_segment_argv(
-        tmp_path / "seg.ffconcat", "null", [2.0, 5.5], Encoding("veryfast", 20), tmp_path / "s.mp4"
-    )
+    encoding = Encoding("superfast", 20, "mbtree=1:rc-lookahead=10")
+    argv = encode_segment_argv(tmp_path / "seg.ffconcat", "null", [2.0, 5.5], encoding, 1, tmp_path / "s.mp4")
     assert_inputs_are_whitelisted_local_files(argv)
     assert argv[0] == "-xerror"
     assert argv[argv.index("-f") + 1 : argv.index("-f") + 4] == ["concat", "-safe", "1"]
-    assert argv[argv.index("-preset") + 1] == "veryfast" and argv[argv.index("-crf") + 1] == "20"
+    assert argv[argv.index("-preset") + 1] == "superfast" and argv[argv.index("-crf") + 1] == "20"
+    assert argv[argv.index("-x264-params") + 1] == "mbtree=1:rc-lookahead=10"
     assert argv[argv.index("-force_key_frames") + 1] == "2.0000,5.5000"
+
+
+def test_segment_argv_sets_the_threads_of_decoder_and_encoder(tmp_path: Path) -> None:
+    argv = encode_segment_argv(tmp_path / "seg.ffconcat", "null", [], Encoding("ultrafast", 28), 3, tmp_path / "s.mp4")
+    threads = [argv[n + 1] for n, arg in enumerate(argv) if arg == "-threads"]
+    assert threads == ["3", "3"]
+    assert argv.index("-threads") < argv.index("-i") < len(argv) - argv[::-1].index("-threads")
+    assert "-x264-params" not in argv and "-force_key_frames" not in argv
 
 
 @pytest.mark.parametrize("with_subtitles", [True, False])

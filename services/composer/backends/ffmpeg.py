@@ -1,12 +1,14 @@
 """The embedded-default composer: ffmpeg does all the media work; Python plans it.
 
 compose() reads top to bottom:
-  1. place the shots on whole frames, lay out the subtitles, find every input file;
-  2. in a work folder, the picture (each segment encoded once) and the sound (speech and premix
-     parts per segment, then one master over the film) are made side by side;
+  1. choose the output profile, place the shots on whole frames, lay out the subtitles, find
+     every input file;
+  2. in a work folder, the picture (segments of equal length, each encoded once, one worker per
+     core) and the sound (speech and premix parts per segment, then one master over the film) are
+     made side by side;
   3. the parts are muxed into the video key's temporary file and verified; only a film that
-     passes appears under its key, and the SRT beside it.
-Every ffmpeg run streams, so memory stays flat whatever the film's length.
+     passes appears under its key, and the SRT and WebVTT beside it.
+Every ffmpeg run streams and as many run at once for any length, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ from services.composer.inputs import (
 )
 from services.composer.metadata import ffmetadata_document
 from services.composer.models import ComposedFilm, ComposeRequest
-from services.composer.settings import ComposerSettings
+from services.composer.profiles import RenderProfile, resolve_profile
+from services.composer.settings import ComposerSettings, available_cores
 from services.composer.subtitles import (
     SubtitleEvent,
     ass_document,
@@ -57,6 +60,7 @@ from services.composer.subtitles import (
     soft_track_srt,
     srt_document,
     track_language,
+    vtt_document,
 )
 from services.composer.timeline import (
     Segment,
@@ -65,10 +69,11 @@ from services.composer.timeline import (
     chapters,
     place_shots,
     scene_changes_s,
+    segment_count,
     segments,
 )
 from services.composer.verify import Expected, VerificationFailed, check_loudness, integrated_loudness, verify_film
-from services.composer.video import Encoding, MuxInputs, encode_segment_argv, mux_argv, segment_fades, segment_filter
+from services.composer.video import MuxInputs, encode_segment_argv, mux_argv, segment_fades, segment_filter
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import ToolFailed
 from storyreel.media import ffmpeg
@@ -86,6 +91,7 @@ class _Job:
     """Everything known about one composition before any ffmpeg runs."""
 
     request: ComposeRequest
+    profile: RenderProfile
     timeline: Timeline
     events: list[SubtitleEvent]
     files: list[ShotFiles]
@@ -140,17 +146,19 @@ class FfmpegComposer:
             link_clips(job.files, work)
             segment_names, audio = self._render_parts(job, work)
             duration = self._deliver(job, work, segment_names, audio)
-        return ComposedFilm(request.video_key, request.srt_key, duration)
+        return ComposedFilm(request.video_key, request.srt_key, request.vtt_key, duration, job.profile.frame)
 
     # ------------------------------------------------------------------ 1. plan
 
     def _plan(self, request: ComposeRequest) -> _Job:
-        for key in (request.video_key, request.srt_key):
-            self.store.path(key)  # refuses unsafe keys before any work
-        timeline = place_shots(request.shots, request.profile.fps)
+        for key in (request.video_key, request.srt_key, request.vtt_key):
+            if key:
+                self.store.path(key)  # refuses unsafe keys before any work
+        profile = resolve_profile(request, self.settings)
+        timeline = place_shots(request.shots, profile.frame.fps)
         events = layout(absolute_cues(timeline), self.settings.subtitle_max_chars)
         files = locate_shot_files(timeline, self.store)
-        return _Job(request, timeline, events, files, locate_music(request, self.store))
+        return _Job(request, profile, timeline, events, files, locate_music(request, self.store))
 
     def _timeout(self, film_s: float) -> float:
         return self.settings.tool_timeout_s(film_s)
@@ -158,12 +166,16 @@ class FfmpegComposer:
     # ------------------------------------------------------------------ 2. picture and audio
 
     def _render_parts(self, job: _Job, work: Path) -> tuple[list[str], Path]:
-        """Encode every segment (segment_workers at a time) while the audio is mixed beside them.
-        The first failure stops the queued work and is raised at once."""
-        planned = segments(job.timeline, self.settings.segment_max_s)
-        with _pool(1) as audio_pool, _pool(self.settings.segment_workers) as video_pool:
+        """Encode every segment (one worker per core by default) while the audio is mixed beside
+        them. The first failure stops the queued work and is raised at once."""
+        workers = self.settings.encode_workers()
+        planned = segments(job.timeline, segment_count(job.film_s, self.settings.segment_max_s, workers))
+        running = min(workers, len(planned))
+        threads = max(1, available_cores() // running)  # single-threaded runs waste least on sync
+        log.info("segments", extra={"segments": len(planned), "workers": running, "threads_per_run": threads})
+        with _pool(1) as audio_pool, _pool(running) as video_pool:
             audio = _submit(audio_pool, self._make_audio, job, planned, work)
-            encoded = [_submit(video_pool, self._encode_segment, job, segment, work) for segment in planned]
+            encoded = [_submit(video_pool, self._encode_segment, job, segment, work, threads) for segment in planned]
             everything: list[Future[Any]] = [audio, *encoded]
             wait(everything, return_when=FIRST_EXCEPTION)
             for future in everything:
@@ -171,11 +183,11 @@ class FfmpegComposer:
                     future.result()  # raises the first failure now, not after the other segments
             return [future.result() for future in encoded], audio.result()
 
-    def _encode_segment(self, job: _Job, segment: Segment, work: Path) -> str:
+    def _encode_segment(self, job: _Job, segment: Segment, work: Path, threads: int) -> str:
         """Encode one segment; if ffmpeg trips, find and name the shot whose clip made it trip."""
         name = f"seg_{segment.index:04d}"
         film_s = job.timeline.seconds(segment.end_frame - segment.start_frame)
-        argv = self._segment_argv(job, segment, work, name)
+        argv = self._segment_argv(job, segment, work, name, threads)
         with _timed("encoded segment", segment=segment.index, film_s=round(film_s, 3)):
             try:
                 ffmpeg(argv, self._timeout(film_s))
@@ -184,7 +196,7 @@ class FfmpegComposer:
                 raise
         return f"{name}.mp4"
 
-    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str) -> list[str]:
+    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str, threads: int) -> list[str]:
         """Write the segment's clip list and subtitles, and say how to encode it."""
         timeline = job.timeline
         start_s, end_s = timeline.seconds(segment.start_frame), timeline.seconds(segment.end_frame)
@@ -193,17 +205,16 @@ class FfmpegComposer:
         ass = self._write_ass(job, work / f"{name}.ass", start_s, end_s)
         changes = scene_changes_s(timeline)
         fades = segment_fades(segment, timeline, changes, self.settings.scene_fade_s)
-        graph = segment_filter(job.request.profile, ass, fades)
+        graph = segment_filter(job.profile.frame, ass, fades)
         keyframes = [change - start_s for change in changes if start_s <= change < end_s]  # chapters seek exactly
-        encoding = Encoding(self.settings.x264_preset, self.settings.crf)
-        return encode_segment_argv(clip_list, graph, keyframes, encoding, work / f"{name}.mp4")
+        return encode_segment_argv(clip_list, graph, keyframes, job.profile.encoding, threads, work / f"{name}.mp4")
 
     def _write_ass(self, job: _Job, path: Path, start_s: float, end_s: float) -> Path | None:
         """The segment's subtitles, timed from its start; None when it has none (no ass filter needed)."""
         inside = [event for event in job.events if start_s <= event.start_s < end_s]
         if not inside:
             return None
-        path.write_text(ass_document(inside, job.request.profile, self.settings.subtitle_font, start_s), "utf-8")
+        path.write_text(ass_document(inside, job.profile.frame, self.settings.subtitle_font, start_s), "utf-8")
         return path
 
     def _make_audio(self, job: _Job, planned: Sequence[Segment], work: Path) -> Path:
@@ -314,6 +325,8 @@ class FfmpegComposer:
             ffmpeg(mux_argv(mux_inputs, tmp), self._timeout(job.film_s))
             duration = self._verify(job, tmp, expected)
         self.store.write_bytes(job.request.srt_key, srt_document(job.events).encode("utf-8"))
+        if job.request.vtt_key:
+            self.store.write_bytes(job.request.vtt_key, vtt_document(job.events).encode("utf-8"))
         return duration
 
     def _write_mux_files(self, job: _Job, work: Path, segment_names: list[str], audio: Path) -> MuxInputs:

@@ -1,0 +1,52 @@
+"""Output profiles: what a request asks for (a named profile, an explicit size and rate, both or
+neither) becomes the film's frame size and rate and the encoder settings of its one encode.
+
+Named profiles fix the size; the rate, CRF and preset come from settings. An explicit size and
+rate in the request win over the named profile's (the gateway sends its own), and the named
+profile (or the service's default) still chooses the encoder settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.composer.models import ComposeRequest, OutputProfile, ProfileName
+from services.composer.settings import ComposerSettings
+
+SIZES: dict[ProfileName, tuple[int, int]] = {
+    ProfileName.HD720: (1280, 720),
+    ProfileName.HD1080: (1920, 1080),
+    ProfileName.PREVIEW: (640, 360),
+}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """libx264 settings of the film's picture."""
+
+    preset: str
+    crf: int
+    params: str = ""
+    """Extra x264 options, key=value:...; empty: none."""
+
+
+@dataclass(frozen=True)
+class RenderProfile:
+    name: ProfileName
+    frame: OutputProfile
+    encoding: Encoding
+
+
+def encoding_for(name: ProfileName, settings: ComposerSettings) -> Encoding:
+    if name is ProfileName.PREVIEW:
+        return Encoding(settings.preview_x264_preset, settings.preview_crf)
+    return Encoding(settings.x264_preset, settings.crf, settings.x264_params)
+
+
+def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> RenderProfile:
+    """The profile a request gets: its named one or the service's default, at the request's
+    explicit size and rate when it gives them."""
+    name = request.profile_name or settings.profile
+    width, height = SIZES[name]
+    frame = request.profile or OutputProfile(width=width, height=height, fps=settings.fps)
+    return RenderProfile(name, frame, encoding_for(name, settings))
