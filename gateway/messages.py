@@ -66,13 +66,14 @@ def render_request(
     return request
 
 
-def music_request(job_id: str, scene: Scene) -> audio_pb.ComposeMusicRequest:
-    """A scene's music: its mood and length. Its seed comes from the job and scene, not from a
-    shot, so re-rolling a shot's picture leaves the music alone."""
+def music_request(job_id: str, scene: Scene, tail_s: float = 0.0) -> audio_pb.ComposeMusicRequest:
+    """A scene's music: its mood and length, plus tail_s that crossfades into the next scene's.
+    Its seed comes from the job and scene, not from a shot, so re-rolling a shot's picture leaves
+    the music alone."""
     return audio_pb.ComposeMusicRequest(
         scene_id=scene.id,
         mood=proto_enum_value(scene.mood),  # type: ignore[arg-type]
-        duration_s=sum(shot.duration_s for shot in scene.shots),
+        duration_s=sum(shot.duration_s for shot in scene.shots) + tail_s,
         seed=music_seed(job_id, scene.id),
     )
 

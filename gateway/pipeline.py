@@ -282,16 +282,18 @@ class JobRun:
         if upload is not None:
             cues = [await self._track(storyboard, str(upload["key"]))]
         else:
-            cues = timeline.music_cues(storyboard, await self._score_all(storyboard))
+            crossfade_s = self.settings.music_crossfade_s
+            cues = timeline.music_cues(storyboard, await self._score_all(storyboard), crossfade_s)
         self._music_done = True
         return cues
 
     async def _score_all(self, storyboard: Storyboard) -> dict[str, str]:
         rpc = Rpc(ServiceName.AUDIO, "ComposeMusic", Step.MUSIC, self.settings.music_timeout_s)
+        tails = timeline.music_tails(storyboard, self.settings.music_crossfade_s)
 
         async def score(scene: Scene) -> tuple[str, str]:
             with log_context(scene_id=scene.id):
-                request = messages.music_request(self.job_id, scene)
+                request = messages.music_request(self.job_id, scene, tails[scene.id])
                 name, digest = result_name(Step.MUSIC, scene.id), messages.request_hash(request)
                 stored = self._stored(name, digest)
                 if stored is None:

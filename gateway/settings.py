@@ -86,6 +86,10 @@ class GatewaySettings(CommonSettings):
         default=300.0, gt=0, description="Deadline of one shot's render (a RenderShotStream call)."
     )
     music_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one ComposeMusic call.")
+    music_crossfade_s: float = Field(
+        default=1.0, ge=0, le=5,
+        description="Each scene's music runs this long into the next scene's, which fades in over it.",
+    )
     compose_timeout_s: float = Field(default=3600.0, gt=0, description="Deadline of one Compose call.")
     rpc_retries: int = Field(
         default=2,

@@ -59,12 +59,23 @@ def subtitle_cues(shot: Shot, speech: SpeechResult) -> list[composer_pb.Subtitle
     return cues
 
 
-def music_cues(storyboard: Storyboard, music_keys: dict[str, str]) -> list[composer_pb.MusicCue]:
-    """One cue per scene, starting where the scene starts."""
+def music_tails(storyboard: Storyboard, crossfade_s: float) -> dict[str, float]:
+    """How far each scene's music runs on into the next scene (the last one: not at all)."""
+    return {scene.id: crossfade_s if index < len(storyboard.scenes) - 1 else 0.0
+            for index, scene in enumerate(storyboard.scenes)}
+
+
+def music_cues(
+    storyboard: Storyboard, music_keys: dict[str, str], crossfade_s: float = 0.0
+) -> list[composer_pb.MusicCue]:
+    """One cue per scene, starting where the scene starts and running crossfade_s into the next,
+    so the composer crossfades the score at every scene change instead of letting it dip."""
     cues, start = [], 0.0
+    tails = music_tails(storyboard, crossfade_s)
     for scene in storyboard.scenes:
         length = sum(shot.duration_s for shot in scene.shots)
-        cues.append(composer_pb.MusicCue(audio_key=music_keys[scene.id], start_s=start, duration_s=length))
+        cues.append(composer_pb.MusicCue(audio_key=music_keys[scene.id], start_s=start,
+                                         duration_s=length + tails[scene.id]))
         start += length
     return cues
 

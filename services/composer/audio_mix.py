@@ -29,8 +29,9 @@ from storyreel.errors import InvalidInput
 from storyreel.media import SAFE_PROTOCOLS
 
 MUSIC_FADE_S = 1.0
-OVERLAP_TOLERANCE_S = 0.05
-"""Music cues that touch may overlap by rounding; more than this is a caller's mistake."""
+"""Shortest fade at a cue's ends; where cues overlap, the fades span the overlap (a crossfade)."""
+MAX_CROSSFADE_S = 5.0
+"""Adjacent cues may overlap by up to this (the caller's crossfade); more is a caller's mistake."""
 _DUCKING = "sidechaincompress=threshold=0.01:ratio=4:attack=20:release=400"
 """With speech levelled to SPEECH_REFERENCE_LUFS, speech peaks some 20 dB over this threshold, which
 at 4:1 pulls the music about 15 dB down while anyone speaks."""
@@ -93,30 +94,54 @@ class PlacedCue:
 @dataclass(frozen=True)
 class MusicSlot:
     """A music file on the film: it plays for play_samples from start_sample, then silence until the
-    next cue (slot_samples in all)."""
+    next cue of its layer (slot_samples in all)."""
 
     path: Path
     start_sample: int
     play_samples: int
     slot_samples: int
     gain_db: float = 0.0
+    fade_in_s: float = MUSIC_FADE_S
+    fade_out_s: float = MUSIC_FADE_S
 
 
-def music_slots(cues: Sequence[PlacedCue], total_samples: int) -> list[MusicSlot]:
-    """Cues in film order, each cut at the film's end; cues that start after the end are dropped."""
-    ordered = sorted((cue for cue in cues if round(cue.start_s * AUDIO_RATE) < total_samples), key=lambda c: c.start_s)
+LAYERS = 2
+"""Cues alternate between two layers that are mixed, so adjacent cues can overlap and crossfade."""
+
+
+def _overlaps(ordered: Sequence[PlacedCue]) -> list[float]:
+    """How long each cue overlaps the next (0 where they touch or leave a gap)."""
+    overlaps = []
     for before, after in itertools.pairwise(ordered):
-        if after.start_s < before.start_s + before.duration_s - OVERLAP_TOLERANCE_S:
+        overlap = max(0.0, before.start_s + before.duration_s - after.start_s)
+        if overlap > MAX_CROSSFADE_S or overlap >= min(before.duration_s, after.duration_s) / 2:
             raise InvalidInput(
-                f"music cues overlap: the cue at {before.start_s} s runs until {before.start_s + before.duration_s} s"
-                f" but the next one starts at {after.start_s} s"
+                f"music cues overlap too much: the cue at {before.start_s} s runs until "
+                f"{before.start_s + before.duration_s} s but the next one starts at {after.start_s} s "
+                f"(a crossfade may be up to {MAX_CROSSFADE_S:g} s and under half a cue)"
             )
-    starts = [round(cue.start_s * AUDIO_RATE) for cue in ordered]
-    ends = [*starts[1:], total_samples]
-    return [
-        MusicSlot(cue.path, start, min(round(cue.duration_s * AUDIO_RATE), end - start), end - start, cue.gain_db)
-        for cue, start, end in zip(ordered, starts, ends, strict=True)
-    ]
+        overlaps.append(overlap)
+    return [*overlaps, 0.0]
+
+
+def music_layers(cues: Sequence[PlacedCue], total_samples: int) -> list[list[MusicSlot]]:
+    """Cues in film order, each cut at the film's end (cues that start after it are dropped), dealt
+    alternately into LAYERS layers. Where a cue overlaps the next, its fade-out and the next one's
+    fade-in span the overlap: a crossfade, with no gap or dip in the music at a scene change."""
+    ordered = sorted((cue for cue in cues if round(cue.start_s * AUDIO_RATE) < total_samples), key=lambda c: c.start_s)
+    out_fades = [max(MUSIC_FADE_S, overlap) for overlap in _overlaps(ordered)]
+    in_fades = [MUSIC_FADE_S, *out_fades[:-1]]
+    layers: list[list[MusicSlot]] = []
+    for layer in range(min(LAYERS, len(ordered))):
+        picked = list(range(layer, len(ordered), LAYERS))
+        starts = [round(ordered[i].start_s * AUDIO_RATE) for i in picked]
+        ends = [*starts[1:], total_samples]
+        layers.append([
+            MusicSlot(ordered[i].path, start, min(round(ordered[i].duration_s * AUDIO_RATE), end - start),
+                      end - start, ordered[i].gain_db, in_fades[i], out_fades[i])
+            for i, start, end in zip(picked, starts, ends, strict=True)
+        ])
+    return layers
 
 
 @dataclass(frozen=True)
@@ -147,55 +172,73 @@ def _music_chain(input_index: int, piece: MusicPiece, label: str) -> str:
     Cutting last keeps the fades where they belong when a cue spans two segments."""
     slot = piece.slot
     play_s = slot.play_samples / AUDIO_RATE
-    fade_s = min(MUSIC_FADE_S, play_s / 4)
+    fade_in_s, fade_out_s = min(slot.fade_in_s, play_s / 4), min(slot.fade_out_s, play_s / 4)
     return (
         f"[{input_index}:a]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-        f"volume={slot.gain_db:.2f}dB,atrim=end_sample={slot.play_samples},afade=t=in:d={fade_s:.4f},"
-        f"afade=t=out:st={play_s - fade_s:.4f}:d={fade_s:.4f},apad,"
+        f"volume={slot.gain_db:.2f}dB,atrim=end_sample={slot.play_samples},afade=t=in:d={fade_in_s:.4f},"
+        f"afade=t=out:st={play_s - fade_out_s:.4f}:d={fade_out_s:.4f},apad,"
         f"atrim=start_sample={piece.first}:end_sample={piece.last},asetpts=PTS-STARTPTS{label}"
     )
 
 
-def _music_bed(lead: int, pieces: Sequence[MusicPiece]) -> list[str]:
-    """Chains ending in [bed]: leading silence, then each piece (inputs 1..n)."""
+LayerPieces = tuple[int, Sequence[MusicPiece]]
+"""One layer's music under a segment: the silence before it, then its pieces (pieces_within)."""
+
+
+def _music_bed(lead: int, pieces: Sequence[MusicPiece], first_input: int, name: str) -> list[str]:
+    """Chains ending in [name]: leading silence, then each piece (inputs first_input...)."""
     chains: list[str] = []
     if lead > 0:
-        chains.append(f"anullsrc=r={AUDIO_RATE}:cl=stereo,atrim=end_sample={lead}[lead]")
-    chains += [_music_chain(number + 1, piece, f"[m{number}]") for number, piece in enumerate(pieces)]
-    labels = ("[lead]" if lead > 0 else "") + "".join(f"[m{number}]" for number in range(len(pieces)))
+        chains.append(f"anullsrc=r={AUDIO_RATE}:cl=stereo,atrim=end_sample={lead}[{name}lead]")
+    chains += [_music_chain(first_input + n, piece, f"[{name}m{n}]") for n, piece in enumerate(pieces)]
+    labels = (f"[{name}lead]" if lead > 0 else "") + "".join(f"[{name}m{n}]" for n in range(len(pieces)))
     count = len(pieces) + (1 if lead > 0 else 0)
-    chains.append(f"{labels}concat=n={count}:v=0:a=1[bed]")
+    chains.append(f"{labels}concat=n={count}:v=0:a=1[{name}]")
     return chains
 
 
-def premix_filter(lead: int, pieces: Sequence[MusicPiece], voice_gain_db: float) -> str:
+def _music_beds(layers: Sequence[LayerPieces]) -> list[str]:
+    """Chains ending in [bed]: each layer's bed (inputs 1..n, layer after layer), mixed."""
+    chains: list[str] = []
+    names, first_input = [], 1
+    for number, (lead, pieces) in enumerate(layers):
+        names.append(f"bed{number}")
+        chains += _music_bed(lead, pieces, first_input, names[-1])
+        first_input += len(pieces)
+    if len(names) == 1:
+        return [*chains, f"[{names[0]}]anull[bed]"]
+    mixed = "".join(f"[{name}]" for name in names)
+    return [*chains, f"{mixed}amix=inputs={len(names)}:duration=first:normalize=0[bed]"]
+
+
+def premix_filter(layers: Sequence[LayerPieces], voice_gain_db: float) -> str:
     """A segment's speech (input 0, at voice_gain_db) with its music ducked under it, as float stereo
     (no clipping yet). Each piece carries its cue's gain."""
     voice = (
         f"[0:a]aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo,volume={voice_gain_db:.2f}dB"
     )
-    if not pieces:
+    layers = [(lead, pieces) for lead, pieces in layers if pieces]
+    if not layers:
         return f"{voice}[premix]"
     return ";".join(
         [
             f"{voice},asplit=2[voice][key]",
-            *_music_bed(lead, pieces),
+            *_music_beds(layers),
             f"[bed][key]{_DUCKING}[ducked]",
             "[voice][ducked]amix=inputs=2:duration=first:normalize=0[premix]",
         ]
     )
 
 
-def premix_argv(
-    speech_part: Path, lead: int, pieces: Sequence[MusicPiece], voice_gain_db: float, out: Path
-) -> list[str]:
+def premix_argv(speech_part: Path, layers: Sequence[LayerPieces], voice_gain_db: float, out: Path) -> list[str]:
     """ffmpeg arguments that mix one segment's speech with its music into a float WAV. Working per
     segment keeps the number of open inputs, and so memory, the same for any length of film."""
+    pieces = [piece for _, layer in layers for piece in layer]
     music_inputs = [arg for piece in pieces for arg in (*SAFE_PROTOCOLS, "-i", file_url(piece.slot.path))]
     return [
         *SAFE_PROTOCOLS, "-i", file_url(speech_part),
         *music_inputs,
-        "-filter_complex", premix_filter(lead, pieces, voice_gain_db), "-map", "[premix]",
+        "-filter_complex", premix_filter(layers, voice_gain_db), "-map", "[premix]",
         "-c:a", "pcm_f32le", "-f", "wav", file_url(out),
     ]  # fmt: skip
 

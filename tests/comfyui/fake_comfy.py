@@ -238,6 +238,16 @@ class Running:
     url: str
 
 
+async def _stop(runner: web.AppRunner) -> None:
+    """Stop serving, then end the handlers still waiting (a websocket a test left open) so none
+    is destroyed pending when the loop closes."""
+    await runner.cleanup()
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
+
+
 def serve_in_thread(fake: FakeComfy) -> Iterator[Running]:
     """Run the fake on a free loopback port in a thread of its own (its own event loop)."""
     loop = asyncio.new_event_loop()
@@ -260,7 +270,7 @@ def serve_in_thread(fake: FakeComfy) -> Iterator[Running]:
         yield Running(fake, fake.url)
     finally:
         fake.behaviour = "succeed"
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(_stop(runner), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()

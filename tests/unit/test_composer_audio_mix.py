@@ -20,7 +20,7 @@ from services.composer.audio_mix import (
     SpeechSlot,
     gain_to,
     master_argv,
-    music_slots,
+    music_layers,
     pieces_within,
     premix_argv,
     speech_part_argv,
@@ -39,37 +39,43 @@ def cue(start_s: float, duration_s: float) -> PlacedCue:
     return PlacedCue(Path(f"/music/{start_s}.wav"), start_s, duration_s)
 
 
-def test_music_cues_fill_slots_to_the_next_cue_and_the_films_end() -> None:
-    slots = music_slots([cue(6.0, 3.0), cue(1.0, 5.0)], TOTAL)
-    assert [(s.start_sample, s.play_samples, s.slot_samples) for s in slots] == [
-        (1 * AUDIO_RATE, 5 * AUDIO_RATE, 5 * AUDIO_RATE),
-        (6 * AUDIO_RATE, 3 * AUDIO_RATE, 4 * AUDIO_RATE),
-    ]
+def _spans(slots: list[MusicSlot]) -> list[tuple[int, int, int]]:
+    return [(s.start_sample, s.play_samples, s.slot_samples) for s in slots]
+
+
+def test_music_cues_alternate_layers_each_filling_to_its_next_cue_and_the_films_end() -> None:
+    first, second = music_layers([cue(6.0, 3.0), cue(1.0, 5.0), cue(9.0, 1.0)], TOTAL)
+    assert _spans(first) == [(1 * AUDIO_RATE, 5 * AUDIO_RATE, 8 * AUDIO_RATE), (9 * AUDIO_RATE, AUDIO_RATE, AUDIO_RATE)]
+    assert _spans(second) == [(6 * AUDIO_RATE, 3 * AUDIO_RATE, 4 * AUDIO_RATE)]
 
 
 def test_music_past_the_end_is_cut_or_dropped() -> None:
-    slots = music_slots([cue(8.0, 30.0), cue(12.0, 5.0)], TOTAL)
-    assert [(s.start_sample, s.play_samples, s.slot_samples) for s in slots] == [
-        (8 * AUDIO_RATE, 2 * AUDIO_RATE, 2 * AUDIO_RATE)
+    assert [_spans(layer) for layer in music_layers([cue(8.0, 30.0), cue(12.0, 5.0)], TOTAL)] == [
+        [(8 * AUDIO_RATE, 2 * AUDIO_RATE, 2 * AUDIO_RATE)]
     ]
 
 
-def test_touching_cues_may_overlap_by_rounding_but_not_more() -> None:
-    assert len(music_slots([cue(0.0, 5.01), cue(5.0, 5.0)], TOTAL)) == 2
-    with pytest.raises(InvalidInput, match="music cues overlap"):
-        music_slots([cue(0.0, 6.0), cue(5.0, 5.0)], TOTAL)
+def test_overlapping_cues_crossfade_over_their_overlap() -> None:
+    first, second = music_layers([cue(0.0, 6.5), cue(5.0, 5.0)], TOTAL)
+    assert (first[0].fade_in_s, first[0].fade_out_s) == (1.0, 1.5)
+    assert (second[0].fade_in_s, second[0].fade_out_s) == (1.5, 1.0)
+
+
+@pytest.mark.parametrize("cues", [[cue(0.0, 8.0), cue(2.0, 8.0)], [cue(0.0, 3.0), cue(2.0, 1.5)]])
+def test_cues_may_not_overlap_more_than_a_crossfade(cues: list[PlacedCue]) -> None:
+    with pytest.raises(InvalidInput, match="music cues overlap too much"):
+        music_layers(cues, TOTAL)
 
 
 def test_a_segment_gets_the_pieces_of_music_under_it() -> None:
-    slots = music_slots([cue(2.0, 3.0), cue(5.0, 5.0)], TOTAL)  # slots [2 s, 5 s) and [5 s, 10 s)
+    (slots,) = music_layers([cue(2.0, 3.0)], TOTAL)  # one slot from 2 s to the end
     lead, pieces = pieces_within(slots, 0, 4 * AUDIO_RATE)
     assert lead == 2 * AUDIO_RATE
     assert [(p.slot.start_sample, p.first, p.last) for p in pieces] == [(2 * AUDIO_RATE, 0, 2 * AUDIO_RATE)]
     lead, pieces = pieces_within(slots, 4 * AUDIO_RATE, 8 * AUDIO_RATE)
     assert lead == 0
     assert [(p.slot.start_sample, p.first, p.last) for p in pieces] == [
-        (2 * AUDIO_RATE, 2 * AUDIO_RATE, 3 * AUDIO_RATE),
-        (5 * AUDIO_RATE, 0, 3 * AUDIO_RATE),
+        (2 * AUDIO_RATE, 2 * AUDIO_RATE, 6 * AUDIO_RATE)
     ]
     assert pieces_within([], 0, AUDIO_RATE) == (AUDIO_RATE, [])
 
@@ -78,12 +84,12 @@ def test_music_cut_across_segments_joins_seamlessly(tmp_path: Path) -> None:
     """The same cue rendered in one piece or in two segments gives the same samples."""
     make_tone(tmp_path / "music.wav", 4.0, 300, 44100, 2)
     make_tone(tmp_path / "voice.wav", 4.0, 1000, 48000, 1, volume=0.0)
-    slots = music_slots([PlacedCue(tmp_path / "music.wav", 0.5, 3.0)], 4 * AUDIO_RATE)
+    layers = music_layers([PlacedCue(tmp_path / "music.wav", 0.5, 3.0)], 4 * AUDIO_RATE)
 
     def render(start: int, end: int, name: str) -> bytes:
-        lead, pieces = pieces_within(slots, start, end)
+        music = [pieces_within(slots, start, end) for slots in layers]
         ffmpeg(speech_part_argv([SpeechSlot(tmp_path / "voice.wav", end - start)], tmp_path / f"v_{name}.wav"), 30)
-        ffmpeg(premix_argv(tmp_path / f"v_{name}.wav", lead, pieces, 0.0, tmp_path / f"{name}.wav"), 30)
+        ffmpeg(premix_argv(tmp_path / f"v_{name}.wav", music, 0.0, tmp_path / f"{name}.wav"), 30)
         raw = subprocess.run(
             ["ffmpeg", "-v", "error", "-i", str(tmp_path / f"{name}.wav"), "-f", "f32le", "-"],
             capture_output=True, check=True,
@@ -151,8 +157,8 @@ def mixed(tmp_path: Path) -> Path:
     voice_gain = gain_to(SPEECH_REFERENCE_LUFS, integrated_loudness(tmp_path / "speech_0.wav", 30))
     music_gain = gain_to(SPEECH_REFERENCE_LUFS - 10, integrated_loudness(tmp_path / "music.wav", 30))
     slots = [MusicSlot(tmp_path / "music.wav", 0, 8 * AUDIO_RATE, 8 * AUDIO_RATE, music_gain)]
-    lead, pieces = pieces_within(slots, 0, 8 * AUDIO_RATE)
-    ffmpeg(premix_argv(tmp_path / "speech_0.wav", lead, pieces, voice_gain, tmp_path / "premix_0.wav"), 30)
+    music = [pieces_within(slots, 0, 8 * AUDIO_RATE)]
+    ffmpeg(premix_argv(tmp_path / "speech_0.wav", music, voice_gain, tmp_path / "premix_0.wav"), 30)
     (tmp_path / "premix.ffconcat").write_text(concat_list(["premix_0.wav"]))
     gain = gain_to(-16.0, integrated_loudness(tmp_path / "premix_0.wav", 30))
     master = Master(gain, -1.5, 8 * AUDIO_RATE, 128)
@@ -182,3 +188,26 @@ def test_the_master_hits_its_loudness_target_without_clipping(mixed: Path) -> No
         capture_output=True, check=True, text=True,
     )  # fmt: skip
     assert float(frames.stdout) == pytest.approx(8.0, abs=0.03)
+
+
+def test_adjacent_scene_cues_crossfade_without_a_dip(tmp_path: Path) -> None:
+    """Two scenes' music, the first running one crossfade into the second (as the gateway asks):
+    the music never dips at the join, as it would if one faded out before the other faded in."""
+    make_tone(tmp_path / "a.wav", 5.0, 220, 44100, 2, volume=0.5)
+    make_tone(tmp_path / "b.wav", 4.0, 330, 44100, 2, volume=0.5)
+    make_tone(tmp_path / "silence.wav", 8.0, 1000, 48000, 1, volume=0.0)
+    cues = [PlacedCue(tmp_path / "a.wav", 0.0, 5.0), PlacedCue(tmp_path / "b.wav", 4.0, 4.0)]
+    layers = music_layers(cues, 8 * AUDIO_RATE)
+    ffmpeg(speech_part_argv([SpeechSlot(tmp_path / "silence.wav", 8 * AUDIO_RATE)], tmp_path / "speech.wav"), 30)
+    music = [pieces_within(slots, 0, 8 * AUDIO_RATE) for slots in layers]
+    ffmpeg(premix_argv(tmp_path / "speech.wav", music, 0.0, tmp_path / "premix.wav"), 30)
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(tmp_path / "premix.wav"), "-ac", "1", "-f", "f32le", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    samples = np.frombuffer(raw, np.float32)
+    window = AUDIO_RATE // 20  # 50 ms
+    rms = [float(np.sqrt(np.mean(samples[i : i + window] ** 2))) for i in range(0, len(samples) - window, window)]
+    steady = np.median(rms[int(1.5 * 20) : int(3.5 * 20)])
+    join = rms[int(3.9 * 20) : int(5.1 * 20)]  # the crossfade, 4 s to 5 s
+    assert min(join) > 0.5 * steady, f"the music dips to {min(join) / steady:.2f} of its level at the join"

@@ -55,3 +55,12 @@ def test_subtitles_are_cued_from_the_speech_timings() -> None:
 def test_speech_result_json_round_trip() -> None:
     result = SPEECH["s01_01"]
     assert timeline.SpeechResult.from_json(result.to_json()) == result
+
+
+def test_each_scenes_music_runs_a_crossfade_into_the_next() -> None:
+    timed = timeline.timed(_storyboard(), SPEECH, air_s=0.5, min_s=3.0, fps=25)
+    cues = timeline.music_cues(timed, {"s01": "m1", "s02": "m2"}, crossfade_s=1.0)
+    assert [(c.start_s, c.duration_s) for c in cues] == [
+        (0.0, pytest.approx(11.52)), (pytest.approx(10.52), 3.0)  # the last scene's ends with the film
+    ]
+    assert timeline.music_tails(timed, 1.0) == {"s01": 1.0, "s02": 0.0}

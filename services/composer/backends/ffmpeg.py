@@ -34,7 +34,7 @@ from services.composer.audio_mix import (
     SpeechSlot,
     gain_to,
     master_argv,
-    music_slots,
+    music_layers,
     pieces_within,
     premix_argv,
     speech_part_argv,
@@ -222,9 +222,9 @@ class FfmpegComposer:
         with _timed("mixed audio", film_s=round(job.film_s, 3)):
             speech = [self._speech_part(job, segment, work) for segment in planned]
             voice_gain = gain_to(SPEECH_REFERENCE_LUFS, self._loudness_of_parts(job, speech, work / "speech.ffconcat"))
-            slots = self._music_slots(job)
+            layers = self._music_layers(job)
             premixes = [
-                self._premix_part(job, segment, part, slots, voice_gain)
+                self._premix_part(job, segment, part, layers, voice_gain)
                 for segment, part in zip(planned, speech, strict=True)
             ]
             return self._master(job, premixes, work)
@@ -252,7 +252,7 @@ class FfmpegComposer:
         parts_list.write_text(concat_list([part.name for part in parts]))
         return integrated_loudness(parts_list, self._timeout(job.film_s), CONCAT_DEMUXER)
 
-    def _music_slots(self, job: _Job) -> list[MusicSlot]:
+    def _music_layers(self, job: _Job) -> list[list[MusicSlot]]:
         """Every music cue placed on the film, with the gain that sets it music_level_lu under the speech."""
         target = SPEECH_REFERENCE_LUFS + self.settings.music_level_lu
         gains: dict[Path, float] = {}
@@ -265,18 +265,18 @@ class FfmpegComposer:
             raise
         placed = zip(job.request.music, job.music, strict=True)
         cues = [PlacedCue(path, cue.start_s, cue.duration_s, gains[path]) for cue, path in placed]
-        return music_slots(cues, job.timeline.sample(job.timeline.total_frames))
+        return music_layers(cues, job.timeline.sample(job.timeline.total_frames))
 
     def _premix_part(
-        self, job: _Job, segment: Segment, speech: Path, slots: Sequence[MusicSlot], voice_gain_db: float
+        self, job: _Job, segment: Segment, speech: Path, layers: Sequence[list[MusicSlot]], voice_gain_db: float
     ) -> Path:
         timeline = job.timeline
         start, end = timeline.sample(segment.start_frame), timeline.sample(segment.end_frame)
-        lead, pieces = pieces_within(slots, start, end)
+        music = [pieces_within(slots, start, end) for slots in layers]
         out = speech.with_name(f"premix_{segment.index:04d}.wav")
         film_s = timeline.seconds(segment.end_frame - segment.start_frame)
         try:
-            ffmpeg(premix_argv(speech, lead, pieces, voice_gain_db, out), self._timeout(film_s))
+            ffmpeg(premix_argv(speech, music, voice_gain_db, out), self._timeout(film_s))
         except ToolFailed:
             diagnose_music(job.request, job.music, PROBE_TIMEOUT_S)
             raise

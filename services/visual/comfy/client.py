@@ -258,6 +258,9 @@ class _Socket:
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 self._ws.close()
+            # close() returns early once the library marked the connection closed, leaving the OS
+            # socket open; shutdown() always releases it.
+            self._ws.shutdown()  # type: ignore[no-untyped-call]  # websocket-client leaves it unannotated
         self._ws = None
 
 
