@@ -25,12 +25,12 @@ from pathlib import Path
 import psutil
 
 from services.composer.backends.ffmpeg import FfmpegComposer
-from services.composer.models import ComposeRequest, MusicCue, OutputProfile, ProfileName, SubtitleCue, TimelineShot
-from services.composer.profiles import SIZES
+from services.composer.models import ComposeRequest, MusicCue, OutputProfile, SubtitleCue, TimelineShot
 from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.domain import Language
 from storyreel.media import ffmpeg
+from storyreel.profiles import ProfileName
 
 CUE_TEXTS = (
     ("The old lighthouse keeper climbed the stairs: 99 steps, as always.", Language.EN),
@@ -142,7 +142,7 @@ def main() -> None:
         settings = ComposerSettings(artifact_root=Path(root))
         if args.workers:
             settings = settings.model_copy(update={"segment_workers": args.workers})
-        width, height = SIZES[args.profile]
+        width, height = args.profile.size
         frame = OutputProfile(width=width, height=height, fps=settings.fps)
         request = synthetic_request(store, shots, args.shot_s, frame, profile_name=args.profile)
         cpu_before = _cpu_s()

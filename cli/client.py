@@ -33,9 +33,20 @@ class GatewayClient:
             raise GatewayError(_detail(response))
         return response
 
-    def submit(self, story: str, title: str = "", language: str | None = None, max_minutes: float = 0) -> str:
-        body = {"story": story, "title": title, "language": language, "max_minutes": max_minutes}
-        return str(self._request("POST", "/v1/jobs", json=body).json()["id"])
+    def submit(self, story: str, music: Path | None = None, **options: Any) -> str:
+        """The new job's id. `options` are the job's (title, language, max_minutes, profile...);
+        None leaves one out. With a music file the job goes as a multipart form."""
+        chosen = {name: value for name, value in options.items() if value is not None}
+        if music is None:
+            response = self._request("POST", "/v1/jobs", json={"story": story, **chosen})
+        else:
+            try:
+                track = music.read_bytes()
+            except OSError as error:
+                raise GatewayError(f"cannot read the music file {music}: {error.strerror}") from error
+            fields = {"story": story, **{name: str(value) for name, value in chosen.items()}}
+            response = self._request("POST", "/v1/jobs", data=fields, files={"music_file": (music.name, track)})
+        return str(response.json()["id"])
 
     def job(self, job_id: str) -> dict[str, Any]:
         data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}").json()

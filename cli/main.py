@@ -14,6 +14,7 @@ from rich.console import Console
 from cli.client import GatewayClient, GatewayError
 from cli.progress import follow
 from cli.stack import LocalStack, StackError, running_stack
+from storyreel.profiles import ProfileName
 
 DEFAULT_WORK_DIR = Path(".storyreel")
 
@@ -41,7 +42,10 @@ def read_story(path: Path) -> str:
 
 def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -> int:
     story = read_story(args.story)
-    job_id = client.submit(story, title=args.title, language=args.language, max_minutes=args.max_minutes)
+    job_id = client.submit(
+        story, music=args.music, title=args.title, language=args.language, max_minutes=args.max_minutes,
+        profile=args.profile, visual_backend=args.visual_backend, style=args.style,
+    )
     console.print(f"job {job_id} at {client.base_url}/v1/jobs/{job_id}")
     job = follow(client, job_id, console)
     if job["state"] == "cancelled":
@@ -68,6 +72,8 @@ def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -
 def render(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     read_story(args.story)  # fail before starting anything
+    if args.music is not None and not args.music.is_file():
+        raise UserError(f"the music file {args.music} does not exist")
     if args.gateway:
         client = GatewayClient(args.gateway)
         try:
@@ -110,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument("--title", default="", help="film title (default: the story's first line)")
     render_cmd.add_argument("--language", choices=["en", "hi", "mixed"], help="default: detected")
     render_cmd.add_argument("--max-minutes", type=float, default=0, help="upper bound on the film's length")
+    render_cmd.add_argument(
+        "--profile", choices=[name.value for name in ProfileName],
+        help="output profile: preview (640x360, fast), 720p or 1080p (default: the gateway's)",
+    )
+    render_cmd.add_argument("--visual-backend", help="animatic or comfyui (default: the visual service's own)")
+    render_cmd.add_argument("--style", help="words added to every picture prompt, e.g. 'watercolour'")
+    render_cmd.add_argument("--music", type=Path, help="your own music file, looped or trimmed to the film")
     render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
     render_cmd.set_defaults(handler=render)
 

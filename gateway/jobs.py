@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyreel.domain import Language, VoiceEngine
+from storyreel.profiles import ProfileName
 
 BACKEND_NAME = r"^[a-z0-9_-]{0,32}$"
 EXAMPLE_STORY = 'Old Meera lived by the river. "Hold the lantern high," she said.'
@@ -69,6 +70,11 @@ class JobOptions(_Body):
     style: str = Field(
         default="", max_length=300, description="Words added to every shot's picture prompt, e.g. 'watercolour'."
     )
+    profile: ProfileName | None = Field(
+        default=None,
+        description="Output profile: 'preview' (640x360, encoded fast), '720p' or '1080p'; "
+        "empty: the gateway's film size and the composer's default encoding.",
+    )
     voices: dict[str, VoiceChoice] = Field(
         default_factory=dict, max_length=100,
         description="Voices by character name, id or alias ('narrator' for the narrator).",
@@ -112,8 +118,11 @@ class RenderRequest(_Body):
         default=None, pattern=BACKEND_NAME, description="A different visual backend; left out: keep the job's."
     )
     style: str | None = Field(default=None, max_length=300, description="A different style; left out: keep it.")
+    profile: ProfileName | None = Field(default=None, description="A different output profile; left out: keep it.")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"visual_backend": "comfyui"}, {}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"visual_backend": "comfyui", "profile": "1080p"}, {}]}
+    )
 
 
 class StepProgress(BaseModel):

@@ -20,6 +20,7 @@ from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import proto_enum_value, to_proto
 from storyreel.domain import Character, Scene, Shot, Storyboard, Voice
 from storyreel.errors import InvalidInput
+from storyreel.profiles import ProfileName
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 
@@ -28,9 +29,26 @@ _BACKEND_PREFIX = "VISUAL_BACKEND_"
 
 @dataclass(frozen=True)
 class FilmProfile:
+    """The film's frame size and rate (every shot is rendered at them) and the composer's named
+    profile, which also picks the encoder settings (None: the composer's default)."""
+
     width: int
     height: int
     fps: int
+    name: ProfileName | None = None
+
+    @classmethod
+    def for_job(cls, options: JobOptions, width: int, height: int, fps: int) -> FilmProfile:
+        """The job's named profile's size, else the gateway's own; the rate is always the
+        gateway's, since shot lengths are rounded to whole frames at it."""
+        if options.profile is None:
+            return cls(width, height, fps)
+        return cls(*options.profile.size, fps, options.profile)
+
+    def set_on(self, request: composer_pb.ComposeRequest) -> None:
+        request.profile.CopyFrom(composer_pb.OutputProfile(width=self.width, height=self.height, fps=self.fps))
+        if self.name is not None:
+            request.profile_name = composer_pb.ProfileName.Value(f"PROFILE_NAME_{self.name.name}")
 
 
 def request_hash(message: Message) -> str:

@@ -72,7 +72,9 @@ class JobRun:
         self.revision = record.revision
         self.request = record.request
         self.options = record.request.options()
-        self.film = messages.FilmProfile(self.settings.width, self.settings.height, self.settings.fps)
+        self.film = messages.FilmProfile.for_job(
+            self.options, self.settings.width, self.settings.height, self.settings.fps
+        )
         self.state = record.state
         self.tally = Tally()
         self._pictures_done = self._music_done = False
@@ -335,8 +337,8 @@ class JobRun:
             title=storyboard.title,
             shots=timeline.timeline_shots(storyboard, speech, clips),
             music=music,
-            profile=composer_pb.OutputProfile(width=self.film.width, height=self.film.height, fps=self.film.fps),
         )
+        self.film.set_on(request)
         digest = messages.request_hash(request)
         if self._stored(COMPOSE, digest):
             return

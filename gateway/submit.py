@@ -19,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from gateway.jobs import JobOptions, JobRequest
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput
+from storyreel.profiles import ProfileName
 
 FORM_TEXT_FIELDS = ("story", *JobOptions.model_fields)
 MUSIC_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opus"})
@@ -43,6 +44,7 @@ def multipart_schema() -> dict[str, Any]:
         "max_minutes": {"type": "number", "minimum": 0, "maximum": 600},
         "visual_backend": {"type": "string", "pattern": "^[a-z0-9_-]{0,32}$"},
         "style": {"type": "string", "maxLength": 300},
+        "profile": {"type": "string", "enum": [name.value for name in ProfileName]},
         "voices": {"type": "string", "description": 'JSON, as in the JSON body: {"Meera": {"pitch": 70}}'},
     }
     return {"type": "object", "properties": properties}

@@ -75,7 +75,8 @@ class FakeServices:
         self.files = ArtifactStore(artifact_root)
         self.calls: Counter[tuple[str, str]] = Counter()  # (method, shot/scene id) -> calls
         self.cancelled: list[str] = []  # shots whose RenderShot the caller cancelled
-        self.requests: dict[str, visual_pb.RenderShotRequest] = {}
+        self.requests: dict[str, visual_pb.RenderShotRequest] = {}  # the latest per shot
+        self.compositions: list[composer_pb.ComposeRequest] = []
         self.fail_shots: dict[str, grpc.StatusCode] = {}
         self.fail_once: dict[str, grpc.StatusCode] = {}
         self.render_delay_s = 0.0
@@ -224,6 +225,7 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
 
     async def Compose(self, request: composer_pb.ComposeRequest, context: Any) -> composer_pb.ComposeResponse:
         self.fakes.calls["Compose", ""] += 1
+        self.fakes.compositions.append(request)
         duration = sum(shot.duration_s for shot in request.shots)
         cues, start = [], 0.0
         for shot in request.shots:

@@ -55,6 +55,7 @@ function options() {
     style: $("#style").value.trim(),
   };
   if ($("#language").value) body.language = $("#language").value;
+  if ($("#profile").value) body.profile = $("#profile").value;
   return body;
 }
 

@@ -1,16 +1,17 @@
 """The composition request as Pydantic models, twins of the ComposeRequest message (same field names),
-so storyreel.convert moves it off the wire and validation happens in one place. (ProfileName is
-the one enum storyreel.convert does not know, being the composer's own: servicer.py moves it.)"""
+so storyreel.convert moves it off the wire and validation happens in one place. (ProfileName,
+shared with the gateway in storyreel.profiles, is the one enum storyreel.convert does not know:
+servicer.py moves it.)"""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storyreel.domain import Language
+from storyreel.profiles import ProfileName
 
 
 class _Model(BaseModel):
@@ -53,14 +54,6 @@ class MusicCue(_Model):
     audio_key: str = Field(min_length=1)
     start_s: float = Field(ge=0)
     duration_s: float = Field(gt=0)
-
-
-class ProfileName(StrEnum):
-    """The named output profiles (ProfileName on the wire: PROFILE_NAME_HD720 is HD720)."""
-
-    HD720 = "720p"
-    HD1080 = "1080p"
-    PREVIEW = "preview"
 
 
 class OutputProfile(_Model):

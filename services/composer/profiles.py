@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.composer.models import ComposeRequest, OutputProfile, ProfileName
+from services.composer.models import ComposeRequest, OutputProfile
 from services.composer.settings import ComposerSettings
-
-SIZES: dict[ProfileName, tuple[int, int]] = {
-    ProfileName.HD720: (1280, 720),
-    ProfileName.HD1080: (1920, 1080),
-    ProfileName.PREVIEW: (640, 360),
-}
+from storyreel.profiles import ProfileName
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,6 @@ def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> Rend
     """The profile a request gets: its named one or the service's default, at the request's
     explicit size and rate when it gives them."""
     name = request.profile_name or settings.profile
-    width, height = SIZES[name]
+    width, height = name.size
     frame = request.profile or OutputProfile(width=width, height=height, fps=settings.fps)
     return RenderProfile(name, frame, encoding_for(name, settings))

@@ -9,10 +9,11 @@ import logging
 import grpc
 
 from services.composer.backends import Composer
-from services.composer.models import ComposedFilm, ComposeRequest, ProfileName
+from services.composer.models import ComposedFilm, ComposeRequest
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
 from storyreel.convert import from_proto, to_proto
+from storyreel.profiles import ProfileName
 
 log = logging.getLogger(__name__)
 _PROFILE_PREFIX = "PROFILE_NAME_"

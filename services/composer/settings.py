@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.composer.models import ProfileName
+from storyreel.profiles import ProfileName
 from storyreel.settings import ServiceSettings
 
 X264_PRESETS = r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$"

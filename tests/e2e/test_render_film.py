@@ -65,11 +65,15 @@ def test_english_sample_renders_standalone(tmp_path: Path) -> None:
     assert "Grandmother, the storm is too strong" in srt
 
 
-def test_hindi_sample_renders_through_a_running_gateway(stack: LocalStack, tmp_path: Path) -> None:
+def test_hindi_sample_renders_through_a_running_gateway_at_the_preview_profile(
+    stack: LocalStack, tmp_path: Path
+) -> None:
     out_dir = tmp_path / "out"
-    result = _render(SAMPLES / "kuan_ka_deepak.txt", out_dir, "--gateway", stack.gateway_url)
+    result = _render(SAMPLES / "kuan_ka_deepak.txt", out_dir, "--gateway", stack.gateway_url, "--profile", "preview")
     assert result.returncode == 0, result.stderr[-3000:]
     storyboard = _check_film(out_dir, tmp_path)
+    picture = next(s for s in film_report(out_dir / "film.mp4")["info"]["streams"] if s["codec_type"] == "video")
+    assert (picture["width"], picture["height"]) == (640, 360)
     assert storyboard.language.value == "hi"
     srt = (out_dir / "film.srt").read_text("utf-8")
     assert DEVANAGARI.search(srt)

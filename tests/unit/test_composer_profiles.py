@@ -7,11 +7,12 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from services.composer.models import ComposeRequest, OutputProfile, ProfileName, TimelineShot
+from services.composer.models import ComposeRequest, OutputProfile, TimelineShot
 from services.composer.profiles import Encoding, resolve_profile
 from services.composer.servicer import profile_name_from_proto, request_from_proto
 from services.composer.settings import ComposerSettings, available_cores
 from storyreel.composer.v1 import composer_service_pb2
+from storyreel.profiles import ProfileName
 
 SETTINGS = ComposerSettings(artifact_root=Path("/tmp/unused"))
 SHOT = TimelineShot(shot_id="a_0", scene_id="a", clip_key="c.mp4", duration_s=2.0)

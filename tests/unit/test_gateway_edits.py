@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from tests.gateway_fakes import FakeServices, finished, gateway, submit
 
@@ -172,6 +173,33 @@ def test_preview_then_final_redoes_only_pictures_and_film(
     assert response.status_code == 422 and "is not one of: animatic, comfyui" in response.text
     assert submit_status(client, visual_backend="comfyui") == 202
     assert submit_status(client, visual_backend="Bad Name") == 422
+
+
+def test_a_profile_sets_the_film_size_and_encoding_and_changing_it_redoes_pictures_and_film_only(
+    client: TestClient, fakes: FakeServices
+) -> None:
+    job_id = submit(client, profile="preview")
+    assert finished(client, job_id)["state"] == "done"
+    rendered = fakes.requests["s01_01"]
+    assert (rendered.width, rendered.height, rendered.fps) == (640, 360, 24)
+    composed = fakes.compositions[-1]
+    assert composed.profile_name == composer_pb.PROFILE_NAME_PREVIEW
+    assert (composed.profile.width, composed.profile.height) == (640, 360)
+    before = fakes.calls.copy()
+    response = client.post(f"/v1/jobs/{job_id}/render", json={"profile": "1080p"})
+    assert response.status_code == 202 and response.json()["options"]["profile"] == "1080p"
+    assert finished(client, job_id)["state"] == "done"
+    assert {method for method, _ in calls_since(fakes, before)} == {"RenderShot", "Compose"}
+    assert (fakes.requests["s01_01"].width, fakes.requests["s01_01"].height) == (1920, 1080)
+    assert fakes.compositions[-1].profile_name == composer_pb.PROFILE_NAME_HD1080
+    assert submit_status(client, profile="4k") == 422
+
+
+def test_without_a_profile_the_gateway_settings_size_the_film(client: TestClient, fakes: FakeServices) -> None:
+    assert finished(client, submit(client))["state"] == "done"
+    assert (fakes.requests["s01_01"].width, fakes.requests["s01_01"].height) == (320, 180)  # gateway_settings
+    composed = fakes.compositions[-1]
+    assert composed.profile_name == composer_pb.PROFILE_NAME_UNSPECIFIED and composed.profile.width == 320
 
 
 def submit_status(client: TestClient, **options: Any) -> int:

@@ -1,0 +1,24 @@
+"""The named output profiles a film can be made at, as the composer's contract names them
+(ProfileName in composer_service.proto). The gateway needs each one's frame size before the
+composer runs (the visual service renders every shot at it), so the table lives here, shared."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ProfileName(StrEnum):
+    """On the wire PROFILE_NAME_<member name>: PROFILE_NAME_HD720 is HD720."""
+
+    HD720 = "720p"
+    HD1080 = "1080p"
+    PREVIEW = "preview"
+    """Small and encoded fast at lower quality: to check a film before the real render."""
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        return _SIZES[self]
+
+
+_SIZES = {ProfileName.HD720: (1280, 720), ProfileName.HD1080: (1920, 1080), ProfileName.PREVIEW: (640, 360)}
