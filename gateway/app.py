@@ -24,7 +24,7 @@ from gateway.runtime import Runtime
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore
 from storyreel.artifacts import ArtifactStore
-from storyreel.errors import InvalidInput, MissingArtifact
+from storyreel.errors import DiskFull, InvalidInput, MissingArtifact
 
 DESCRIPTION = """
 Turn a story into a narrated film. Submit a story with `POST /v1/jobs`, follow it live with
@@ -71,7 +71,7 @@ def _open(settings: GatewaySettings) -> Gateway:
     if sqlite_dir is not None:
         sqlite_dir.mkdir(parents=True, exist_ok=True)
     store = JobStore(settings.database_url)
-    artifacts = ArtifactStore(settings.artifact_root)
+    artifacts = ArtifactStore.from_settings(settings)
     metrics, hub = GatewayMetrics(), EventHub()
     runtime = Runtime(settings, store, Services(settings), artifacts, metrics, hub)
     metrics.watch(store.count_by_state, runtime.in_flight)
@@ -96,6 +96,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def invalid_input(_: Request, error: InvalidInput) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(DiskFull)
+    async def disk_full(_: Request, error: DiskFull) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_507_INSUFFICIENT_STORAGE)
 
     @app.exception_handler(MissingArtifact)
     async def missing_artifact(_: Request, error: MissingArtifact) -> JSONResponse:

@@ -54,7 +54,7 @@ class Services:
         for channel in self._channels.values():
             await channel.close()
 
-    def explain(self, service: ServiceName, error: grpc.aio.AioRpcError, timeout_s: float) -> str:
+    def explain(self, service: ServiceName, error: grpc.aio.AioRpcError, timeout_s: float, job_id: str) -> str:
         """A failed call, in words that say what to do about it."""
         code, details = error.code(), error.details() or ""
         address = self.addresses[service]
@@ -62,6 +62,11 @@ class Services:
             return f"the {service} service at {address} is unreachable (is it running?): {details}"
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return f"the {service} service at {address} did not answer within {timeout_s:.0f} s"
+        if code == grpc.StatusCode.RESOURCE_EXHAUSTED:  # the service's disk is full (storyreel.errors.DiskFull)
+            return (
+                f"the {service} service at {address} is out of room: {details}. The job keeps everything it "
+                f"finished: once there is room, POST /v1/jobs/{job_id}/render resumes it from there"
+            )
         if code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION):
             return details
         return f"the {service} service failed ({code.name}): {details}"

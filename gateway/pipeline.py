@@ -142,7 +142,7 @@ class JobRun:
         return seconds
 
     def _failure(self, rpc: Rpc, error: grpc.aio.AioRpcError, shot_id: str | None) -> StepFailed:
-        reason = self.rt.services.explain(rpc.service, error, rpc.timeout_s)
+        reason = self.rt.services.explain(rpc.service, error, rpc.timeout_s, self.job_id)
         return StepFailed(JobError(step=rpc.step, reason=reason, service=rpc.service.value, shot_id=shot_id))
 
     @contextlib.contextmanager

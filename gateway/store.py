@@ -89,6 +89,10 @@ RATE_WEIGHT = 0.2
 """Weight of a new measurement in a step's running average (recent jobs count most)."""
 
 
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex[:16]
+
 class StaleRevision(Exception):
     """The job was edited, re-rolled or cancelled since this run started: the run must stop."""
 
@@ -120,8 +124,9 @@ class JobStore:
 
     # ------------------------------------------------------------------ jobs
 
-    def create(self, request: JobRequest) -> str:
-        job_id = uuid.uuid4().hex[:16]
+    def create(self, request: JobRequest, job_id: str | None = None) -> str:
+        """Store a new queued job; its id (a new one unless given: see new_job_id)."""
+        job_id = job_id or new_job_id()
         now = time.time()
         with self.engine.begin() as conn:
             conn.execute(

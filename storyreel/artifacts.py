@@ -9,18 +9,45 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from storyreel.errors import MissingArtifact, UnsafeArtifactKey
+from storyreel.errors import DiskFull, MissingArtifact, UnsafeArtifactKey, is_disk_full
+from storyreel.settings import CommonSettings
 from storyreel.storyboard.v1.artifact_pb2 import ArtifactRef
+
+MIB = 1024 * 1024
 
 
 class ArtifactStore:
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, min_free_mb: float = 0) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self.min_free_bytes = int(min_free_mb * MIB)
+        """Below this much free space, writing is refused before it starts (DiskFull)."""
+
+    @classmethod
+    def from_settings(cls, settings: CommonSettings) -> ArtifactStore:
+        return cls(settings.artifact_root, settings.min_free_mb)
+
+    def check_room(self) -> None:
+        """DiskFull when the disk holding the root has less free space than the floor: work that
+        would end in a write is better refused at once than after a long render."""
+        free = shutil.disk_usage(self.root).free
+        if free < self.min_free_bytes:
+            raise DiskFull(
+                f"the artifact disk ({self.root}) has {free / MIB:.0f} MiB free, under the "
+                f"{self.min_free_bytes / MIB:.0f} MiB floor (STORYREEL_MIN_FREE_MB); free some space, then ask again"
+            )
+
+    def _full(self, key: str) -> DiskFull:
+        free = shutil.disk_usage(self.root).free
+        return DiskFull(
+            f"the artifact disk ({self.root}) ran out of space writing {key!r} "
+            f"({free / MIB:.1f} MiB free); free some space, then ask again"
+        )
 
     def path(self, key: str) -> Path:
         """The file a key names; UnsafeArtifactKey when it would resolve outside the root."""
@@ -53,11 +80,16 @@ class ArtifactStore:
         that exists is a finished file (the resume logic relies on that).
         """
         final = self.path(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        self.check_room()
         tmp = final.with_name(f".{final.stem}.{uuid.uuid4().hex[:8]}.tmp{final.suffix}")
         try:
+            final.parent.mkdir(parents=True, exist_ok=True)
             yield tmp
             os.replace(tmp, final)
+        except (OSError, DiskFull) as error:  # DiskFull: a program writing the file ran out of room
+            if isinstance(error, DiskFull) or is_disk_full(error):
+                raise self._full(key) from error
+            raise
         finally:
             tmp.unlink(missing_ok=True)
 

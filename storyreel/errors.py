@@ -6,6 +6,7 @@
     ├── MissingArtifact            an input file the request names is not there  -> FAILED_PRECONDITION
     ├── BackendError               a backend (espeak-ng, ffmpeg, ComfyUI...) failed -> INTERNAL
     │   └── ToolFailed             an external program exited non-zero or ran out of time
+    ├── DiskFull                   no room left to write a file                   -> RESOURCE_EXHAUSTED
     └── ServiceUnavailable         a service could not be reached                 -> UNAVAILABLE
 
 The gRPC kit turns these into status codes on the server side; the gateway turns status codes
@@ -14,7 +15,13 @@ back into words a user can act on.
 
 from __future__ import annotations
 
+import errno
+
 import grpc
+
+_NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+NO_ROOM_MESSAGES = ("No space left on device", "Disk quota exceeded")
+"""How a program's stderr says it ran out of room (strerror of ENOSPC and EDQUOT)."""
 
 
 class StoryreelError(Exception):
@@ -41,6 +48,18 @@ class BackendError(StoryreelError):
 
 class ToolFailed(BackendError):
     """An external program failed; the message carries the tail of its stderr."""
+
+
+class DiskFull(StoryreelError):
+    """A file could not be written for lack of room. Nothing finished is lost: the caller frees
+    space and asks again."""
+
+    grpc_code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """An OSError that says the disk (or the user's quota) is full."""
+    return isinstance(error, OSError) and error.errno in _NO_ROOM_ERRNOS
 
 
 class ServiceUnavailable(StoryreelError):

@@ -23,7 +23,7 @@ import pydantic
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from storyreel.errors import StoryreelError
+from storyreel.errors import DiskFull, StoryreelError, is_disk_full
 from storyreel.logs import configure_logging, job_id_var, log_context, scene_id_var, shot_id_var
 from storyreel.metrics import RPC_IN_FLIGHT, record_rpc, serve_metrics
 from storyreel.settings import ServiceSettings
@@ -79,6 +79,8 @@ class _CallScope:
         if isinstance(error, asyncio.CancelledError | grpc.aio.AbortError | GeneratorExit):
             self.code = grpc.StatusCode.CANCELLED
             raise error
+        if is_disk_full(error):  # a write outside the artifact store (scratch, temp files)
+            error = _disk_full(self.method, error)
         if isinstance(error, StoryreelError):
             self.code, message = error.grpc_code, str(error)
         elif isinstance(error, pydantic.ValidationError):
@@ -94,6 +96,14 @@ class _CallScope:
         record_rpc(self.method, self.code.name, seconds)
         log.info("rpc %s %s", self.method, self.code.name,
                  extra={"rpc": self.method, "code": self.code.name, "ms": round(seconds * 1000)})
+
+
+def _disk_full(method: str, error: BaseException) -> DiskFull:
+    """An OSError saying the disk is full, as a DiskFull naming the call and the file."""
+    strerror, filename = getattr(error, "strerror", None), getattr(error, "filename", None)
+    where = f" writing {filename}" if filename else ""
+    name = method.rsplit("/", 1)[-1]
+    return DiskFull(f"{name} ran out of disk space{where}: {strerror}; free some space, then ask again")
 
 
 class _ContextAndErrors(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc ships no types

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from storyreel.errors import ToolFailed
+from storyreel.errors import NO_ROOM_MESSAGES, DiskFull, ToolFailed
 
 STDERR_TAIL_CHARS = 2000
 SAFE_PROTOCOLS = ("-protocol_whitelist", "file,pipe")
@@ -21,12 +21,14 @@ def run_tool(argv: list[str], timeout_s: float, stdin: bytes | None = None) -> s
     try:
         result = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout_s, check=False)
     except FileNotFoundError:
-        raise ToolFailed(f"{name} is not installed (run `make setup`)") from None
+        raise ToolFailed(f"{name} is not installed (run scripts/setup.sh)") from None
     except subprocess.TimeoutExpired as error:
         tail = (error.stderr or b"").decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
         raise ToolFailed(f"{name} ran over its {timeout_s:.0f} s time limit: {tail}") from None
     if result.returncode != 0:
         tail = result.stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:].strip()
+        if any(message in tail for message in NO_ROOM_MESSAGES):
+            raise DiskFull(f"{name} ran out of disk space: {tail}; free some space, then ask again")
         raise ToolFailed(f"{name} exited with code {result.returncode}: {tail}")
     return result
 

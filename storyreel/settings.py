@@ -26,6 +26,13 @@ class CommonSettings(BaseSettings):
         validation_alias=AliasChoices("STORYREEL_ARTIFACT_ROOT"),
         description="Folder that holds every file a job makes; shared by all services.",
     )
+    min_free_mb: float = Field(
+        default=200.0,
+        ge=0,
+        validation_alias=AliasChoices("STORYREEL_MIN_FREE_MB"),
+        description="Free space (MiB) the artifact disk must keep: below it, work that would write is refused "
+        "at once with a clear error instead of failing mid-render; 0: no floor.",
+    )
     log_level: str = Field(
         default="INFO",
         validation_alias=AliasChoices("STORYREEL_LOG_LEVEL"),

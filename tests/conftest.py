@@ -3,7 +3,8 @@ free loopback port and reached over real gRPC."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 
 import grpc
@@ -27,6 +28,27 @@ def artifact_root(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(artifact_root: Path) -> ArtifactStore:
     return ArtifactStore(artifact_root)
+
+
+SMALL_DISK_BYTES = 512 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KiB filesystem (tmpfs) that fills up, so full-disk errors are the kernel's own.
+    Mounting needs root (CI runs as root); where it is refused, the test is skipped saying why."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK_BYTES},mode=0755", "tmpfs", str(mount_point)],
+        capture_output=True, text=True, check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill up here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount_point)], capture_output=True, check=False)
 
 
 ChannelFactory = Callable[[Sequence[ServiceSpec]], "AsyncIterator[grpc.aio.Channel]"]

@@ -18,6 +18,9 @@ _ERRORS: dict[int, tuple[str, str]] = {
     410: ("A file the job made is gone from the artifact root", "video 'jobs/3f2a/film-ab12.mp4' is missing or empty"),
     413: ("The request body is over the size limit", "Request Entity Too Large"),
     415: ("The body is neither JSON nor a multipart form", "send application/json or multipart/form-data"),
+    507: ("The gateway's disk has no room for the upload; nothing was stored",
+          "the artifact disk (/data/artifacts) ran out of space writing 'jobs/3f2a/music.mp3' (0.0 MiB free); "
+          "free some space, then ask again"),
     422: ("The request is invalid; the reason says what to fix", "the story is empty: give some text to narrate"),
 }
 

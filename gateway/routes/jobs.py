@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -13,7 +13,7 @@ from gateway.deps import Gateway, GatewayDep, require_api_key
 from gateway.jobs import JobList, JobRequest, JobState, JobView, RenderRequest
 from gateway.results import MUSIC_UPLOAD, job_key
 from gateway.routes.docs import JobId, errors
-from gateway.store import JobRecord
+from gateway.store import JobRecord, new_job_id
 from gateway.submit import Submission, multipart_schema, music_key, read_submission, save_upload
 from gateway.views import job_links
 from storyreel.domain import check_story
@@ -51,23 +51,27 @@ _SUBMIT_BODY = {
     summary="Submit a story; the film is made in the background",
     description="JSON (`JobRequest`) or a multipart form with `story` or `story_file`, an optional "
                 "`music_file` and the same options as form fields. Answers 202 with the job and a Location.",
-    responses=errors(413, 415, 422),
+    responses=errors(413, 415, 422, 507),
 )
 async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
     async with read_submission(request) as submission:
         _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
-        job_id = gateway.store.create(submission.request)
-        if submission.music is not None:
-            await _store_music(gateway, job_id, submission.music)
+        job_id = new_job_id()
+        # The upload first: when it cannot be stored (DiskFull -> 507) there is no job without its music.
+        music = await _store_music(gateway, job_id, submission.music) if submission.music is not None else None
+        gateway.store.create(submission.request, job_id)
+        if music is not None:
+            gateway.store.put_result(job_id, MUSIC_UPLOAD, music)
     gateway.orchestrator.start(job_id)
     view = current_view(gateway, job_id)
     return JSONResponse(view.model_dump(mode="json"), status_code=202, headers={"Location": job_links(job_id)["self"]})
 
 
-async def _store_music(gateway: Gateway, job_id: str, music: UploadFile) -> None:
+async def _store_music(gateway: Gateway, job_id: str, music: UploadFile) -> dict[str, Any]:
+    """Store the upload under the job's key; the result the job keeps of it."""
     key = music_key(job_key(job_id), music)
     size = await save_upload(gateway.artifacts, key, music)
-    gateway.store.put_result(job_id, MUSIC_UPLOAD, {"key": key, "bytes": size, "name": music.filename or ""})
+    return {"key": key, "bytes": size, "name": music.filename or ""}
 
 
 def _check(gateway: Gateway, submission: Submission) -> None:

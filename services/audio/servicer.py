@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 class AudioServicer(audio_service_pb2_grpc.AudioServiceServicer):  # type: ignore[misc]  # stubs untyped
     def __init__(self, settings: AudioSettings, speech: SpeechEngine, music: MusicEngine) -> None:
-        self.store = ArtifactStore(settings.artifact_root)
+        self.store = ArtifactStore.from_settings(settings)
         self.speech = speech
         self.music = music
         self.max_music_s = settings.max_music_s

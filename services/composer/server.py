@@ -15,7 +15,7 @@ SERVICE_NAME = composer_service_pb2.DESCRIPTOR.services_by_name["ComposerService
 
 
 def build_specs(settings: ComposerSettings) -> list[ServiceSpec]:
-    servicer = ComposerServicer(make_backend(settings), ArtifactStore(settings.artifact_root), settings.concurrency)
+    servicer = ComposerServicer(make_backend(settings), ArtifactStore.from_settings(settings), settings.concurrency)
 
     def register(server: grpc.aio.Server) -> None:
         composer_service_pb2_grpc.add_ComposerServiceServicer_to_server(servicer, server)

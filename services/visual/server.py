@@ -13,7 +13,7 @@ SERVICE_NAME = visual_service_pb2.DESCRIPTOR.services_by_name["VisualService"].f
 
 
 def build_specs(settings: VisualSettings) -> list[ServiceSpec]:
-    servicer = VisualServicer(settings, make_backend(settings), ArtifactStore(settings.artifact_root))
+    servicer = VisualServicer(settings, make_backend(settings), ArtifactStore.from_settings(settings))
     return [
         ServiceSpec(
             SERVICE_NAME, lambda server: visual_service_pb2_grpc.add_VisualServiceServicer_to_server(servicer, server)

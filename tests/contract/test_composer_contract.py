@@ -155,6 +155,24 @@ async def test_a_missing_clip_fails_the_precondition_naming_the_shot(
     assert "shot lamp_2 (scene lamp)" in str(caught.value.details())
 
 
+async def test_a_full_scratch_disk_is_resource_exhausted_and_keeps_the_inputs(
+    grpc_channel: Any, artifact_root: Path, store: ArtifactStore, small_disk: Path
+) -> None:
+    settings = ComposerSettings().model_copy(update={"artifact_root": artifact_root, "scratch_dir": small_disk})
+    stub = composer_service_pb2_grpc.ComposerServiceStub(await grpc_channel(build_specs(settings)))
+    request = wire_request(store)
+    inputs = sorted(path.name for path in store.path("in").iterdir())
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Compose(request, timeout=DEADLINE_S)
+    assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    # Whichever write meets the full disk first (an encode, or the service's own file): the same words.
+    assert "ran out of disk space" in str(caught.value.details())
+    assert "No space left on device; free some space, then ask again" in str(caught.value.details())
+    assert sorted(path.name for path in store.path("in").iterdir()) == inputs
+    assert not store.exists("out/film.mp4")
+    assert not any(small_disk.iterdir()), "the scratch folder is cleaned up"
+
+
 async def test_a_request_without_shots_is_invalid(
     stub: composer_service_pb2_grpc.ComposerServiceStub,
 ) -> None:

@@ -163,6 +163,22 @@ async def test_a_bad_request_is_invalid_argument_with_the_reason(
     assert not any(artifact_root.rglob("*.mp4"))
 
 
+@pytest.mark.parametrize("floor_mb", [0, 10**9], ids=["the disk fills mid-render", "under the free-space floor"])
+async def test_a_full_disk_is_resource_exhausted_and_says_so(
+    grpc_channel: Any, small_disk: Path, floor_mb: int
+) -> None:
+    settings = VisualSettings.model_validate(
+        {"STORYREEL_ARTIFACT_ROOT": str(small_disk), "STORYREEL_MIN_FREE_MB": floor_mb}
+    )
+    stub = visual_service_pb2_grpc.VisualServiceStub(await grpc_channel(build_specs(settings)))
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await stub.RenderShot(render_request(*SHOTS[0]), timeout=DEADLINE_S)
+    assert error.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    details = error.value.details() or ""
+    assert f"the artifact disk ({small_disk})" in details and "free some space, then ask again" in details
+    assert not any(path.is_file() for path in small_disk.rglob("*")), "nothing half-written is left"
+
+
 async def test_a_shot_without_an_id_is_invalid_argument(stub: visual_service_pb2_grpc.VisualServiceStub) -> None:
     request = render_request(*SHOTS[1])
     request.shot.id = ""

@@ -119,6 +119,15 @@ def test_a_music_upload_becomes_the_films_one_music_cue(client: TestClient, fake
     assert empty.status_code == 422 and "the music file is empty" in empty.text
 
 
+def test_an_upload_the_disk_has_no_room_for_is_507_and_leaves_no_job(tmp_path: Path, fakes: FakeServices) -> None:
+    with gateway(tmp_path, fakes, min_free_mb=10**9) as client:  # a free-space floor no disk meets
+        files = {"story_file": ("s.txt", STORY.encode()), "music_file": ("theme.mp3", b"ID3 a tune")}
+        response = client.post("/v1/jobs", files=files)
+        assert response.status_code == 507
+        assert "MiB floor (STORYREEL_MIN_FREE_MB); free some space" in response.json()["detail"]
+        assert client.get("/v1/jobs").json()["total"] == 0, "no job is left without its music"
+
+
 def test_other_bodies_are_415_or_422(client: TestClient) -> None:
     assert client.post("/v1/jobs", content=b"story", headers={"content-type": "text/plain"}).status_code == 415
     response = client.post("/v1/jobs", content=b"{not json", headers={"content-type": "application/json"})

@@ -129,6 +129,26 @@ def test_a_failed_shot_names_the_step_the_shot_and_the_reason(client: TestClient
     assert job["eta_s"] is None
 
 
+def test_a_full_disk_fails_the_job_saying_what_to_do_and_render_resumes_it(
+    client: TestClient, fakes: FakeServices
+) -> None:
+    fakes.fail_shots["s02_01"] = grpc.StatusCode.RESOURCE_EXHAUSTED  # what a service's DiskFull becomes
+    job_id = submit(client)
+    job = finished(client, job_id)
+    assert job["state"] == "failed" and job["error"]["shot_id"] == "s02_01"
+    reason = job["error"]["reason"]
+    assert "is out of room: the fake cannot draw shot s02_01" in reason
+    assert f"The job keeps everything it finished: once there is room, POST /v1/jobs/{job_id}/render" in reason
+    assert fakes.count("RenderShot", "s02_01") == 1, "a full disk is not retried"
+    rendered = [shot["id"] for shot in job["shots"] if shot["state"] == "done"]
+    assert rendered, "other shots finished before the failure"
+
+    del fakes.fail_shots["s02_01"]  # room again
+    assert client.post(f"/v1/jobs/{job_id}/render", json={}).status_code == 202
+    assert finished(client, job_id)["state"] == "done"
+    assert all(fakes.count("RenderShot", shot) == 1 for shot in rendered), "finished shots are not redone"
+
+
 def test_a_deadline_is_retried_with_backoff_and_counted(client: TestClient, fakes: FakeServices) -> None:
     fakes.fail_once["s01_02"] = grpc.StatusCode.DEADLINE_EXCEEDED
     job = finished(client, submit(client))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -28,6 +29,8 @@ def _echo_spec(seen_job_ids: list[str | None]) -> ServiceSpec:
             raise MissingArtifact("clip 'x' is missing")
         if request == b"boom":
             raise ZeroDivisionError("oops")
+        if request == b"full":
+            raise OSError(errno.ENOSPC, "No space left on device", "/scratch/segment_0003.mp4")
         return request
 
     async def count(request: bytes, context: Any) -> AsyncIterator[bytes]:
@@ -80,6 +83,8 @@ async def test_reflection_lists_the_service(echo: Any) -> None:
         (b"bad", grpc.StatusCode.INVALID_ARGUMENT, "the story is empty"),
         (b"missing", grpc.StatusCode.FAILED_PRECONDITION, "clip 'x' is missing"),
         (b"boom", grpc.StatusCode.INTERNAL, "ZeroDivisionError: oops"),
+        (b"full", grpc.StatusCode.RESOURCE_EXHAUSTED,
+         "Echo ran out of disk space writing /scratch/segment_0003.mp4: No space left on device; free some space"),
     ],
 )
 async def test_errors_become_status_codes(echo: Any, payload: bytes, code: grpc.StatusCode, words: str) -> None:

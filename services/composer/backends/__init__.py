@@ -9,7 +9,7 @@ from storyreel.artifacts import ArtifactStore
 
 
 def make_backend(settings: ComposerSettings) -> Composer:
-    store = ArtifactStore(settings.artifact_root)
+    store = ArtifactStore.from_settings(settings)
     match settings.backend:
         case ComposerBackend.FFMPEG:
             return FfmpegComposer(settings, store)

@@ -136,6 +136,7 @@ class FfmpegComposer:
 
     def compose(self, request: ComposeRequest) -> ComposedFilm:
         job = self._plan(request)
+        self.store.check_room()  # before minutes of encoding, not after
         scratch = self.settings.scratch_root()
         scratch.mkdir(parents=True, exist_ok=True)
         with (
