@@ -111,6 +111,20 @@ class RerollRequest(_Body):
     )
 
 
+class ReplanRequest(_Body):
+    """A scene's new text, to be planned into the scene's shots again."""
+
+    text: str = Field(
+        min_length=1, max_length=200_000,
+        description="The scene as story text: paragraphs, quoted dialogue ('\"Hold it high,\" said Meera'). "
+        "Speakers are matched to the story's characters by name; a new name becomes a new character.",
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "The storm broke at midnight. \"Hold the lantern high,\" said Meera. Arjun climbed the tower."
+    }]})
+
+
 class RenderRequest(_Body):
     """Render a job again: resume a failed or cancelled job, or make the final after a preview."""
 

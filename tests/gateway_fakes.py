@@ -26,6 +26,9 @@ from fastapi.testclient import TestClient
 from cli.stack import free_port
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from services.planner.backends import make_backend as make_planner
+from services.planner.servicer import PlannerServicer
+from services.planner.settings import PlannerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
@@ -80,6 +83,7 @@ class FakeServices:
         self.fail_shots: dict[str, grpc.StatusCode] = {}
         self.fail_once: dict[str, grpc.StatusCode] = {}
         self.render_delay_s = 0.0
+        self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._hold: asyncio.Event | None = None
@@ -159,12 +163,27 @@ class FakeServices:
 
 
 class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
+    """Plan is the fake's (a known storyboard); re-planning one scene (PlanScenes, PlanShots) is
+    the real rules planner's work."""
+
     def __init__(self, fakes: FakeServices) -> None:
         self.fakes = fakes
+        settings = PlannerSettings()
+        self.rules = PlannerServicer(make_planner(settings), settings)
 
     async def Plan(self, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
         self.fakes.calls["Plan", ""] += 1
         return planner_pb.PlanResponse(storyboard=plan(request.story))
+
+    async def PlanScenes(self, request: planner_pb.PlanScenesRequest, context: Any) -> planner_pb.PlanScenesResponse:
+        self.fakes.calls["PlanScenes", ""] += 1
+        if self.fakes.planner_down:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "the fake planner is down")
+        return await self.rules.PlanScenes(request, context)
+
+    async def PlanShots(self, request: planner_pb.PlanShotsRequest, context: Any) -> planner_pb.PlanShotsResponse:
+        self.fakes.calls["PlanShots", request.outline.scene.id] += 1
+        return await self.rules.PlanShots(request, context)
 
 
 class _Audio(audio_grpc.AudioServiceServicer):  # type: ignore[misc]

@@ -9,6 +9,7 @@ from fastapi import Path
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 JobId = Annotated[str, Path(description="The job's id.", examples=["3f2a9c0d1e2b4a5f"], pattern=_ID)]
 ShotId = Annotated[str, Path(description="A shot's id from the storyboard.", examples=["s01_02"], pattern=_ID)]
+SceneId = Annotated[str, Path(description="A scene's id from the storyboard.", examples=["s02"], pattern=_ID)]
 
 _ERRORS: dict[int, tuple[str, str]] = {
     401: ("No valid API key (only when API keys are configured)",
@@ -18,6 +19,8 @@ _ERRORS: dict[int, tuple[str, str]] = {
     410: ("A file the job made is gone from the artifact root", "video 'jobs/3f2a/film-ab12.mp4' is missing or empty"),
     413: ("The request body is over the size limit", "Request Entity Too Large"),
     415: ("The body is neither JSON nor a multipart form", "send application/json or multipart/form-data"),
+    502: ("A service the gateway needed for this request failed; the job is unchanged",
+          "the planner service at planner:50051 is unreachable (is it running?)"),
     507: ("The gateway's disk has no room for the upload; nothing was stored",
           "the artifact disk (/data/artifacts) ran out of space writing 'jobs/3f2a/music.mp3' (0.0 MiB free); "
           "free some space, then ask again"),

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Body, Depends, HTTPException, status
 
 from gateway import edits
 from gateway.deps import Gateway, GatewayDep, require_api_key
-from gateway.jobs import JobView, RerollRequest
+from gateway.jobs import JobView, ReplanRequest, RerollRequest
+from gateway.replan import PlannerFailed, replan_scene
 from gateway.results import STORYBOARD
-from gateway.routes.docs import JobId, ShotId, errors
+from gateway.routes.docs import JobId, SceneId, ShotId, errors
 from gateway.routes.jobs import current_view, job_record
-from storyreel.domain import Storyboard
+from storyreel.domain import Storyboard, check_story
 
 router = APIRouter(prefix="/v1/jobs", tags=["edits"], dependencies=[Depends(require_api_key)])
 
@@ -77,4 +78,30 @@ async def reroll_shot(job_id: JobId, shot_id: ShotId, change: RerollRequest, gat
         storyboard = edits.reroll(planned, shot_id, change)
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no shot {shot_id!r}") from None
+    return await _store_and_rerun(gateway, job_id, storyboard)
+
+
+@router.post(
+    "/{job_id}/scenes/{scene_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
+    responses=errors(404, 409, 422, 502),
+    summary="Plan one scene again from new text; only that scene and the film are made again",
+    description="The planner reads the text (PlanScenes) and cuts it into shots for this scene alone "
+                "(PlanShots), with the story's characters: a speaker named in the text is the story's "
+                "character of that name, and a new name joins the cast. The scene keeps its id and title; "
+                "its setting, time of day and mood come from the new text. Its speech, pictures and music "
+                "are made again, then the film. Other scenes are untouched. If the planner fails, the job "
+                "is unchanged (502).",
+)
+async def replan(job_id: JobId, scene_id: SceneId, change: ReplanRequest, gateway: GatewayDep) -> JobView:
+    planned = _planned(gateway, job_id)
+    check_story(change.text, gateway.settings.max_story_bytes)  # InvalidInput -> 422
+    try:
+        storyboard = await replan_scene(
+            gateway.runtime.services, job_id, planned, scene_id, change.text, gateway.settings.plan_timeout_s
+        )
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no scene {scene_id!r}") from None
+    except PlannerFailed as error:
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(error)) from None
+    edits.check_storyboard(storyboard)
     return await _store_and_rerun(gateway, job_id, storyboard)

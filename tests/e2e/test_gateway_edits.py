@@ -112,6 +112,24 @@ def test_a_storyboard_edit_reruns_only_what_depends_on_it(
     assert "laughed" in client.get(f"/v1/jobs/{done_job}/subtitles.srt").text  # (lines wrap on screen)
 
 
+def test_replanning_the_last_scene_changes_only_its_shots_in_the_film(client: httpx.Client) -> None:
+    two_scenes = STORY + "\n\n* * *\n\nThe next morning the river was calm, and the children ran down to the boats."
+    done_job = str(client.post("/v1/jobs", json={"story": two_scenes}).json()["id"])
+    job = _done(client, done_job)
+    last = job["scenes"][-1]["id"]
+    before = _digests(client, job)
+    text = 'The storm passed before dawn. "Every boat is home," Meera said, and she put out the lantern.'
+    response = client.post(f"/v1/jobs/{done_job}/scenes/{last}/replan", json={"text": text})
+    assert response.status_code == 202, response.text
+    replanned = _done(client, done_job)
+    after = _digests(client, replanned)
+    others = {shot["id"] for shot in replanned["shots"] if shot["scene_id"] != last}
+    assert others, "the test needs a scene that is not re-planned"
+    assert all(before[shot] == after[shot] for shot in others), "other scenes' clips are the same files"
+    assert before["film"] != after["film"]
+    assert "Every boat is home" in client.get(f"/v1/jobs/{done_job}/subtitles.srt").text
+
+
 def test_cancel_mid_render_stops_the_render_in_the_visual_service(stack: LocalStack, client: httpx.Client) -> None:
     story = (SAMPLES / "the_lantern_keeper.txt").read_text("utf-8")
     job_id = str(client.post("/v1/jobs", json={"story": story}).json()["id"])

@@ -212,3 +212,64 @@ def test_voices_chosen_at_submission_reach_the_storyboard(client: TestClient, fa
     board = client.get(f"/v1/jobs/{job_id}/storyboard").json()
     assert board["characters"][0]["voice"]["pitch"] == 77
     assert board["narrator_voice"]["rate_wpm"] == 140
+
+
+NEW_SCENE = (
+    'Next morning the river lay calm. "We kept the light burning all night," said Meera. '
+    'A fisherman named Kabir rowed up to the steps. "The lantern brought me home," Kabir said.'
+)
+
+
+def test_replanning_a_scene_from_new_text_redoes_only_that_scene(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    before_board = client.get(f"/v1/jobs/{done_job}/storyboard").json()
+    before_clips, before = clip_hashes(client, done_job), fakes.calls.copy()
+    response = client.post(f"/v1/jobs/{done_job}/scenes/s02/replan", json={"text": NEW_SCENE})
+    assert response.status_code == 202, response.text
+    assert finished(client, done_job)["state"] == "done"
+
+    board = client.get(f"/v1/jobs/{done_job}/storyboard").json()
+    scene = next(s for s in board["scenes"] if s["id"] == "s02")
+    assert scene["title"] == "Scene 2", "the scene keeps its id and title"
+    lines = [line for shot in scene["shots"] for line in shot["lines"]]
+    assert " ".join(line["text"] for line in lines).startswith("Next morning the river lay calm.")
+    spoken = {line["text"]: line["speaker_id"] for line in lines}
+    assert spoken["We kept the light burning all night,"] == "meera", "Meera is the story's Meera"
+    kabir = next(c for c in board["characters"] if c["name"] == "Kabir")
+    assert spoken["The lantern brought me home,"] == kabir["id"], "a new name joins the cast"
+    others = [s for s in board["scenes"] if s["id"] != "s02"]
+    assert others == [s for s in before_board["scenes"] if s["id"] != "s02"], "other scenes are untouched"
+
+    changed = calls_since(fakes, before)
+    new_shots = {shot["id"] for shot in scene["shots"]}
+    assert {item for (method, item) in changed if method == "RenderShot"} == new_shots
+    assert changed[("PlanShots", "s02")] == 1 and changed[("Compose", "")] == 1
+    assert ("Plan", "") not in changed, "the story is not planned again"
+    # Kabir joined the cast, and voices are cast together: every shot was spoken again, but only
+    # the re-planned scene's pictures were redone (the other shots kept their lengths).
+    after_clips = clip_hashes(client, done_job)
+    assert all(after_clips[shot] == digest for shot, digest in before_clips.items() if not shot.startswith("s02"))
+
+    before = fakes.calls.copy()
+    same_cast = 'That night the wind fell. "Rest now," said Meera.'
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s03/replan", json={"text": same_cast}).status_code == 202
+    assert finished(client, done_job)["state"] == "done"
+    changed = calls_since(fakes, before)
+    s03 = {shot["id"] for s in client.get(f"/v1/jobs/{done_job}/storyboard").json()["scenes"] if s["id"] == "s03"
+           for shot in s["shots"]}
+    assert {item for (method, item) in changed if method in ("Speak", "RenderShot")} == s03, "no new name: one scene"
+
+
+def test_a_replan_that_cannot_be_done_leaves_the_job_as_it_was(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    url = f"/v1/jobs/{done_job}/scenes/s02/replan"
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s99/replan", json={"text": NEW_SCENE}).status_code == 404
+    assert client.post(url, json={"text": ""}).status_code == 422
+    blank = client.post(url, json={"text": "   \n  "})
+    assert blank.status_code == 422 and "the story is empty" in blank.json()["detail"]
+    fakes.planner_down = True
+    down = client.post(url, json={"text": NEW_SCENE})
+    assert down.status_code == 502 and "planner service" in down.json()["detail"]
+    assert client.get(f"/v1/jobs/{done_job}").json()["revision"] == 0
