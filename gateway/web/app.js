@@ -1,5 +1,5 @@
 // The storyreel web page: submit a story, follow the job live over Server-Sent Events, watch
-// shot thumbnails appear, play the film with subtitles, and re-roll a shot.
+// shot thumbnails appear, play the film with subtitles, re-roll a shot, and rewrite a scene.
 // Plain JavaScript against the REST API (/docs); no build step.
 
 const $ = (selector) => document.querySelector(selector);
@@ -157,6 +157,7 @@ function render(view) {
   $("#cancel").hidden = FINISHED.has(view.state);
   showFilm(view);
   showShots(view);
+  showScenes(view);
 }
 
 function showProgress(view) {
@@ -204,6 +205,42 @@ function showShots(view) {
   for (const stale of known.values()) stale.remove();
 }
 
+function showScenes(view) {
+  const list = $("#scenes");
+  const known = new Map([...list.children].map((item) => [item.dataset.id, item]));
+  view.scenes.forEach((scene, index) => {
+    let item = known.get(scene.id);
+    if (!item) item = newScene(scene);
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+    item.querySelector(".scene-title").textContent = scene.title || scene.id;
+    item.querySelector(".scene-state").textContent = `${scene.state}, ${scene.shots_done}/${scene.shots_total} shots`;
+    known.delete(scene.id);
+  });
+  for (const stale of known.values()) stale.remove();
+}
+
+function newScene(scene) {
+  const item = $("#scene-template").content.firstElementChild.cloneNode(true);
+  item.dataset.id = scene.id;
+  const details = item.querySelector("details");
+  details.addEventListener("toggle", () => { if (details.open) fillSceneText(item); });
+  item.querySelector("button").addEventListener("click", () => replan(item));
+  return item;
+}
+
+async function fillSceneText(item) {
+  // The scene as story text, from the storyboard: a paragraph a shot, dialogue quoted with its speaker.
+  const textarea = item.querySelector("textarea");
+  if (textarea.value) return;
+  const board = await api("GET", `/v1/jobs/${current.id}/storyboard`);
+  const names = new Map(board.characters.map((c) => [c.id, c.name]));
+  const scene = board.scenes.find((s) => s.id === item.dataset.id);
+  if (!scene) return;
+  textarea.value = scene.shots.map((shot) => shot.lines.map((line) =>
+    line.speaker_id ? `“${line.text}” said ${names.get(line.speaker_id) || line.speaker_id}.` : line.text,
+  ).join(" ")).join("\n\n");
+}
+
 function newShot(shot) {
   const item = $("#shot-template").content.firstElementChild.cloneNode(true);
   item.dataset.id = shot.id;
@@ -246,6 +283,24 @@ async function reroll(item) {
     const view = await api("POST", `/v1/jobs/${current.id}/shots/${item.dataset.id}/reroll`, body);
     item.querySelector("details").open = false;
     markShot(item.dataset.id, "re-rolling");
+    render(view);
+    follow(view.id);
+  } catch (failure) {
+    alert(failure.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function replan(item) {
+  const button = item.querySelector("button");
+  const text = item.querySelector("textarea").value.trim();
+  if (!text) return;
+  button.disabled = true;
+  try {
+    const view = await api("POST", `/v1/jobs/${current.id}/scenes/${item.dataset.id}/replan`, { text });
+    item.querySelector("details").open = false;
+    item.querySelector("textarea").value = "";  // read again from the new storyboard when reopened
     render(view);
     follow(view.id);
   } catch (failure) {

@@ -1,12 +1,16 @@
 """The web page in a real headless Chromium, against the real services: paste a story, watch it
-render (thumbnails appear), play the film with subtitles and seek in it, re-roll a shot."""
+render (thumbnails appear), play the film with subtitles and seek in it, re-roll a shot, rewrite a
+scene."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
@@ -58,6 +62,7 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
     page.click("#submit")
     expect(page.locator("#job-state")).to_have_text("done", timeout=RENDER_TIMEOUT_MS)
 
+    expect(page.locator("#cancel")).to_be_hidden()  # nothing to cancel once the film is done
     shots = page.locator("#shots .shot")
     count = shots.count()
     assert count >= 2
@@ -89,3 +94,19 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
     expect(last.locator("img")).not_to_have_attribute("src", before or "", timeout=RENDER_TIMEOUT_MS)
     expect(page.locator("#job-state")).to_have_text("done", timeout=RENDER_TIMEOUT_MS)
     page.wait_for_function("document.getElementById('film').readyState >= 1", timeout=30_000)
+
+    # Rewrite the last scene: its text comes from the storyboard, the planner plans it again.
+    scene = page.locator("#scenes .scene").last
+    scene.locator("summary").click()
+    text = scene.locator("textarea")
+    expect(text).to_have_value(re.compile("Hold the lantern high"), timeout=10_000)
+    text.fill('At dawn the storm was over. "Every boat is home," said Meera.')
+    page.screenshot(path=str(tmp_path / "rewrite.png"), full_page=True)
+    scene.locator("button").click()
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]
+        deadline = time.monotonic() + RENDER_TIMEOUT_MS / 1000
+        while "Every boat is home" not in client.get(f"/v1/jobs/{job_id}/subtitles.srt").text:
+            assert time.monotonic() < deadline, "the rewritten scene never reached the film"
+            time.sleep(0.5)
+    expect(page.locator("#job-state")).to_have_text("done", timeout=RENDER_TIMEOUT_MS)
