@@ -9,6 +9,7 @@ state only while the revision it started from is current, so a stale run cannot 
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
@@ -31,10 +32,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import IntegrityError
 
 from gateway.jobs import FINISHED_STATES, JobError, JobRequest, JobState
+from storyreel.errors import DiskFull
 
 _metadata = MetaData()
 
@@ -116,6 +118,7 @@ class JobStore:
         self.engine: Engine = create_engine(database_url, connect_args=connect_args, pool_pre_ping=True)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "handle_error", _disk_full)
         _metadata.create_all(self.engine)
         _add_later_columns(self.engine)
 
@@ -331,6 +334,20 @@ def _append_event(conn: Connection, job_id: str, kind: str, data: dict[str, Any]
     seq = int(last or 0) + 1
     conn.execute(events_table.insert().values(job_id=job_id, seq=seq, kind=kind, data=data, at=time.time()))
     return seq
+
+
+_POSTGRES_DISK_FULL = "53100"
+
+
+def _disk_full(context: ExceptionContext) -> BaseException | None:
+    """A write the database had no room for, as DiskFull (HTTP 507, a clear reason) instead of a
+    driver error; what was stored before stays stored."""
+    original = context.original_exception
+    full = (getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or getattr(original, "sqlstate", None) == _POSTGRES_DISK_FULL)
+    if not full:
+        return None
+    return DiskFull(f"the gateway's job database has no room to write ({original}); free some space, then ask again")
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:

@@ -34,21 +34,33 @@ SMALL_DISK_BYTES = 512 * 1024
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 512 KiB filesystem (tmpfs) that fills up, so full-disk errors are the kernel's own.
-    Mounting needs root (CI runs as root); where it is refused, the test is skipped saying why."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK_BYTES},mode=0755", "tmpfs", str(mount_point)],
-        capture_output=True, text=True, check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill up here: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
+def small_disk_of(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """Mounts real filesystems (tmpfs) of a given size that fill up, so full-disk errors are the
+    kernel's own. Mounting needs root (CI runs as root); where it is refused, the test is skipped
+    saying why."""
+    mounted: list[Path] = []
+
+    def mount(size_bytes: int) -> Path:
+        mount_point = tmp_path / f"small-disk-{len(mounted)}"
+        mount_point.mkdir()
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_bytes},mode=0755", "tmpfs", str(mount_point)],
+            capture_output=True, text=True, check=False,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs to fill up here: {result.stderr.strip()}")
+        mounted.append(mount_point)
+        return mount_point
+
+    yield mount
+    for mount_point in mounted:
         subprocess.run(["umount", "--lazy", str(mount_point)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def small_disk(small_disk_of: Callable[[int], Path]) -> Path:
+    """A 512 KiB filesystem that fills up."""
+    return small_disk_of(SMALL_DISK_BYTES)
 
 
 ChannelFactory = Callable[[Sequence[ServiceSpec]], "AsyncIterator[grpc.aio.Channel]"]

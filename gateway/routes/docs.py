@@ -21,7 +21,7 @@ _ERRORS: dict[int, tuple[str, str]] = {
     415: ("The body is neither JSON nor a multipart form", "send application/json or multipart/form-data"),
     502: ("A service the gateway needed for this request failed; the job is unchanged",
           "the planner service at planner:50051 is unreachable (is it running?)"),
-    507: ("The gateway's disk has no room for the upload; nothing was stored",
+    507: ("The gateway's disk has no room for the upload or the job database; nothing was stored",
           "the artifact disk (/data/artifacts) ran out of space writing 'jobs/3f2a/music.mp3' (0.0 MiB free); "
           "free some space, then ask again"),
     422: ("The request is invalid; the reason says what to fix", "the story is empty: give some text to narrate"),

@@ -3,7 +3,8 @@ WebVTT, pagination, the web page, and an OpenAPI document with examples on every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,25 @@ def test_an_upload_the_disk_has_no_room_for_is_507_and_leaves_no_job(tmp_path: P
         assert response.status_code == 507
         assert "MiB floor (STORYREEL_MIN_FREE_MB); free some space" in response.json()["detail"]
         assert client.get("/v1/jobs").json()["total"] == 0, "no job is left without its music"
+
+
+def test_a_full_job_database_is_507_and_the_gateway_goes_on_once_there_is_room(
+    tmp_path: Path, fakes: FakeServices, small_disk_of: Callable[[int], Path]
+) -> None:
+    disk = small_disk_of(16 * 1024 * 1024)  # room for SQLite's write-ahead log (4 MB before a checkpoint)
+    with gateway(tmp_path, fakes, database_url=f"sqlite:///{disk / 'jobs.sqlite3'}") as client:
+        done = finished(client, submit(client))
+        filler = disk / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as handle:
+            while True:  # until the disk is full
+                handle.write(b"\0" * 4096)
+                handle.flush()
+        response = client.post("/v1/jobs", json={"story": STORY})
+        assert response.status_code == 507
+        assert "the gateway's job database has no room to write" in response.json()["detail"]
+        assert client.get(f"/v1/jobs/{done['id']}").json()["state"] == "done", "what was stored stays"
+        filler.unlink()
+        assert finished(client, submit(client))["state"] == "done"
 
 
 def test_other_bodies_are_415_or_422(client: TestClient) -> None:
