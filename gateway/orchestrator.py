@@ -16,6 +16,7 @@ from gateway.jobs import JobError, JobRequest, JobState, Step
 from gateway.pipeline import JobRun, StepFailed, Superseded
 from gateway.runtime import Runtime
 from gateway.store import JobRecord, StaleRevision
+from storyreel.errors import DiskFull
 from storyreel.logs import log_context
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ class Orchestrator:
             except asyncio.CancelledError:
                 log.info("job run stopped (cancelled, edited, or the gateway is stopping)")
                 raise
+            except DiskFull as error:  # the gateway's own disk: nothing more can be stored, not even a failure
+                log.error("the job run stops: %s; the job resumes from its last stored step once there is room", error)
             except Exception as error:
                 log.exception("job crashed")
                 step = _STEP_OF_STATE.get(self._state(record.id), Step.COMPOSING)
@@ -133,7 +136,8 @@ class Orchestrator:
         run = self._runs.get(job_id)
         if run is not None and run[1] is asyncio.current_task():
             del self._runs[job_id]
-        self.store.release(job_id, self.owner)
+        with contextlib.suppress(DiskFull):  # the lease then runs out, and the job is claimable again
+            self.store.release(job_id, self.owner)
         if not self._closing:
             asyncio.get_running_loop().call_soon(self._fill)
 
@@ -142,8 +146,11 @@ class Orchestrator:
         room = self.settings.max_running_jobs - len(self._runs)
         if room <= 0 or self._closing:
             return
-        for job_id in self.store.claimable(self.owner, room + len(self._runs)):
-            self.start(job_id)
+        try:
+            for job_id in self.store.claimable(self.owner, room + len(self._runs)):
+                self.start(job_id)
+        except DiskFull as error:  # claiming writes; the lease upkeep tries again
+            log.warning("queued jobs wait for room: %s", error)
 
     # ----------------------------------------------------------------- leases
 
@@ -152,6 +159,8 @@ class Orchestrator:
             await asyncio.sleep(self.settings.lease_s / 3)
             try:
                 self._upkeep_once()
+            except DiskFull as error:
+                log.warning("lease upkeep waits for room: %s", error)
             except Exception:
                 log.exception("lease upkeep failed; trying again shortly")
 

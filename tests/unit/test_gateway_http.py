@@ -4,6 +4,7 @@ WebVTT, pagination, the web page, and an OpenAPI document with examples on every
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from gateway.settings import GatewaySettings
-from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit
+from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit, wait
 
 KEY = "k3y-for-tests-0123456789"
 
@@ -135,17 +136,43 @@ def test_a_full_job_database_is_507_and_the_gateway_goes_on_once_there_is_room(
     disk = small_disk_of(16 * 1024 * 1024)  # room for SQLite's write-ahead log (4 MB before a checkpoint)
     with gateway(tmp_path, fakes, database_url=f"sqlite:///{disk / 'jobs.sqlite3'}") as client:
         done = finished(client, submit(client))
-        filler = disk / "filler"
-        with contextlib.suppress(OSError), filler.open("wb") as handle:
-            while True:  # until the disk is full
-                handle.write(b"\0" * 4096)
-                handle.flush()
+        filler = fill(disk)
         response = client.post("/v1/jobs", json={"story": STORY})
         assert response.status_code == 507
         assert "the gateway's job database has no room to write" in response.json()["detail"]
         assert client.get(f"/v1/jobs/{done['id']}").json()["state"] == "done", "what was stored stays"
         filler.unlink()
         assert finished(client, submit(client))["state"] == "done"
+
+
+def test_a_job_running_when_its_database_fills_resumes_by_itself_once_there_is_room(
+    tmp_path: Path, fakes: FakeServices, small_disk_of: Callable[[int], Path]
+) -> None:
+    disk = small_disk_of(16 * 1024 * 1024)
+    fakes.hold_renders(after=2)
+    with gateway(tmp_path, fakes, database_url=f"sqlite:///{disk / 'jobs.sqlite3'}") as client:
+        job_id = submit(client)
+        job = wait(client, job_id, lambda job: job["steps"]["visuals"]["done"] == 2)
+        stored = [shot["id"] for shot in job["shots"] if shot["visual_done"]]
+        filler = fill(disk)
+        fakes.release_renders()  # the next results cannot be stored: the run stops
+        time.sleep(1.0)
+        assert client.get(f"/v1/jobs/{job_id}").json()["state"] not in ("done", "failed")
+        filler.unlink()
+        assert finished(client, job_id, timeout_s=60)["state"] == "done"
+    assert len(stored) == 2 and all(fakes.count("RenderShot", shot) == 1 for shot in stored), (
+        "shots stored before the disk filled are not rendered again"
+    )
+
+
+def fill(disk: Path) -> Path:
+    """Write a file until the disk is full; the file."""
+    filler = disk / "filler"
+    with contextlib.suppress(OSError), filler.open("wb") as handle:
+        while True:
+            handle.write(b"\0" * 4096)
+            handle.flush()
+    return filler
 
 
 def test_other_bodies_are_415_or_422(client: TestClient) -> None:
