@@ -114,15 +114,16 @@ class RerollRequest(_Body):
 class ReplanRequest(_Body):
     """A scene's new text, to be planned into the scene's shots again."""
 
-    text: str = Field(
-        min_length=1, max_length=200_000,
+    text: str | None = Field(
+        default=None, min_length=1, max_length=200_000,
         description="The scene as story text: paragraphs, quoted dialogue ('\"Hold it high,\" said Meera'). "
-        "Speakers are matched to the story's characters by name; a new name becomes a new character.",
+        "Speakers are matched to the story's characters by name; a new name becomes a new character. "
+        "Left out: the scene's current text (GET .../scenes/{scene_id}/text), planned again as it is.",
     )
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "text": "The storm broke at midnight. \"Hold the lantern high,\" said Meera. Arjun climbed the tower."
-    }]})
+    }, {}]})
 
 
 class RenderRequest(_Body):

@@ -25,6 +25,18 @@ class PlannerFailed(Exception):
     """The planner could not re-plan the scene; the message says why, in a user's words."""
 
 
+def scene_text(storyboard: Storyboard, scene_id: str) -> str:
+    """The scene as story text, for a user to rewrite (or to plan again as it is): a paragraph a
+    shot, a character's lines in quotes. The planner narrates speech tags ('said Meera.') as lines
+    of their own, so the text reads back into the same lines and speakers. KeyError: no such scene."""
+    scene = next((scene for scene in storyboard.scenes if scene.id == scene_id), None)
+    if scene is None:
+        raise KeyError(scene_id)
+    paragraphs = (" ".join(f"“{line.text}”" if line.speaker_id else line.text for line in shot.lines)
+                  for shot in scene.shots)
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
 def match_cast(cast: list[Character], found: Iterable[Character]) -> tuple[list[Character], dict[str, str]]:
     """The story's cast with the characters the new text brings, and each found id's id in that
     cast: a found character is the story's character of the same name, id or alias (any case);

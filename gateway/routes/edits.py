@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi.responses import PlainTextResponse
 
 from gateway import edits
 from gateway.deps import Gateway, GatewayDep, require_api_key
 from gateway.jobs import JobView, ReplanRequest, RerollRequest
-from gateway.replan import PlannerFailed, replan_scene
+from gateway.replan import PlannerFailed, replan_scene, scene_text
 from gateway.results import STORYBOARD
 from gateway.routes.docs import JobId, SceneId, ShotId, errors
 from gateway.routes.jobs import current_view, job_record
@@ -85,8 +86,9 @@ async def reroll_shot(job_id: JobId, shot_id: ShotId, change: RerollRequest, gat
     "/{job_id}/scenes/{scene_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
     responses=errors(404, 409, 422, 502),
     summary="Plan one scene again from new text; only that scene and the film are made again",
-    description="The planner reads the text (PlanScenes) and cuts it into shots for this scene alone "
-                "(PlanShots), with the story's characters: a speaker named in the text is the story's "
+    description="Without text, the scene's current text (see GET .../text) is planned again as it is (with an "
+                "LLM planner, a new take). The planner reads the text (PlanScenes) and cuts it into shots for "
+                "this scene alone (PlanShots), with the story's characters: a speaker named in the text is the story's "
                 "character of that name, and a new name joins the cast. The scene keeps its id and title; "
                 "its setting, time of day and mood come from the new text. Its speech, pictures and music "
                 "are made again, then the film. Other scenes are untouched. If the planner fails, the job "
@@ -94,10 +96,11 @@ async def reroll_shot(job_id: JobId, shot_id: ShotId, change: RerollRequest, gat
 )
 async def replan(job_id: JobId, scene_id: SceneId, change: ReplanRequest, gateway: GatewayDep) -> JobView:
     planned = _planned(gateway, job_id)
-    check_story(change.text, gateway.settings.max_story_bytes)  # InvalidInput -> 422
     try:
+        text = change.text if change.text is not None else scene_text(planned, scene_id)
+        check_story(text, gateway.settings.max_story_bytes)  # InvalidInput -> 422
         storyboard = await replan_scene(
-            gateway.runtime.services, job_id, planned, scene_id, change.text, gateway.settings.plan_timeout_s
+            gateway.runtime.services, job_id, planned, scene_id, text, gateway.settings.plan_timeout_s
         )
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no scene {scene_id!r}") from None
@@ -105,3 +108,17 @@ async def replan(job_id: JobId, scene_id: SceneId, change: ReplanRequest, gatewa
         raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(error)) from None
     edits.check_storyboard(storyboard)
     return await _store_and_rerun(gateway, job_id, storyboard)
+
+
+@router.get(
+    "/{job_id}/scenes/{scene_id}/text", response_class=PlainTextResponse,
+    responses={**errors(404, 409), 200: {"content": {"text/plain": {"example": "Meera lit the lantern.\n\n"
+                                                                           "“Hold it high,” she said."}}}},
+    summary="A scene as story text, to rewrite and send to .../replan",
+    description="A paragraph a shot, a character's lines in quotes: the planner reads it back the same way.",
+)
+async def scene_as_text(job_id: JobId, scene_id: SceneId, gateway: GatewayDep) -> PlainTextResponse:
+    try:
+        return PlainTextResponse(scene_text(_planned(gateway, job_id), scene_id))
+    except KeyError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no scene {scene_id!r}") from None

@@ -229,16 +229,12 @@ function newScene(scene) {
 }
 
 async function fillSceneText(item) {
-  // The scene as story text, from the storyboard: a paragraph a shot, dialogue quoted with its speaker.
+  // The scene as story text (a paragraph a shot, dialogue quoted with its speaker), from the gateway.
   const textarea = item.querySelector("textarea");
   if (textarea.value) return;
-  const board = await api("GET", `/v1/jobs/${current.id}/storyboard`);
-  const names = new Map(board.characters.map((c) => [c.id, c.name]));
-  const scene = board.scenes.find((s) => s.id === item.dataset.id);
-  if (!scene) return;
-  textarea.value = scene.shots.map((shot) => shot.lines.map((line) =>
-    line.speaker_id ? `“${line.text}” said ${names.get(line.speaker_id) || line.speaker_id}.` : line.text,
-  ).join(" ")).join("\n\n");
+  const headers = apiKey() ? { Authorization: "Bearer " + apiKey() } : {};
+  const response = await fetch(`/v1/jobs/${current.id}/scenes/${item.dataset.id}/text`, { headers });
+  if (response.ok) textarea.value = await response.text();
 }
 
 function newShot(shot) {

@@ -273,3 +273,25 @@ def test_a_replan_that_cannot_be_done_leaves_the_job_as_it_was(
     down = client.post(url, json={"text": NEW_SCENE})
     assert down.status_code == 502 and "planner service" in down.json()["detail"]
     assert client.get(f"/v1/jobs/{done_job}").json()["revision"] == 0
+
+
+def test_a_scene_reads_back_as_text_and_replans_as_it_is(client: TestClient, done_job: str) -> None:
+    text = client.get(f"/v1/jobs/{done_job}/scenes/s01/text")
+    assert text.status_code == 200 and text.headers["content-type"].startswith("text/plain")
+    assert text.text == "Meera lived by the river.\n\nShe lit the lantern every night."
+    assert client.get(f"/v1/jobs/{done_job}/scenes/s99/text").status_code == 404
+
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s02/replan", json={"text": NEW_SCENE}).status_code == 202
+    assert finished(client, done_job)["state"] == "done"
+    said = client.get(f"/v1/jobs/{done_job}/scenes/s02/text").text
+    assert "“We kept the light burning all night,” said Meera." in said, said
+
+    def lines() -> list[tuple[str, str]]:
+        board = client.get(f"/v1/jobs/{done_job}/storyboard").json()
+        scene = next(s for s in board["scenes"] if s["id"] == "s02")
+        return [(line["text"], line["speaker_id"]) for shot in scene["shots"] for line in shot["lines"]]
+
+    before = lines()
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s02/replan", json={}).status_code == 202  # as it is
+    assert finished(client, done_job)["state"] == "done"
+    assert lines() == before, "the text reads back into the same lines and speakers"
