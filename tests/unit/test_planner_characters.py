@@ -151,3 +151,21 @@ def test_an_animal_word_before_a_hindi_name_makes_that_animal() -> None:
     cast = find_cast(texts, ["हल्कू ने कहा –"])
     jabra = next(member for member in cast.members if member.name == "जबरा")
     assert profiles(cast, texts)[jabra.id].description == "a dog"
+
+
+def test_a_hindi_age_in_years_and_a_build_word_describe_the_person() -> None:
+    # As in Idgah: the paragraph after the one that names him opens with वह (he) and describes him.
+    texts = ["और सबसे ज्यादा प्रसन्न है गोपाल।", "वह चार-पाँच साल का गरीब सूरत, दुबला-पतला लड़का है।",
+             "गोपाल बोला – मैं भी चलूँगा।"]
+    cast = find_cast(texts, ["गोपाल बोला –"])
+    assert profiles(cast, texts)[cast.members[0].id].description == "a thin Indian boy"
+
+    elder = ["रामू, सत्तर बरस का कमज़ोर आदमी, खेत में बैठा था। रामू बोला – पानी लाओ।"]
+    cast = find_cast(elder, ["रामू बोला –"])
+    assert profiles(cast, elder)[cast.members[0].id].description == "a frail old Indian man"
+
+
+def test_words_said_of_things_do_not_describe_a_hindi_character() -> None:
+    texts = ["गंगी ने लंबी साँस ली और मोटी रस्सी उठाई। गंगी बोली – चलो।"]
+    cast = find_cast(texts, ["गंगी बोली –"])
+    assert profiles(cast, texts)[cast.members[0].id].description == "an Indian woman"

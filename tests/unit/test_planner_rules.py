@@ -119,6 +119,14 @@ def test_shared_stories_are_covered_sentence_by_sentence(name: str) -> None:
     assert board.language is expected
 
 
+@pytest.mark.shared
+def test_idgah_describes_hamid_as_the_story_does() -> None:
+    board = plan(shared_story("hi_idgah.txt").read_text(encoding="utf-8"))
+    hamid = next(character for character in board.characters if character.name == "हामिद")
+    assert hamid.description == "a thin Indian boy wearing a cap"  # 'चार-पाँच साल का ... दुबला-पतला लड़का'
+    assert all(hamid.description in shot.visual_prompt for shot in board.shots() if hamid.id in shot.character_ids)
+
+
 def test_the_english_sample_storyboard() -> None:
     board = plan((SAMPLES / "the_lantern_keeper.txt").read_text(encoding="utf-8"))
     assert board.title == "The Lantern Keeper"

@@ -32,6 +32,11 @@ _DESCRIPTIVE_NOUNS = lexicon.ANIMALS_EN | wordset(
 )
 _HINDI_AGE_NOUNS = wordset("लड़का लड़की बालक बालिका बच्चा बच्ची बूढ़ा बूढ़ी बुढ़िया")
 _CONTEXTS_PER_CHARACTER = 16
+_PARAGRAPH_END_CHARS = 3
+"""A mention this close to its paragraph's end (a full stop, a quote) ends the paragraph."""
+_OPENING_PRONOUNS = wordset("he she वह वो")
+_YEARS_HI, _OF_HI = wordset("साल वर्ष बरस"), wordset("का की के")
+_CHILD_UNDER_YEARS, _OLD_FROM_YEARS = 14, 60
 _PERSON_NOUNS = wordset(
     "man woman boy girl child king queen doctor captain squire cook sailor stranger witch mother father wife "
     "husband lady gentleman farmer merchant soldier giant fairy princess prince"
@@ -58,18 +63,32 @@ def profiles(cast: Cast, paragraphs: list[str]) -> dict[str, Profile]:
 
 
 def _contexts(cast: Cast, paragraphs: list[str]) -> dict[str, list[_Context]]:
-    """For each character, the words just before and the text just after its first mentions."""
+    """For each character, the words just before and the text just after its first mentions. A
+    mention that ends its paragraph reads on into the next one when that opens with a pronoun
+    ('...है हामिद।' then 'वह चार-पाँच साल का ... लड़का': he is Hamid)."""
     found: dict[str, list[_Context]] = defaultdict(list)
-    for text in paragraphs:
+    for number, text in enumerate(paragraphs):
         mentions = cast.mentions(text)
         for index, mention in enumerate(mentions):
             if len(found[mention.character_id]) >= _CONTEXTS_PER_CHARACTER:
                 continue
-            until = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+            last = index + 1 == len(mentions)
+            until = len(text) if last else mentions[index + 1].start
             before = WORD_RE.findall(text[max(0, mention.start - 40) : mention.start])[-2:]
             after = text[mention.end : min(until, mention.end + 200)]
+            if last and len(after.strip()) <= _PARAGRAPH_END_CHARS and number + 1 < len(paragraphs):
+                after += " " + _pronoun_opening(cast, paragraphs[number + 1])
             found[mention.character_id].append(_Context(before, after))
     return found
+
+
+def _pronoun_opening(cast: Cast, paragraph: str) -> str:
+    """The start of a paragraph that opens with a pronoun, up to its first name; else ''."""
+    words = WORD_RE.findall(paragraph[:20])
+    if not words or words[0].lower() not in _OPENING_PRONOUNS:
+        return ""
+    mentions = cast.mentions(paragraph)
+    return paragraph[: min(mentions[0].start if mentions else len(paragraph), 200)]
 
 
 def _profile(member: CastMember, contexts: list[_Context]) -> Profile:
@@ -126,6 +145,10 @@ def _age(member: CastMember, contexts: list[_Context]) -> str:
         after = _hindi_age_nouns(context) if member.hindi else [w.lower() for w in WORD_RE.findall(context.after)[:5]]
         old += 2 * sum(word in old_words for word in before) + sum(word in old_words for word in after)
         child += 2 * sum(word in child_words for word in before) + sum(word in child_words for word in after)
+        years = _hindi_years(context) if member.hindi else None
+        if years is not None:
+            child += 3 * (years < _CHILD_UNDER_YEARS)
+            old += 3 * (years >= _OLD_FROM_YEARS)
     if max(old, child) < 2:
         return ""
     return OLD if old >= child else CHILD
@@ -136,6 +159,24 @@ def _descriptive_name_words(member: CastMember) -> list[str]:
     ('James Dillingham Young' is not young)."""
     words = [word.lower().strip("’'s") for word in member.name.split()]
     return words if set(words) & (_DESCRIPTIVE_NOUNS | _HINDI_OLD | _HINDI_CHILD) else []
+
+
+def _hindi_years(context: _Context) -> int | None:
+    """The age 'N साल का' gives within the first words after a Hindi name (the lower of a range:
+    चार-पाँच साल का is 4)."""
+    words = WORD_RE.findall(context.after)[:7]
+    for index in range(1, len(words) - 1):
+        if words[index] in _YEARS_HI and words[index + 1] in _OF_HI:
+            numbers = [_hindi_number(word) for word in words[max(0, index - 2) : index]]
+            known = [number for number in numbers if number is not None]
+            return min(known) if known else None
+    return None
+
+
+def _hindi_number(word: str) -> int | None:
+    if word.isdigit():  # Devanagari digits too
+        return int(word)
+    return lexicon.NUMBERS_HI.get(word)
 
 
 def _hindi_age_nouns(context: _Context) -> list[str]:
@@ -231,9 +272,22 @@ def _hindi_description(member: CastMember, contexts: list[_Context], gender: str
             base = {MALE: "Indian boy", FEMALE: "Indian girl"}.get(gender, "Indian child")
         elif age == OLD:
             base = "old " + base
+    build = _hindi_build(contexts)
+    if build:
+        base = f"{build} {base}"
     clothes = _hindi_clothes(contexts)
     description = _with_article(base)
     return f"{description} wearing {_with_article(clothes)}" if clothes else description
+
+
+def _hindi_build(contexts: list[_Context]) -> str:
+    """'दुबला-पतला लड़का': a build word within the first words after one of the first mentions."""
+    for context in contexts[:8]:
+        for word in WORD_RE.findall(context.after)[:12]:
+            build = lexicon.stem_lookup(word, lexicon.BUILD_HI)
+            if build:
+                return build
+    return ""
 
 
 def _hindi_animal(contexts: list[_Context]) -> str:

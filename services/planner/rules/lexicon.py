@@ -356,6 +356,24 @@ AGE_WORDS_HI: dict[str, str] = {
     "नन्हा": "little",
     "जवान": "young",
 }
+BUILD_HI: dict[str, str] = {
+    "दुबल": "thin",
+    "नाट": "short",
+    "ठिगन": "short",
+    "कमज़ोर": "frail",
+    "कमजोर": "frail",
+    "हट्ट": "sturdy",
+    "तगड़": "sturdy",
+}
+"""Stems of build words said of people (दुबला, दुबली, दुबले...); the first one near a name describes
+the person. Words also said of things (लंबा 'long', मोटा 'thick', पतला 'watery') are left out."""
+NUMBERS_HI: dict[str, int] = {
+    "एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पाँच": 5, "पांच": 5, "छह": 6, "छः": 6, "छे": 6, "सात": 7,
+    "आठ": 8, "नौ": 9, "दस": 10, "ग्यारह": 11, "बारह": 12, "तेरह": 13, "चौदह": 14, "पंद्रह": 15,
+    "सोलह": 16, "सत्रह": 17, "अठारह": 18, "बीस": 20, "पच्चीस": 25, "तीस": 30, "चालीस": 40, "पचास": 50,
+    "साठ": 60, "पैंसठ": 65, "सत्तर": 70, "पचहत्तर": 75, "अस्सी": 80, "नब्बे": 90, "सौ": 100,
+}
+"""Number words that give an age ('चार-पाँच साल का लड़का', 'सत्तर बरस की बुढ़िया')."""
 CLOTHES_HI: dict[str, str] = {
     "फ्रॉक": "frock",
     "साड़ी": "sari",
