@@ -128,18 +128,26 @@ function onEvent(kind, data) {
   if (FINISHED.has(data.state)) {
     events.close();
     loadRecent();
+    scheduleRefresh(0);  // the film, its links and the buttons at once
+    return;
   }
   scheduleRefresh();
 }
 
-function scheduleRefresh() {
+function scheduleRefresh(delayMs = 400) {
   // Events say what changed; the whole job (links, shots, error) is fetched at most every 400 ms.
-  if (refreshTimer) return;
+  if (refreshTimer) {
+    if (delayMs > 0) return;
+    clearTimeout(refreshTimer);
+  }
   refreshTimer = setTimeout(async () => {
     refreshTimer = null;
     if (!current) return;
-    render(await api("GET", `/v1/jobs/${current.id}`));
-  }, 400);
+    const view = await api("GET", `/v1/jobs/${current.id}`);
+    // A fetch that left before the job finished may come back after the one that saw it finish.
+    const stale = FINISHED.has(current.state) && !FINISHED.has(view.state) && view.revision === current.revision;
+    if (!stale) render(view);
+  }, delayMs);
 }
 
 // ------------------------------------------------------------------ drawing the job
