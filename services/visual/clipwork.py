@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PIL import Image, ImageSequence
+
 from services.visual.settings import Retime
 from storyreel.errors import BackendError
-from storyreel.media import SAFE_PROTOCOLS, ffmpeg, probe
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg, probe, run_tool
 
 if TYPE_CHECKING:  # the backends import this module
     from services.visual.backends.base import RenderSpec
@@ -62,6 +64,23 @@ def to_png(source: Path, picture: Path, timeout_s: float) -> None:
         picture.write_bytes(source.read_bytes())
     else:
         first_frame(source, picture, timeout_s)
+
+
+def webp_to_video(source: Path, target: Path, fps: float, timeout_s: float) -> None:
+    """An animated WebP (ComfyUI's SaveAnimatedWEBP) as a lossless FFV1 clip at `fps`: ffmpeg
+    cannot decode animated WebP, Pillow can. The frames go to ffmpeg as raw RGB over a pipe, so
+    the stitch's encode stays the clip's only lossy one."""
+    with Image.open(source) as image:
+        width, height = image.size
+        frames = b"".join(frame.convert("RGB").tobytes() for frame in ImageSequence.Iterator(image))
+    if not frames:
+        raise BackendError(f"the animated WebP {source.name} has no frames")
+    run_tool(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "pipe:0",
+         "-c:v", "ffv1", "-pix_fmt", "bgr0", str(target)],
+        timeout_s, stdin=frames,
+    )
 
 
 def stitch_filter(segments: list[Segment], spec: RenderSpec, retime: Retime, look: list[str]) -> str:

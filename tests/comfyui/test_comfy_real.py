@@ -76,8 +76,9 @@ def test_a_weightless_workflow_runs_end_to_end(comfy_server: RealComfy, tmp_path
     assert video["r_frame_rate"] == "8/1"
 
 
+@pytest.mark.parametrize("animate", ["smoke_i2v.json", "smoke_i2v_webp.json"], ids=["SaveVideo", "SaveAnimatedWEBP"])
 def test_the_comfyui_backend_renders_an_exact_shot_through_the_real_server(
-    comfy_server: RealComfy, tmp_path: Path
+    comfy_server: RealComfy, tmp_path: Path, animate: str
 ) -> None:
     settings = VisualSettings.model_validate(
         {
@@ -85,7 +86,7 @@ def test_the_comfyui_backend_renders_an_exact_shot_through_the_real_server(
             "comfyui_workflow_dir": str(SMOKE),
             "comfyui_keyframe_workflow": "smoke_keyframe.json",
             "comfyui_keyframe_img2img_workflow": "",
-            "comfyui_animate_workflow": "smoke_i2v.json",
+            "comfyui_animate_workflow": animate,
         }
     )
     spec = RenderSpec(320, 180, 24, 2.5, tmp_path / "clip.mp4", tmp_path / "key.png")

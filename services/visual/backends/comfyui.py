@@ -35,6 +35,7 @@ from services.visual.clipwork import (
     segments_needed,
     stitch,
     to_png,
+    webp_to_video,
     x264,
 )
 from services.visual.comfy.client import ComfyClient, Timeouts
@@ -260,12 +261,12 @@ class _ShotRun:
             raise BackendError(
                 f"workflow {workflow.name} saved no file from its $output node (a SaveImage or SaveVideo)"
             )
-        if chosen.animated and chosen.suffix == ".webp":
-            raise BackendError(
-                f"workflow {workflow.name} saves an animated WebP, which ffmpeg cannot read: use SaveVideo"
-            )
         target = self._path(chosen.suffix or ".bin")
         self.client.download(chosen, target)
+        if chosen.animated and chosen.suffix == ".webp":  # SaveAnimatedWEBP, as ComfyUI's examples save
+            video = self._path(".mkv")
+            webp_to_video(target, video, workflow.native_fps, self.settings.ffmpeg_timeout_s)
+            return video
         return target
 
     def _upload(self, picture: Path) -> str:
