@@ -200,31 +200,30 @@ function showFilm(view) {
   $("#download-srt").href = withToken(view.links.subtitles);
 }
 
-function showShots(view) {
-  const list = $("#shots");
+function showList(list, entries, make, update) {
+  // Keep one element per entry (by id) in the entries' order: made once, then updated in place,
+  // so an open re-roll or rewrite box survives a refresh.
   const known = new Map([...list.children].map((item) => [item.dataset.id, item]));
-  view.shots.forEach((shot, index) => {
-    let item = known.get(shot.id);
-    if (!item) item = newShot(shot);
+  entries.forEach((entry, index) => {
+    const item = known.get(entry.id) || make(entry);
     if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
-    updateShot(item, shot);
-    known.delete(shot.id);
+    update(item, entry);
+    known.delete(entry.id);
   });
   for (const stale of known.values()) stale.remove();
 }
 
+function showShots(view) {
+  showList($("#shots"), view.shots, newShot, updateShot);
+}
+
 function showScenes(view) {
-  const list = $("#scenes");
-  const known = new Map([...list.children].map((item) => [item.dataset.id, item]));
-  view.scenes.forEach((scene, index) => {
-    let item = known.get(scene.id);
-    if (!item) item = newScene(scene);
-    if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
-    item.querySelector(".scene-title").textContent = scene.title || scene.id;
-    item.querySelector(".scene-state").textContent = `${scene.state}, ${scene.shots_done}/${scene.shots_total} shots`;
-    known.delete(scene.id);
-  });
-  for (const stale of known.values()) stale.remove();
+  showList($("#scenes"), view.scenes, newScene, updateScene);
+}
+
+function updateScene(item, scene) {
+  item.querySelector(".scene-title").textContent = scene.title || scene.id;
+  item.querySelector(".scene-state").textContent = `${scene.state}, ${scene.shots_done}/${scene.shots_total} shots`;
 }
 
 function newScene(scene) {
