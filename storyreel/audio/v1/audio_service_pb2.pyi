@@ -85,3 +85,39 @@ class PrepareTrackResponse(_message.Message):
     source_duration_s: float
     plays: int
     def __init__(self, audio: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ..., source_duration_s: _Optional[float] = ..., plays: _Optional[int] = ...) -> None: ...
+
+class AudioProgress(_message.Message):
+    __slots__ = ("elapsed_s", "message")
+    ELAPSED_S_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    elapsed_s: float
+    message: str
+    def __init__(self, elapsed_s: _Optional[float] = ..., message: _Optional[str] = ...) -> None: ...
+
+class SpeakStreamRequest(_message.Message):
+    __slots__ = ("speak",)
+    SPEAK_FIELD_NUMBER: _ClassVar[int]
+    speak: SpeakRequest
+    def __init__(self, speak: _Optional[_Union[SpeakRequest, _Mapping]] = ...) -> None: ...
+
+class SpeakStreamResponse(_message.Message):
+    __slots__ = ("progress", "result")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    progress: AudioProgress
+    result: SpeakResponse
+    def __init__(self, progress: _Optional[_Union[AudioProgress, _Mapping]] = ..., result: _Optional[_Union[SpeakResponse, _Mapping]] = ...) -> None: ...
+
+class ComposeMusicStreamRequest(_message.Message):
+    __slots__ = ("compose",)
+    COMPOSE_FIELD_NUMBER: _ClassVar[int]
+    compose: ComposeMusicRequest
+    def __init__(self, compose: _Optional[_Union[ComposeMusicRequest, _Mapping]] = ...) -> None: ...
+
+class ComposeMusicStreamResponse(_message.Message):
+    __slots__ = ("progress", "result")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    progress: AudioProgress
+    result: ComposeMusicResponse
+    def __init__(self, progress: _Optional[_Union[AudioProgress, _Mapping]] = ..., result: _Optional[_Union[ComposeMusicResponse, _Mapping]] = ...) -> None: ...

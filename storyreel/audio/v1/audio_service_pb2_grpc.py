@@ -50,6 +50,16 @@ class AudioServiceStub:
                 request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.SerializeToString,
                 response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.FromString,
                 _registered_method=True)
+        self.SpeakStream = channel.unary_stream(
+                '/storyreel.audio.v1.AudioService/SpeakStream',
+                request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamRequest.SerializeToString,
+                response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamResponse.FromString,
+                _registered_method=True)
+        self.ComposeMusicStream = channel.unary_stream(
+                '/storyreel.audio.v1.AudioService/ComposeMusicStream',
+                request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.SerializeToString,
+                response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.FromString,
+                _registered_method=True)
 
 
 class AudioServiceServicer:
@@ -78,6 +88,21 @@ class AudioServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SpeakStream(self, request, context):
+        """Speak, sending a heartbeat while it works (a first call may load a model for minutes) and the
+        result as its last message: a caller can tell slow work from a dead service by the silence.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ComposeMusicStream(self, request, context):
+        """ComposeMusic, with heartbeats as SpeakStream has.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AudioServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -95,6 +120,16 @@ def add_AudioServiceServicer_to_server(servicer, server):
                     servicer.PrepareTrack,
                     request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.FromString,
                     response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.SerializeToString,
+            ),
+            'SpeakStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.SpeakStream,
+                    request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamRequest.FromString,
+                    response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamResponse.SerializeToString,
+            ),
+            'ComposeMusicStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.ComposeMusicStream,
+                    request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.FromString,
+                    response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -179,6 +214,60 @@ class AudioService:
             '/storyreel.audio.v1.AudioService/PrepareTrack',
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackRequest.SerializeToString,
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.PrepareTrackResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SpeakStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/storyreel.audio.v1.AudioService/SpeakStream',
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamRequest.SerializeToString,
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.SpeakStreamResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ComposeMusicStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/storyreel.audio.v1.AudioService/ComposeMusicStream',
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.SerializeToString,
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,
