@@ -29,6 +29,7 @@ from gateway.results import COMPOSE, MUSIC_UPLOAD, STORYBOARD, job_key, result_n
 from gateway.runtime import Runtime
 from gateway.store import JobRecord
 from gateway.views import shot_links
+from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import from_proto, proto_enum_value
 from storyreel.domain import Scene, Shot, Storyboard
@@ -54,6 +55,15 @@ class StepFailed(Exception):
 
 class Superseded(Exception):
     """The job moved on (edited, re-rolled, cancelled) while this run was working."""
+
+
+class CallWentSilent(Exception):
+    """A streamed call sent nothing, no progress and no heartbeat, for the idle timeout: the
+    service has hung or died. Retried like DEADLINE_EXCEEDED."""
+
+    def __init__(self, idle_s: float) -> None:
+        super().__init__(f"sent nothing for {idle_s:.0f} s")
+        self.idle_s = idle_s
 
 
 @dataclass(frozen=True)
@@ -122,8 +132,8 @@ class JobRun:
                     try:
                         reply = await invoke()
                         return reply, self._observe(rpc, grpc.StatusCode.OK, started)
-                    except grpc.aio.AioRpcError as error:
-                        code = error.code()
+                    except (grpc.aio.AioRpcError, CallWentSilent) as error:
+                        code = _status(error)
                         self._observe(rpc, code, started)
                         if code not in RETRYABLE or attempt == self.settings.rpc_retries:
                             raise self._failure(rpc, error, shot_id) from error
@@ -141,8 +151,36 @@ class JobRun:
         self.rt.metrics.rpc_seconds.labels(rpc.service.value, rpc.method, code.name).observe(seconds)
         return seconds
 
-    def _failure(self, rpc: Rpc, error: grpc.aio.AioRpcError, shot_id: str | None) -> StepFailed:
-        reason = self.rt.services.explain(rpc.service, error, rpc.timeout_s, self.job_id)
+    async def _streamed(self, rpc: Rpc, call: Any, item_id: str, on_progress: Callable[[Any], None]) -> Any:
+        """Read a streamed call (progress or heartbeats, then `result`) to its result. Every message
+        proves the service alive; one silent for idle_timeout_s is cancelled (CallWentSilent), so
+        slow work never times out and a hung service is noticed in a minute, not hours."""
+        replies = aiter(call)
+        try:
+            while True:
+                try:
+                    message = await asyncio.wait_for(anext(replies), self.settings.idle_timeout_s)
+                except TimeoutError:
+                    raise CallWentSilent(self.settings.idle_timeout_s) from None
+                except StopAsyncIteration:
+                    raise StepFailed(JobError(
+                        step=rpc.step, service=rpc.service.value, shot_id=item_id or None,
+                        reason=f"the {rpc.service} service ended {rpc.method} without a result; try again",
+                    )) from None
+                if message.HasField("result"):
+                    return message.result
+                on_progress(message.progress)
+        finally:
+            call.cancel()  # a no-op once the call has ended
+
+    def _failure(self, rpc: Rpc, error: grpc.aio.AioRpcError | CallWentSilent, shot_id: str | None) -> StepFailed:
+        if isinstance(error, CallWentSilent):
+            address = self.rt.services.addresses[rpc.service]
+            reason = (f"the {rpc.service} service at {address} {error} while it worked on {rpc.method} (no progress, "
+                      f"no heartbeat): it has hung or stopped. The job keeps what it finished: once the service "
+                      f"is back, POST /v1/jobs/{self.job_id}/render resumes it")
+        else:
+            reason = self.rt.services.explain(rpc.service, error, rpc.timeout_s, self.job_id)
         return StepFailed(JobError(step=rpc.step, reason=reason, service=rpc.service.value, shot_id=shot_id))
 
     @contextlib.contextmanager
@@ -210,7 +248,7 @@ class JobRun:
         return storyboard
 
     async def _speak_all(self, storyboard: Storyboard) -> dict[str, timeline.SpeechResult]:
-        rpc = Rpc(ServiceName.AUDIO, "Speak", Step.SPEECH, self.settings.speak_timeout_s)
+        rpc = Rpc(ServiceName.AUDIO, "SpeakStream", Step.SPEECH, self.settings.speak_timeout_s)
 
         async def speak(scene: Scene, shot: Shot) -> tuple[str, timeline.SpeechResult]:
             with log_context(scene_id=scene.id, shot_id=shot.id):
@@ -219,8 +257,8 @@ class JobRun:
                 stored = self._stored(name, digest)
                 if stored is None:
                     request.output_key = job_key(self.job_id, "speech", f"{shot.id}-{digest}.wav")
-                    speak = self._unary(rpc, self.rt.services.audio.Speak, request)
-                    reply, seconds = await self._call(rpc, speak, shot.id, shot.id)
+                    reply, seconds = await self._call(rpc, lambda: self._speak_stream(rpc, request, shot.id),
+                                                      shot.id, shot.id)
                     result = timeline.SpeechResult(reply.audio.key, reply.duration_s,
                                                    [(t.start_s, t.end_s) for t in reply.timings])
                     stored = {"hash": digest, "keys": [result.key], **result.to_json()}
@@ -268,17 +306,33 @@ class JobRun:
             return shot.id, str(stored["clip"]), str(stored["keyframe"])
 
     async def _render_stream(self, rpc: Rpc, request: visual_pb.RenderShotRequest) -> visual_pb.RenderShotResponse:
-        """RenderShotStream: progress as it comes, then the result."""
+        """RenderShotStream: progress as it comes (shown on the shot), then the result."""
         call = self.rt.services.visual.RenderShotStream(
             visual_pb.RenderShotStreamRequest(render=request), timeout=rpc.timeout_s, metadata=context_metadata()
         )
-        async for message in call:
-            if message.HasField("result"):
-                result: visual_pb.RenderShotResponse = message.result
-                return result
-            self._rendered_so_far(request.shot.id, message.progress.fraction)
-        raise StepFailed(JobError(step=Step.VISUALS, service=ServiceName.VISUAL.value, shot_id=request.shot.id,
-                                  reason="the visual service ended the render without a result; try again"))
+        shot_id = request.shot.id
+        result: visual_pb.RenderShotResponse = await self._streamed(
+            rpc, call, shot_id, lambda progress: self._rendered_so_far(shot_id, progress.fraction)
+        )
+        return result
+
+    async def _speak_stream(self, rpc: Rpc, request: audio_pb.SpeakRequest, shot_id: str) -> audio_pb.SpeakResponse:
+        """SpeakStream: heartbeats while it works (a first call may load a model), then the result."""
+        call = self.rt.services.audio.SpeakStream(
+            audio_pb.SpeakStreamRequest(speak=request), timeout=rpc.timeout_s, metadata=context_metadata()
+        )
+        result: audio_pb.SpeakResponse = await self._streamed(rpc, call, shot_id, _ignore)
+        return result
+
+    async def _music_stream(
+        self, rpc: Rpc, request: audio_pb.ComposeMusicRequest, scene_id: str
+    ) -> audio_pb.ComposeMusicResponse:
+        """ComposeMusicStream: heartbeats while it works, then the result."""
+        call = self.rt.services.audio.ComposeMusicStream(
+            audio_pb.ComposeMusicStreamRequest(compose=request), timeout=rpc.timeout_s, metadata=context_metadata()
+        )
+        result: audio_pb.ComposeMusicResponse = await self._streamed(rpc, call, "", _ignore)
+        return result
 
     async def _music(self, storyboard: Storyboard, upload: dict[str, Any] | None) -> list[composer_pb.MusicCue]:
         if upload is not None:
@@ -290,7 +344,7 @@ class JobRun:
         return cues
 
     async def _score_all(self, storyboard: Storyboard) -> dict[str, str]:
-        rpc = Rpc(ServiceName.AUDIO, "ComposeMusic", Step.MUSIC, self.settings.music_timeout_s)
+        rpc = Rpc(ServiceName.AUDIO, "ComposeMusicStream", Step.MUSIC, self.settings.music_timeout_s)
         tails = timeline.music_tails(storyboard, self.settings.music_crossfade_s)
 
         async def score(scene: Scene) -> tuple[str, str]:
@@ -300,8 +354,8 @@ class JobRun:
                 stored = self._stored(name, digest)
                 if stored is None:
                     request.output_key = job_key(self.job_id, "music", f"{scene.id}-{digest}.wav")
-                    score = self._unary(rpc, self.rt.services.audio.ComposeMusic, request)
-                    reply, seconds = await self._call(rpc, score, scene.id)
+                    reply, seconds = await self._call(rpc, lambda: self._music_stream(rpc, request, scene.id),
+                                                      scene.id)
                     stored = {"hash": digest, "keys": [reply.audio.key], "audio": reply.audio.key}
                     self._save(Step.MUSIC, name, stored, seconds)
                     self._publish("music", {"scene_id": scene.id, "done": True})
@@ -350,6 +404,14 @@ class JobRun:
         value["keys"] = [key for key in (reply.video.key, reply.srt.key, reply.vtt.key) if key]
         self._save(Step.COMPOSING, COMPOSE, value, seconds, per=max(reply.duration_s, 1.0))
         self._publish("film", {"duration_s": reply.duration_s})
+
+
+def _status(error: grpc.aio.AioRpcError | CallWentSilent) -> grpc.StatusCode:
+    return grpc.StatusCode.DEADLINE_EXCEEDED if isinstance(error, CallWentSilent) else error.code()
+
+
+def _ignore(_: object) -> None:
+    """Heartbeats carry nothing to show: their arrival is what counts."""
 
 
 async def _all(coroutines: list[Coroutine[Any, Any, T]]) -> list[T]:

@@ -57,6 +57,33 @@ class GatewaySettings(CommonSettings):
         default=60_000_000, ge=1024, description="Largest multipart job submission (story file plus music file)."
     )
     web_page: bool = Field(default=True, description="Serve the web page at / (false: the API only).")
+    public_docs: bool = Field(
+        default=False,
+        description="Serve /docs, /redoc and /openapi.json without an API key even when API keys are set.",
+    )
+
+    # ---- admission and retention: what the gateway takes on, and how long it keeps it
+    max_unfinished_jobs: int = Field(
+        default=100, ge=0,
+        description="Most unfinished jobs (queued or running, all gateways together) accepted; past it, "
+        "POST /v1/jobs answers 429 with Retry-After. 0: no limit.",
+    )
+    max_unfinished_jobs_per_key: int = Field(
+        default=20, ge=0,
+        description="Most unfinished jobs per API key (when API keys are set); past it, 429. 0: no limit.",
+    )
+    retry_after_s: int = Field(
+        default=60, ge=1,
+        description="Retry-After (seconds) of a 429 while no job's finish can be estimated from measured rates.",
+    )
+    retention_days: float = Field(
+        default=30.0, ge=0,
+        description="Finished jobs (done, failed, cancelled) older than this, and their files, are deleted "
+        "at start and then periodically. 0: keep them forever.",
+    )
+    retention_interval_s: float = Field(
+        default=3600.0, gt=0, description="How often finished jobs past retention_days are looked for."
+    )
 
     # ---- work in flight, shared by all jobs
     max_running_jobs: int = Field(
@@ -81,11 +108,23 @@ class GatewaySettings(CommonSettings):
         default=1800.0, gt=0,
         description="Deadline of one Plan call (the rules plan a novel in seconds; an LLM needs minutes).",
     )
-    speak_timeout_s: float = Field(default=60.0, gt=0, description="Deadline of one Speak call.")
-    render_timeout_s: float = Field(
-        default=300.0, gt=0, description="Deadline of one shot's render (a RenderShotStream call)."
+    # Speech, pictures and music stream heartbeats while they work: a call is taken for dead when
+    # it goes silent (idle_timeout_s), never for being slow. The *_timeout_s below are backstops
+    # sized for GPU work (a first Parler call loads its model; Wan at 720p takes minutes a segment).
+    idle_timeout_s: float = Field(
+        default=60.0, gt=0,
+        description="A streamed call (speech, a render, music) that sends nothing, no progress and no "
+        "heartbeat, for this long is taken for dead: cancelled and tried again.",
     )
-    music_timeout_s: float = Field(default=120.0, gt=0, description="Deadline of one ComposeMusic call.")
+    speak_timeout_s: float = Field(
+        default=1800.0, gt=0, description="Most one shot's speech may take in all, however much it reports."
+    )
+    render_timeout_s: float = Field(
+        default=21600.0, gt=0, description="Most one shot's render may take in all, however much it reports."
+    )
+    music_timeout_s: float = Field(
+        default=3600.0, gt=0, description="Most one music cue may take in all, however much it reports."
+    )
     music_crossfade_s: float = Field(
         default=1.0, ge=0, le=5,
         description="Each scene's music runs this long into the next scene's, which fades in over it.",

@@ -83,6 +83,11 @@ class FakeServices:
         self.fail_shots: dict[str, grpc.StatusCode] = {}
         self.fail_once: dict[str, grpc.StatusCode] = {}
         self.render_delay_s = 0.0
+        # (method, shot or scene id) -> how many of its next streamed calls hang, sending nothing
+        self.silent: Counter[tuple[str, str]] = Counter()
+        self.silences = 0  # streamed calls that hung until the caller cancelled them
+        self.heartbeats = 0  # heartbeats each streamed call sends before its result, heartbeat_s apart
+        self.heartbeat_s = 0.0
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -122,6 +127,20 @@ class FakeServices:
         hold = self._hold
         if hold is not None:
             self._loop.call_soon_threadsafe(hold.set)
+
+    async def heartbeat_then(self, method: str, item_id: str, message: Callable[[], Any]) -> AsyncIterator[Any]:
+        """A streamed call's life before its result: hang silently if asked (until the caller gives
+        up and cancels), else `heartbeats` heartbeats, each yielded for the caller to send."""
+        if self.silent[method, item_id] > 0:
+            self.silent[method, item_id] -= 1
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.silences += 1
+                raise
+        for _ in range(self.heartbeats):
+            await asyncio.sleep(self.heartbeat_s)
+            yield message()
 
     def count(self, method: str, item: str | None = None) -> int:
         return sum(n for (m, i), n in self.calls.items() if m == method and (item is None or i == item))
@@ -201,6 +220,25 @@ class _Audio(audio_grpc.AudioServiceServicer):  # type: ignore[misc]
         audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + _digest(request).encode())
         return audio_pb.SpeakResponse(audio=audio, duration_s=start, timings=timings)
 
+    async def SpeakStream(
+        self, request: audio_pb.SpeakStreamRequest, context: Any
+    ) -> AsyncIterator[audio_pb.SpeakStreamResponse]:
+        """Heartbeats (as the real service sends while it works), then Speak's result."""
+        beats = self.fakes.heartbeat_then(
+            "Speak", request.speak.shot_id, lambda: audio_pb.AudioProgress(message="speaking"))
+        async for beat in beats:
+            yield audio_pb.SpeakStreamResponse(progress=beat)
+        yield audio_pb.SpeakStreamResponse(result=await self.Speak(request.speak, context))
+
+    async def ComposeMusicStream(
+        self, request: audio_pb.ComposeMusicStreamRequest, context: Any
+    ) -> AsyncIterator[audio_pb.ComposeMusicStreamResponse]:
+        beats = self.fakes.heartbeat_then(
+            "ComposeMusic", request.compose.scene_id, lambda: audio_pb.AudioProgress(message="scoring"))
+        async for beat in beats:
+            yield audio_pb.ComposeMusicStreamResponse(progress=beat)
+        yield audio_pb.ComposeMusicStreamResponse(result=await self.ComposeMusic(request.compose, context))
+
     async def ComposeMusic(
         self, request: audio_pb.ComposeMusicRequest, context: Any
     ) -> audio_pb.ComposeMusicResponse:
@@ -231,10 +269,14 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
     async def RenderShotStream(
         self, request: visual_pb.RenderShotStreamRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[visual_pb.RenderShotStreamResponse]:
-        """Progress at a quarter and at three quarters, then the result."""
+        """Heartbeats if asked, progress at a quarter and at three quarters, then the result."""
+        def progress(fraction: float) -> visual_pb.RenderProgress:
+            return visual_pb.RenderProgress(fraction=fraction, stage=visual_pb.RENDER_STAGE_ANIMATING)
+
+        async for beat in self.fakes.heartbeat_then("RenderShot", request.render.shot.id, lambda: progress(0.1)):
+            yield visual_pb.RenderShotStreamResponse(progress=beat)
         for fraction in (0.25, 0.75):
-            progress = visual_pb.RenderProgress(fraction=fraction, stage=visual_pb.RENDER_STAGE_ANIMATING)
-            yield visual_pb.RenderShotStreamResponse(progress=progress)
+            yield visual_pb.RenderShotStreamResponse(progress=progress(fraction))
         yield visual_pb.RenderShotStreamResponse(result=await self.fakes.render(request.render, context))
 
 

@@ -167,7 +167,7 @@ def test_metrics_show_jobs_by_state_step_durations_and_rpc_latency(client: TestC
     assert 'storyreel_gateway_jobs{state="done"} 1.0' in metrics
     assert 'storyreel_gateway_jobs{state="failed"} 0.0' in metrics
     assert 'storyreel_gateway_step_seconds_count{step="visuals"} 5.0' in metrics
-    assert 'storyreel_gateway_rpc_seconds_count{code="OK",method="Speak",service="audio"} 5.0' in metrics
+    assert 'storyreel_gateway_rpc_seconds_count{code="OK",method="SpeakStream",service="audio"} 5.0' in metrics
     assert 'storyreel_gateway_jobs_finished_total{state="done"} 1.0' in metrics
     assert 'storyreel_gateway_calls_in_flight{step="visuals"} 0.0' in metrics
 

@@ -1,0 +1,59 @@
+"""Slow is not dead: speech, renders and music stream heartbeats, and the gateway gives up on a
+call only when it goes silent (idle_timeout_s), however long the work takes in all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.gateway_fakes import FakeServices, finished, gateway, submit
+
+# (method the fakes count, an item of the sample story it serves)
+STREAMED = [("Speak", "s01_02"), ("RenderShot", "s02_01"), ("ComposeMusic", "s02")]
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> Iterator[FakeServices]:
+    services = FakeServices(tmp_path / "artifacts").start()
+    yield services
+    services.stop()
+
+
+@pytest.mark.parametrize(("method", "item"), STREAMED)
+def test_a_call_that_goes_silent_is_given_up_and_tried_again(
+    tmp_path: Path, fakes: FakeServices, method: str, item: str
+) -> None:
+    fakes.silent[method, item] = 1
+    with gateway(tmp_path, fakes, idle_timeout_s=0.5) as client:
+        job = finished(client, submit(client))
+    assert job["state"] == "done", job["error"]
+    assert fakes.silences == 1
+    assert fakes.count(method, item) >= 1  # the second try did the work
+
+
+@pytest.mark.parametrize(("method", "item"), STREAMED)
+def test_a_service_silent_on_every_try_fails_the_job_naming_it_and_saying_how_to_resume(
+    tmp_path: Path, fakes: FakeServices, method: str, item: str
+) -> None:
+    fakes.silent[method, item] = 99
+    with gateway(tmp_path, fakes, idle_timeout_s=0.3, rpc_retries=1) as client:
+        job = finished(client, submit(client))
+    assert job["state"] == "failed"
+    reason = job["error"]["reason"]
+    assert "sent nothing for" in reason and "no heartbeat" in reason and f"/v1/jobs/{job['id']}/render" in reason
+    assert job["error"]["service"] in ("audio", "visual")
+    assert fakes.silences == 2  # the first try and the one retry
+
+
+def test_work_that_keeps_sending_heartbeats_never_times_out_however_long_it_takes(
+    tmp_path: Path, fakes: FakeServices
+) -> None:
+    # Every streamed call takes 3 s in all, heartbeating every 0.1 s: far past the 2 s idle timeout.
+    fakes.heartbeats, fakes.heartbeat_s = 30, 0.1
+    with gateway(tmp_path, fakes, idle_timeout_s=2.0, rpc_retries=0) as client:
+        job = finished(client, submit(client), timeout_s=120)
+    assert job["state"] == "done", job["error"]
+    assert fakes.silences == 0
+    assert all(count == 1 for count in fakes.calls.values())  # nothing was tried twice
