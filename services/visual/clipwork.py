@@ -1,10 +1,12 @@
 """ffmpeg work on generated clips: pictures out of them, and segments into one exact clip.
 
 A video model makes clips of a fixed native length and frame rate. A longer shot is made of
-several segments, each starting on the previous one's last frame; `stitch` joins them (dropping
-each later segment's first frame, which repeats that last frame), converts the native rate to
-the clip's, fills the clip's frame (scale, then crop the overflow), adds the film look and stops
-at exactly the frame count asked for. One ffmpeg run, no Python per frame.
+several segments, each starting on the previous one's last frame; `stitch` brings each segment
+to the clip's frame (scale, then crop the overflow), pixel shape and format, and its frames to
+their native times on one common time base (dropping each later segment's first frame, which
+repeats that last frame), joins them, converts the rate to the clip's, adds the film look and
+stops at exactly the frame count asked for. Segments need not share a size or rate (Wan 2.1 at
+832x480 16 fps continued by Wan 2.2 at 1280x704 24 fps). One ffmpeg run, no Python per frame.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ RETIME_FILTERS = {
     Retime.BLEND: "framerate=fps={fps}",
     Retime.MOTION: "minterpolate=fps={fps}:mi_mode=mci:mc_mode=aobmc",
 }
+
+
+COMMON_TIME_BASE = 720_000
+"""Ticks per second of every joined segment: a multiple of 6, 8, 16, 24, 25, 30 and 60 fps."""
 
 
 @dataclass(frozen=True)
@@ -84,22 +90,37 @@ def webp_to_video(source: Path, target: Path, fps: float, timeout_s: float) -> N
 
 
 def stitch_filter(segments: list[Segment], spec: RenderSpec, retime: Retime, look: list[str]) -> str:
-    """The filter_complex joining the segments (inputs 0..n-1) into the clip spec asks for, ending at [out]."""
-    parts = []
-    for index, segment in enumerate(segments):
-        trim = "trim=start_frame=1," if index else ""
-        parts.append(f"[{index}:v]{trim}setpts=N/({segment.fps:g}*TB),setsar=1,format=yuv420p[s{index}]")
+    """The filter_complex joining the segments (inputs 0..n-1) into the clip spec asks for, ending at [out].
+
+    Each segment is brought to the clip's size, pixel shape and pixel format, and its timestamps
+    to its native rate on one time base, before the join: ffmpeg's concat refuses inputs of
+    different sizes, so segments from different models would fail. The rate conversion runs once
+    over the joined stream: run per segment, minterpolate lost two frames at every join."""
+    parts = [f"[{index}:v]{_normalised(segment, spec, later=index > 0)}[s{index}]"
+             for index, segment in enumerate(segments)]
     joined = "".join(f"[s{index}]" for index in range(len(segments)))
     chain = [
         f"{joined}concat=n={len(segments)}:v=1:a=0",
         RETIME_FILTERS[retime].format(fps=spec.fps),
-        f"scale={spec.width}:{spec.height}:force_original_aspect_ratio=increase:flags=lanczos",
-        f"crop={spec.width}:{spec.height}",
         *look,
         "tpad=stop_mode=clone:stop=-1",
         "format=yuv420p",
     ]
     return ";".join([*parts, ",".join(chain) + "[out]"])
+
+
+def _normalised(segment: Segment, spec: RenderSpec, later: bool) -> str:
+    """One segment's filters: its frames at its native rate (a later segment without its first
+    frame, which repeats the previous one's last), on the common time base, filling the clip's frame."""
+    return ",".join([
+        *(["trim=start_frame=1"] if later else []),
+        f"settb=1/{COMMON_TIME_BASE}",
+        f"setpts=N/({segment.fps:g}*TB)",
+        f"scale={spec.width}:{spec.height}:force_original_aspect_ratio=increase:flags=lanczos",
+        f"crop={spec.width}:{spec.height}",
+        "setsar=1",
+        "format=yuv420p",
+    ])
 
 
 def stitch(

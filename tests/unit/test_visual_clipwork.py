@@ -118,3 +118,27 @@ def test_the_last_frame_is_the_clips_last(tmp_path: Path) -> None:
     with Image.open(tmp_path / "last.png") as picture:
         red, _, blue = np.asarray(picture.convert("RGB")).mean(axis=(0, 1))
     assert blue > 150 > red
+
+
+@pytest.mark.parametrize("retime", list(Retime))
+def test_segments_of_different_sizes_and_rates_are_joined_in_time(tmp_path: Path, retime: Retime) -> None:
+    """Wan 2.1's 832x480 at 16 fps continued by Wan 2.2's 1280x704 at 24 fps (shrunk here), one in
+    yuv444p: each is brought to the clip's size, rate and pixel format before they are joined."""
+    red = clip(tmp_path / "a.mp4", "red", 16, 16, size="104x60")  # 1 s
+    blue = tmp_path / "b.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=blue:s=160x88:r=24",
+         "-frames:v", "25", "-c:v", "libx264", "-pix_fmt", "yuv444p", str(blue)],
+        check=True,
+    )
+    spec = RenderSpec(64, 36, 8, 2.0, tmp_path / "out.mp4", tmp_path / "k.png")
+    stitch([Segment(red, 16.0), Segment(blue, 24.0)], spec, retime, [], x264("ultrafast", 18), 60)
+    video = probe(spec.clip_path)
+    assert (video["width"], video["height"], video["r_frame_rate"], video["nb_read_frames"]) == (64, 36, "8/1", "16")
+    raw = subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(spec.clip_path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, 36, 64, 3).mean(axis=(1, 2))
+    assert [bool(frame[0] > frame[2]) for frame in frames] == [True] * 8 + [False] * 8  # 1 s of each
