@@ -55,8 +55,8 @@ def probe(path: Path) -> dict[str, object]:
         (3.0, (81, 16.0), (81, 16.0), 1),  # 5 s of Wan covers it
         (5.0625, (81, 16.0), (81, 16.0), 1),  # exactly one clip
         (6.0, (81, 16.0), (81, 16.0), 2),
-        (10.0, (25, 8.0), (25, 8.0), 4),  # SVD: 3.125 s, then 3 s per later clip
-        (6.0, (81, 16.0), (25, 8.0), 2),  # text to video, then SVD
+        (10.0, (25, 6.0), (25, 6.0), 3),  # SVD: 4.17 s, then 4 s per later clip
+        (6.0, (81, 16.0), (25, 6.0), 2),  # text to video, then SVD
     ],
 )
 def test_segments_cover_the_shot(

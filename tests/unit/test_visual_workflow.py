@@ -22,7 +22,7 @@ SHIPPED = {
     "wan22_ti2v_5b_t2v.json": Role.TEXT_TO_VIDEO,
 }
 NATIVE = {  # frames, fps, size of one native clip
-    "svd_xt_1_1_i2v.json": (25, 8.0, (1024, 576)),
+    "svd_xt_1_1_i2v.json": (25, 6.0, (1024, 576)),
     "wan21_t2v_1_3b.json": (81, 16.0, (832, 480)),
     "wan21_i2v_14b_480p.json": (81, 16.0, (832, 480)),
     "wan22_ti2v_5b_i2v.json": (121, 24.0, (1280, 704)),
@@ -61,6 +61,14 @@ def test_every_shipped_workflow_loads_for_its_role(name: str, role: Role) -> Non
 def test_the_smoke_workflows_need_no_model_files() -> None:
     assert load_workflow(WORKFLOWS / "smoke" / "smoke_keyframe.json", Role.KEYFRAME).model_files() == []
     assert load_workflow(WORKFLOWS / "smoke" / "smoke_i2v.json", Role.ANIMATE).model_files() == []
+
+
+def test_svd_xt_1_1_is_conditioned_as_it_was_fine_tuned() -> None:
+    """Its model card: fine-tuned at a fixed 6 fps and motion bucket 127; the clip plays at that rate."""
+    workflow = load_workflow(WORKFLOWS / "svd_xt_1_1_i2v.json", Role.ANIMATE)
+    conditioning = next(node for node in workflow.graph.values() if node["class_type"] == "SVD_img2vid_Conditioning")
+    assert (conditioning["inputs"]["fps"], conditioning["inputs"]["motion_bucket_id"]) == (6, 127)
+    assert workflow.native_fps == 6.0
 
 
 def test_model_files_name_the_folder_each_loader_reads() -> None:
@@ -119,7 +127,7 @@ def test_broken_json_and_a_missing_file_are_named(tmp_path: Path) -> None:
 
 def test_marked_frame_counts_must_agree() -> None:
     workflow = json.loads((WORKFLOWS / "svd_xt_1_1_i2v.json").read_text())
-    workflow["7"]["inputs"]["fps"] = 12.0  # CreateVideo no longer plays at the conditioning's 8 fps
+    workflow["7"]["inputs"]["fps"] = 12.0  # CreateVideo no longer plays at the conditioning's 6 fps
     with pytest.raises(InvalidInput, match=r"inputs marked \$fps disagree"):
         parse_workflow("svd.json", workflow, Role.ANIMATE)
 
