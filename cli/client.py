@@ -13,7 +13,12 @@ _STREAM_TIMEOUT = httpx.Timeout(30.0, read=60.0)
 
 
 class GatewayError(RuntimeError):
-    """The gateway refused a request or could not be reached; the message says why."""
+    """The gateway refused a request or could not be reached; the message says why, `status` is
+    the HTTP status of a refusal (None: no answer)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class GatewayClient:
@@ -30,7 +35,7 @@ class GatewayClient:
         except httpx.HTTPError as error:
             raise GatewayError(f"cannot reach the gateway at {self.base_url}: {error}") from error
         if response.status_code >= 400:
-            raise GatewayError(_detail(response))
+            raise GatewayError(_detail(response), response.status_code)
         return response
 
     def submit(self, story: str, music: Path | None = None, **options: Any) -> str:

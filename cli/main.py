@@ -14,6 +14,9 @@ from rich.console import Console
 from cli.client import GatewayClient, GatewayError
 from cli.progress import follow
 from cli.stack import LocalStack, StackError, running_stack
+from gateway.settings import GatewaySettings
+from storyreel.domain import check_story
+from storyreel.errors import InvalidInput
 from storyreel.profiles import ProfileName
 
 DEFAULT_WORK_DIR = Path(".storyreel")
@@ -23,7 +26,8 @@ class UserError(Exception):
     """Something the user must fix; printed as one line, exit code 2."""
 
 
-def read_story(path: Path) -> str:
+def read_story(path: Path, max_bytes: int | None = None) -> str:
+    """The story in the file, refused (UserError) when it is not UTF-8, empty, or over max_bytes."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -37,15 +41,32 @@ def read_story(path: Path) -> str:
         ) from None
     if not story.strip():
         raise UserError(f"{path} is empty: write a story in it first")
+    if max_bytes is not None:
+        try:
+            check_story(story, max_bytes)
+        except InvalidInput as error:
+            raise UserError(f"{path}: {error} (the gateway's STORYREEL_GATEWAY_MAX_STORY_BYTES)") from None
     return story
 
 
-def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -> int:
-    story = read_story(args.story)
-    job_id = client.submit(
-        story, music=args.music, title=args.title, language=args.language, max_minutes=args.max_minutes,
-        profile=args.profile, visual_backend=args.visual_backend, style=args.style,
-    )
+def max_story_bytes() -> int:
+    """The largest story the gateway takes, as its settings (environment, .env) say."""
+    try:
+        return GatewaySettings().max_story_bytes
+    except ValueError as error:  # pydantic's ValidationError
+        raise UserError(f"the gateway's settings are not valid: {error}") from None
+
+
+def _render(args: argparse.Namespace, story: str, client: GatewayClient, console: Console) -> int:
+    try:
+        job_id = client.submit(
+            story, music=args.music, title=args.title, language=args.language, max_minutes=args.max_minutes,
+            profile=args.profile, visual_backend=args.visual_backend, style=args.style,
+        )
+    except GatewayError as refused:
+        if refused.status in (413, 422):  # the job as asked is refused: the user's to fix, like a bad file
+            raise UserError(str(refused)) from None
+        raise
     console.print(f"job {job_id} at {client.base_url}/v1/jobs/{job_id}")
     job = follow(client, job_id, console)
     if job["state"] == "cancelled":
@@ -71,13 +92,13 @@ def _render(args: argparse.Namespace, client: GatewayClient, console: Console) -
 
 def render(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
-    read_story(args.story)  # fail before starting anything
+    story = read_story(args.story, max_story_bytes())  # fail before starting or sending anything
     if args.music is not None and not args.music.is_file():
         raise UserError(f"the music file {args.music} does not exist")
     if args.gateway:
         client = GatewayClient(args.gateway)
         try:
-            return _render(args, client, console)
+            return _render(args, story, client, console)
         finally:
             client.close()
     stack = LocalStack(work_dir=args.work_dir)
@@ -86,7 +107,7 @@ def render(args: argparse.Namespace) -> int:
             stack.start()
         client = GatewayClient(stack.gateway_url)
         try:
-            return _render(args, client, console)
+            return _render(args, story, client, console)
         finally:
             client.close()
     finally:
@@ -94,14 +115,25 @@ def render(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Run the stack until Ctrl-C or SIGTERM (exit 0). A process that exits is started again; one
+    that keeps exiting stops the whole stack (exit 1): jobs in flight resume at the next serve."""
     stop = threading.Event()
+    given_up: list[str] = []
+
+    def give_up(name: str) -> None:
+        given_up.append(name)
+        stop.set()
+
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with running_stack(args.work_dir, host=args.host, gateway_port=args.port) as stack:
+    with running_stack(args.work_dir, host=args.host, gateway_port=args.port, on_give_up=give_up) as stack:
         print(f"storyreel is up: {stack.gateway_url} (API docs at {stack.gateway_url}/docs); Ctrl-C stops it")
         for name, address in stack.addresses.items():
             print(f"  {name:<9} grpc://{address}")
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
+    if given_up:
+        raise StackError(f"the {given_up[0]} process kept exiting, so the stack was stopped; see its log in "
+                         f"{args.work_dir / 'logs'}, fix it and run storyreel serve again (unfinished jobs resume)")
     return 0
 
 

@@ -49,3 +49,58 @@ def test_unreachable_gateway_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
         main(["render", str(path), "--gateway", f"http://127.0.0.1:{free_port()}"])
     assert exit_info.value.code == 1
     assert "cannot reach the gateway" in capsys.readouterr().err
+
+
+def test_an_oversized_story_exits_2_with_one_line_before_anything_is_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.stack import free_port
+
+    monkeypatch.setenv("STORYREEL_GATEWAY_MAX_STORY_BYTES", "100")
+    path = tmp_path / "long.txt"
+    path.write_text("Meera lit the lantern. " * 10, encoding="utf-8")  # 230 bytes
+    with pytest.raises(SystemExit) as exit_info:  # no gateway listens there: sending would exit 1
+        main(["render", str(path), "--gateway", f"http://127.0.0.1:{free_port()}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "230 bytes, over the limit of 100" in err[0] and "STORYREEL_GATEWAY_MAX_STORY_BYTES" in err[0]
+
+
+def test_the_launcher_keeps_the_users_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli.stack import LocalStack
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("STORYREEL_GATEWAY_DATABASE_URL", raising=False)
+    own = LocalStack(work_dir=tmp_path / "work")
+    own_url = own._gateway_defaults()["STORYREEL_GATEWAY_DATABASE_URL"]
+    assert own_url == f"sqlite:///{tmp_path / 'work' / 'jobs.sqlite3'}"
+
+    users = "postgresql+psycopg://storyreel@db.example/jobs"
+    monkeypatch.setenv("STORYREEL_GATEWAY_DATABASE_URL", users)
+    stack = LocalStack(work_dir=tmp_path / "work")
+    stack.addresses = {service: "127.0.0.1:1" for service in ("planner", "audio", "visual", "composer")}
+    stack._gateway_env = stack._gateway_defaults()
+    assert stack._environment("gateway")["STORYREEL_GATEWAY_DATABASE_URL"] == users
+
+    monkeypatch.delenv("STORYREEL_GATEWAY_DATABASE_URL")
+    (tmp_path / ".env").write_text(f"STORYREEL_GATEWAY_DATABASE_URL={users}\n")
+    assert "STORYREEL_GATEWAY_DATABASE_URL" not in LocalStack(work_dir=tmp_path / "work")._gateway_defaults()
+
+
+def test_restarts_back_off_then_give_up_and_a_quiet_window_starts_afresh() -> None:
+    from collections import deque
+
+    from cli.stack import RestartPolicy
+
+    policy = RestartPolicy(limit=3, window_s=60.0, backoff_s=0.5, backoff_max_s=1.5)
+    restarts: deque[float] = deque()
+    delays = []
+    for now in (0.0, 1.0, 2.0):
+        delays.append(policy.delay_s(restarts, now))
+        restarts.append(now)
+    assert delays == [0.5, 1.0, 1.5], "doubling, capped"
+    assert policy.delay_s(restarts, 3.0) is None, "the fourth exit within the window: give up"
+    assert policy.delay_s(restarts, 61.5) == 1.0, "restarts older than the window no longer count"
+    assert policy.delay_s(deque(), 0.0) == 0.5
+    assert RestartPolicy(limit=0, window_s=1, backoff_s=1, backoff_max_s=1).delay_s(deque(), 0.0) is None

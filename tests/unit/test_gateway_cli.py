@@ -86,3 +86,15 @@ def test_render_refuses_a_missing_music_file_before_starting_anything(
         main(["render", str(story), "--gateway", "http://127.0.0.1:9", "--music", str(tmp_path / "none.mp3")])
     assert ended.value.code == 2
     assert "the music file" in capsys.readouterr().err
+
+
+def test_a_story_the_gateway_refuses_as_too_long_exits_2_with_one_line(
+    tmp_path: Path, fakes: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")  # under the local limit, over this gateway's
+    with live_gateway(tmp_path, fakes, max_story_bytes=50) as url, pytest.raises(SystemExit) as ended:
+        main(["render", str(story), "--gateway", url])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "over the limit of 50" in err[0], err
