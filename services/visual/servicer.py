@@ -1,8 +1,10 @@
 """The VisualService servicer: proto in, a backend renders in a worker thread, proto out.
 
 RenderShot answers once; RenderShotStream sends the render's progress as it comes and the result
-last. Both stop the render when the call is cancelled: the worker thread is told (RenderControl)
-and the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI prompt or an
+last, and sends the last progress again whenever `heartbeat_s` pass without news (waiting for a
+slot, or a long ComfyUI run), so a caller's idle timeout tells a silent service from a slow one.
+Both stop the render when the call is cancelled: the worker thread is told (RenderControl) and
+the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI prompt or an
 ffmpeg run behind that a new shot would compete with.
 """
 
@@ -64,8 +66,10 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
 
         task = asyncio.ensure_future(self._render(request.render, post))
         task.add_done_callback(lambda _: loop.call_soon_threadsafe(updates.put_nowait, None))
+        last = Progress(0.0, Stage.QUEUED, "waiting for a free render slot")
         try:
-            while (progress := await updates.get()) is not None:
+            while (progress := await _next(updates, self._settings.heartbeat_s, last)) is not None:
+                last = progress
                 yield visual_service_pb2.RenderShotStreamResponse(progress=progress_message(progress))
             yield visual_service_pb2.RenderShotStreamResponse(result=task.result())
         finally:
@@ -135,6 +139,14 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
         if not key or key == request.keyframe_key or not self._store.exists(key):
             return None
         return self._store.path(key)
+
+
+async def _next(updates: asyncio.Queue[Progress | None], heartbeat_s: float, last: Progress) -> Progress | None:
+    """The render's next progress (None: it has ended), or `last` again once heartbeat_s pass without one."""
+    try:
+        return await asyncio.wait_for(updates.get(), heartbeat_s)
+    except TimeoutError:
+        return last
 
 
 async def _in_worker(render: Callable[[], RenderResult], control: RenderControl) -> RenderResult:

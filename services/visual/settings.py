@@ -68,6 +68,14 @@ class VisualSettings(ServiceSettings):
         description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly.",
     )
     ffmpeg_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one ffmpeg run.")
+    heartbeat_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="RenderShotStream sends progress at least this often while a shot waits for a slot or renders "
+        "(the last progress again when the backend has nothing new), so the gateway's idle timeout "
+        "(STORYREEL_GATEWAY_RENDER_IDLE_S) only ends renders that have really gone silent.",
+    )
     simulated_render_s: float = Field(
         default=2.0, ge=0, le=600, description="How long the simulated backend waits per shot (a stand-in GPU render)."
     )
