@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import grpc
 
 from services.composer.backends import make_backend
+from services.composer.scratch import sweep
 from services.composer.servicer import ComposerServicer
 from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
 from storyreel.grpckit import ServiceSpec, run_service
+from storyreel.logs import configure_logging
 
+log = logging.getLogger(__name__)
 SERVICE_NAME = composer_service_pb2.DESCRIPTOR.services_by_name["ComposerService"].full_name
 
 
@@ -25,4 +30,7 @@ def build_specs(settings: ComposerSettings) -> list[ServiceSpec]:
 
 def main() -> None:
     settings = ComposerSettings()
+    configure_logging("composer", settings.log_level)
+    freed = sweep(settings.scratch_root(), settings.scratch_unowned_after_s)  # a dead composer's, mid-film
+    log.info("swept stale scratch", extra={"bytes": freed})
     run_service("composer", settings, build_specs(settings))

@@ -93,6 +93,11 @@ class ComposerSettings(ServiceSettings):
     scratch_dir: Path | None = Field(
         default=None, description="Folder for intermediate files; empty means <artifact_root>/.scratch/composer."
     )
+    scratch_unowned_after_s: float = Field(
+        default=3600.0, gt=0,
+        description="At start, a scratch folder that no composer holds locked is removed; one without a lock"
+        " (an older composer's) only once untouched this long.",
+    )
 
     def encode_workers(self) -> int:
         """Segments encoded at once: the setting, or one per core this process may run on."""

@@ -17,7 +17,6 @@ import contextlib
 import contextvars
 import dataclasses
 import logging
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -52,6 +51,7 @@ from services.composer.inputs import (
 from services.composer.metadata import ffmetadata_document
 from services.composer.models import ComposedFilm, ComposeRequest
 from services.composer.profiles import RenderProfile, resolve_profile
+from services.composer.scratch import scratch_folder
 from services.composer.settings import ComposerSettings, available_cores
 from services.composer.subtitles import (
     SubtitleEvent,
@@ -137,13 +137,10 @@ class FfmpegComposer:
     def compose(self, request: ComposeRequest) -> ComposedFilm:
         job = self._plan(request)
         self.store.check_room()  # before minutes of encoding, not after
-        scratch = self.settings.scratch_root()
-        scratch.mkdir(parents=True, exist_ok=True)
         with (
             _timed("composed film", shots=len(request.shots), film_s=round(job.film_s, 3)),
-            tempfile.TemporaryDirectory(prefix="compose-", dir=scratch) as folder,
+            scratch_folder(self.settings.scratch_root()) as work,
         ):
-            work = Path(folder)
             link_clips(job.files, work)
             segment_names, audio = self._render_parts(job, work)
             duration = self._deliver(job, work, segment_names, audio)
