@@ -3,18 +3,23 @@ and /metrics."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
+from gateway import retention
 from gateway.clients import Services
-from gateway.deps import Gateway
+from gateway.deps import Gateway, require_api_key
 from gateway.events import EventHub
 from gateway.jobs import JobRequest
 from gateway.metrics import CONTENT_TYPE, GatewayMetrics
@@ -41,14 +46,23 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gateway = _open(settings)
         app.state.gateway = gateway
+        retention.sweep_safely(settings, gateway.store, gateway.artifacts)  # old finished jobs go first
+        sweeper = asyncio.create_task(retention.keep_sweeping(settings, gateway.store, gateway.artifacts))
         await gateway.orchestrator.open()  # resume unfinished jobs: finished steps are skipped
         yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         await gateway.orchestrator.shutdown()
         await gateway.runtime.services.close()
         gateway.store.close()
 
+    public_docs = settings.public_docs or not settings.api_key_list()
+    hidden: dict[str, Any] = {} if public_docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title="storyreel", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,
-                  max_body_size=settings.max_request_bytes)
+                  max_body_size=settings.max_request_bytes, **hidden)
+    if not public_docs:
+        _add_private_docs(app)
     for router in (jobs.router, events.router, files.router, edits.router):
         app.include_router(router)
     if settings.web_page:
@@ -90,6 +104,29 @@ def _add_operations(app: FastAPI) -> None:
     async def metrics(request: Request) -> Response:
         gateway: Gateway = request.app.state.gateway
         return Response(gateway.metrics.exposition(), media_type=CONTENT_TYPE)
+
+
+def _add_private_docs(app: FastAPI) -> None:
+    """/openapi.json, /docs and /redoc behind the API key (STORYREEL_GATEWAY_PUBLIC_DOCS keeps them
+    public). A browser opens /docs?access_token=KEY; the page then fetches the schema with it."""
+    guarded = [Depends(require_api_key)]
+
+    def schema_url(request: Request) -> str:
+        header = request.headers.get("authorization", "")
+        key = header[7:].strip() if header[:7].lower() == "bearer " else request.query_params.get("access_token", "")
+        return f"/openapi.json?{urlencode({'access_token': key})}"
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guarded)
+    async def openapi_json() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=guarded)
+    async def swagger(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=schema_url(request), title=f"{app.title} - Swagger UI")
+
+    @app.get("/redoc", include_in_schema=False, dependencies=guarded)
+    async def redoc(request: Request) -> HTMLResponse:
+        return get_redoc_html(openapi_url=schema_url(request), title=f"{app.title} - ReDoc")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -45,7 +46,9 @@ def require_api_key(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
     """With API keys configured, every /v1 call needs one: `Authorization: Bearer KEY`, or for a
-    GET, `?access_token=KEY` (a browser's <video> and EventSource cannot send headers)."""
+    GET, `?access_token=KEY` (a browser's <video> and EventSource cannot send headers). The key's
+    digest is kept as `request.state.client`: the per-key queue limit counts by it."""
+    request.state.client = None
     keys = gateway.settings.api_key_list()
     if not keys:
         return
@@ -57,3 +60,15 @@ def require_api_key(
             status.HTTP_401_UNAUTHORIZED, "a valid API key is needed: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    request.state.client = key_digest(given)
+
+
+def key_digest(key: str) -> str:
+    """What the job store keeps of the API key a job came with (never the key itself)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def api_client(request: Request) -> str | None:
+    """The digest of the API key this request came with; None when no keys are set."""
+    client: str | None = getattr(request.state, "client", None)
+    return client

@@ -1,6 +1,11 @@
 """The job store: jobs, each finished step's result, the jobs' event logs and measured step rates,
 in SQLite by default or any SQLAlchemy URL (PostgreSQL for several gateways).
 
+A new job is admitted under the queue limits (at most so many unfinished jobs, in all and per
+API key) by a count in the database, inside the transaction that inserts it and under a lock, so
+several gateways sharing PostgreSQL cannot overshoot. Finished jobs past the retention age are
+deleted (`sweep`) with their results and events.
+
 A step's result is written the moment the step finishes, so a restarted gateway redoes only what
 is missing. A running job is leased by one gateway (`owner`, `lease_until`); a gateway that dies
 stops renewing, and another one takes the job over. `revision` counts edits: a run writes its
@@ -34,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from gateway.jobs import FINISHED_STATES, JobError, JobRequest, JobState
 from storyreel.errors import DiskFull
@@ -52,6 +58,7 @@ jobs_table = Table(
     Column("revision", Integer, nullable=False, server_default="0"),
     Column("owner", String(120), nullable=True),
     Column("lease_until", Float, nullable=True),
+    Column("client", String(64), nullable=True),
 )
 
 results_table = Table(
@@ -85,11 +92,14 @@ _LATER_COLUMNS = {
     "revision": "INTEGER NOT NULL DEFAULT 0",
     "owner": "VARCHAR(120)",
     "lease_until": "FLOAT",
+    "client": "VARCHAR(64)",
 }
 _FINISHED = [state.value for state in FINISHED_STATES]
 RATE_WEIGHT = 0.2
 """Weight of a new measurement in a step's running average (recent jobs count most)."""
-
+ADMISSION_LOCK = 0x5354_5259
+"""PostgreSQL advisory lock held while a job is admitted: admissions by every gateway take turns."""
+SWEEP_BATCH = 500
 
 
 def new_job_id() -> str:
@@ -97,6 +107,23 @@ def new_job_id() -> str:
 
 class StaleRevision(Exception):
     """The job was edited, re-rolled or cancelled since this run started: the run must stop."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most unfinished jobs admitted, in all and per client (an API key's digest); 0: no limit."""
+
+    unfinished: int = 0
+    per_client: int = 0
+
+
+class QueueFull(Exception):
+    """A new job would go over a queue limit; nothing was stored."""
+
+    def __init__(self, unfinished: int, limit: int, client: str | None) -> None:
+        self.unfinished, self.limit, self.client = unfinished, limit, client
+        whose = "this API key has" if client else "the gateway has"
+        super().__init__(f"{whose} {unfinished} unfinished jobs, the most it may have is {limit}")
 
 
 @dataclass(frozen=True)
@@ -127,18 +154,72 @@ class JobStore:
 
     # ------------------------------------------------------------------ jobs
 
-    def create(self, request: JobRequest, job_id: str | None = None) -> str:
-        """Store a new queued job; its id (a new one unless given: see new_job_id)."""
+    def create(
+        self, request: JobRequest, job_id: str | None = None, client: str | None = None, limits: Limits | None = None
+    ) -> str:
+        """Store a new queued job; its id (a new one unless given: see new_job_id). With limits,
+        QueueFull (and nothing stored) when the job would go over one of them."""
         job_id = job_id or new_job_id()
         now = time.time()
         with self.engine.begin() as conn:
+            if limits is not None and (limits.unfinished or (client and limits.per_client)):
+                self._lock_admission(conn)
+                _check_limits(conn, limits, client)
             conn.execute(
                 jobs_table.insert().values(
                     id=job_id, state=JobState.QUEUED.value, request=request.model_dump(mode="json"),
-                    error=None, created_at=now, updated_at=now, revision=0,
+                    error=None, created_at=now, updated_at=now, revision=0, client=client,
                 )
             )
         return job_id
+
+    def _lock_admission(self, conn: Connection) -> None:
+        """Make concurrent admissions take turns, also across processes: an advisory lock on
+        PostgreSQL, the write lock taken at once on SQLite (both are released at commit)."""
+        if self.engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMISSION_LOCK})
+        elif self.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def unfinished(self, client: str | None = None) -> int:
+        """Jobs not done, failed or cancelled (of one client, when given)."""
+        with self.engine.connect() as conn:
+            return _count_unfinished(conn, client)
+
+    def running(self, client: str | None = None, limit: int = 20) -> list[str]:
+        """Unfinished jobs past the queue (of one client, when given), oldest first."""
+        condition: ColumnElement[bool] = jobs_table.c.state.not_in([*_FINISHED, JobState.QUEUED.value])
+        if client is not None:
+            condition &= jobs_table.c.client == client
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(jobs_table.c.id).where(condition).order_by(jobs_table.c.created_at).limit(limit)
+            ).all()
+        return [row.id for row in rows]
+
+    def sweep(self, finished_before: float) -> list[str]:
+        """Delete the jobs that finished (done, failed, cancelled) before this time, with their
+        results and events; their ids, so that their files can go too."""
+        gone: list[str] = []
+        while True:
+            with self.engine.begin() as conn:
+                ids = [row.id for row in conn.execute(
+                    select(jobs_table.c.id)
+                    .where(jobs_table.c.state.in_(_FINISHED) & (jobs_table.c.updated_at < finished_before))
+                    .limit(SWEEP_BATCH)
+                ).all()]
+                if not ids:
+                    return gone
+                # Only those still finished and old: one edited meanwhile (render again) stays.
+                deleted = [row.id for row in conn.execute(
+                    jobs_table.delete()
+                    .where(jobs_table.c.id.in_(ids) & jobs_table.c.state.in_(_FINISHED)
+                           & (jobs_table.c.updated_at < finished_before))
+                    .returning(jobs_table.c.id)
+                ).all()]
+                conn.execute(results_table.delete().where(results_table.c.job_id.in_(deleted)))
+                conn.execute(events_table.delete().where(events_table.c.job_id.in_(deleted)))
+            gone.extend(deleted)
 
     def get(self, job_id: str) -> JobRecord | None:
         with self.engine.connect() as conn:
@@ -327,6 +408,20 @@ class JobStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(rates_table.c.step, rates_table.c.seconds_per_item)).all()
         return {row.step: float(row.seconds_per_item) for row in rows}
+
+
+def _count_unfinished(conn: Connection, client: str | None) -> int:
+    condition: ColumnElement[bool] = jobs_table.c.state.not_in(_FINISHED)
+    if client is not None:
+        condition &= jobs_table.c.client == client
+    return int(conn.execute(select(func.count()).select_from(jobs_table).where(condition)).scalar_one())
+
+
+def _check_limits(conn: Connection, limits: Limits, client: str | None) -> None:
+    if limits.unfinished and (count := _count_unfinished(conn, None)) >= limits.unfinished:
+        raise QueueFull(count, limits.unfinished, None)
+    if client and limits.per_client and (count := _count_unfinished(conn, client)) >= limits.per_client:
+        raise QueueFull(count, limits.per_client, client)
 
 
 def _append_event(conn: Connection, job_id: str, kind: str, data: dict[str, Any]) -> int:

@@ -19,6 +19,11 @@ _ERRORS: dict[int, tuple[str, str]] = {
     410: ("A file the job made is gone from the artifact root", "video 'jobs/3f2a/film-ab12.mp4' is missing or empty"),
     413: ("The request body is over the size limit", "Request Entity Too Large"),
     415: ("The body is neither JSON nor a multipart form", "send application/json or multipart/form-data"),
+    429: ("The gateway has as many unfinished jobs as it takes (in all, or for this API key); nothing was "
+          "stored. The Retry-After header says in how many seconds to try again",
+          "the gateway is full: 100 jobs are queued or running, and it takes at most 100 "
+          "(STORYREEL_GATEWAY_MAX_UNFINISHED_JOBS); nothing was stored. Try again in about 42 s, when the next "
+          "running job is expected to finish"),
     502: ("A service the gateway needed for this request failed; the job is unchanged",
           "the planner service at planner:50051 is unreachable (is it running?)"),
     507: ("The gateway's disk has no room for the upload or the job database; nothing was stored",

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from gateway import messages
-from gateway.deps import Gateway, GatewayDep, require_api_key
+from gateway import admission, messages
+from gateway.deps import Gateway, GatewayDep, api_client, require_api_key
 from gateway.jobs import JobList, JobRequest, JobState, JobView, RenderRequest
 from gateway.results import MUSIC_UPLOAD, job_key
+from gateway.retention import remove_job_files
 from gateway.routes.docs import JobId, errors
-from gateway.store import JobRecord, new_job_id
+from gateway.store import JobRecord, QueueFull, new_job_id
 from gateway.submit import Submission, multipart_schema, music_key, read_submission, save_upload
 from gateway.views import job_links
 from storyreel.domain import check_story
@@ -51,15 +52,21 @@ _SUBMIT_BODY = {
     summary="Submit a story; the film is made in the background",
     description="JSON (`JobRequest`) or a multipart form with `story` or `story_file`, an optional "
                 "`music_file` and the same options as form fields. Answers 202 with the job and a Location.",
-    responses=errors(413, 415, 422, 507),
+    responses=errors(413, 415, 422, 429, 507),
 )
 async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
+    client = api_client(request)
+    admission.check_room(gateway.runtime, client)  # a full queue is 429 before the body is read
     async with read_submission(request) as submission:
         _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
         job_id = new_job_id()
         # The upload first: when it cannot be stored (DiskFull -> 507) there is no job without its music.
         music = await _store_music(gateway, job_id, submission.music) if submission.music is not None else None
-        gateway.store.create(submission.request, job_id)
+        try:  # the count that holds: in the database, as the job is inserted
+            gateway.store.create(submission.request, job_id, client, admission.limits(gateway.settings))
+        except QueueFull as full:
+            remove_job_files(gateway.artifacts, job_id)
+            raise admission.refusal(gateway.runtime, full) from None
         if music is not None:
             gateway.store.put_result(job_id, MUSIC_UPLOAD, music)
     gateway.orchestrator.start(job_id)
@@ -110,12 +117,14 @@ async def cancel_job(job_id: JobId, gateway: GatewayDep) -> JobView:
 
 
 @router.post("/{job_id}/render", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
-             responses=errors(404, 422),
+             responses=errors(404, 422, 429),
              summary="Render a job again: resume it, or make the final after a preview",
              description="Reuses the storyboard, speech and music; with another `visual_backend` or `style` "
                          "only the pictures and the composition are made again.")
-async def render_again(job_id: JobId, change: RenderRequest, gateway: GatewayDep) -> JobView:
+async def render_again(job_id: JobId, change: RenderRequest, http: Request, gateway: GatewayDep) -> JobView:
     record = job_record(gateway, job_id)
+    if record.state.finished:  # it joins the unfinished jobs again
+        admission.check_room(gateway.runtime, api_client(http))
     updates = change.model_dump(exclude_none=True)
     request = JobRequest.model_validate({**record.request.model_dump(), **updates})
     messages.check_options(request)
