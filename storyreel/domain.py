@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from storyreel import storytext
 from storyreel.errors import InvalidInput
 
 
@@ -77,12 +78,16 @@ NARRATOR = ""
 
 
 def check_story(story: str, max_bytes: int) -> None:
-    """InvalidInput, in words a user can act on, for a story nothing should try to film."""
+    """InvalidInput, in words a user can act on, for a story nothing should try to film: empty,
+    too big, nothing a voice can say, or written in a script no voice speaks (storyreel.storytext)."""
+    story = storytext.normal_text(story)
     if not story.strip():
         raise InvalidInput("the story is empty: give some text to narrate")
     size = len(story.encode("utf-8"))
     if size > max_bytes:
         raise InvalidInput(f"the story is {size:,} bytes, over the limit of {max_bytes:,}: shorten it or split it")
+    storytext.check_speakable(story)
+    storytext.check_scripts(story)
 
 
 class _Model(BaseModel):

@@ -84,7 +84,7 @@ class _CallScope:
         if isinstance(error, StoryreelError):
             self.code, message = error.grpc_code, str(error)
         elif isinstance(error, pydantic.ValidationError):
-            self.code, message = grpc.StatusCode.INVALID_ARGUMENT, f"invalid request: {error}"
+            self.code, message = grpc.StatusCode.INVALID_ARGUMENT, validation_words(error)
         else:
             self.code = grpc.StatusCode.INTERNAL
             log.exception("unexpected error in %s", self.method)
@@ -96,6 +96,18 @@ class _CallScope:
         record_rpc(self.method, self.code.name, seconds)
         log.info("rpc %s %s", self.method, self.code.name,
                  extra={"rpc": self.method, "code": self.code.name, "ms": round(seconds * 1000)})
+
+
+def validation_words(error: pydantic.ValidationError) -> str:
+    """A request pydantic refused, as a sentence: what is wrong and where, never the raw dump
+    ("invalid ComposeRequest: shots[2].cues[0]: subtitle cue ends at 5.1 s, not after its start")."""
+    problems = error.errors(include_url=False, include_context=False, include_input=False)
+    first = problems[0]
+    place = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
+    what = str(first["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    more = len(problems) - 1
+    rest = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"invalid {error.title}: {place + ': ' if place else ''}{what}{rest}"
 
 
 def _disk_full(method: str, error: BaseException) -> DiskFull:

@@ -14,12 +14,14 @@ import grpc
 from services.planner.backends import Planner
 from services.planner.plan import Plan, PlanReport, SceneOutline, seed_key_of
 from services.planner.settings import PlannerSettings
+from services.planner.speakable import speakable_outline
 from storyreel.convert import from_proto, to_proto
 from storyreel.domain import NARRATOR, Character, Language, check_story
 from storyreel.errors import InvalidInput
 from storyreel.planner.v1 import planner_service_pb2 as pb
 from storyreel.planner.v1 import planner_service_pb2_grpc
 from storyreel.storyboard.v1 import storyboard_pb2
+from storyreel.storytext import speakable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,7 +75,9 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):  # type:
             raise InvalidInput("the outline has no sentences: give the scene's sentences to cut into shots")
         if not request.outline.scene.id.strip():
             raise InvalidInput("the outline's scene has no id: give the scene id the shots are numbered after")
-        outline = from_proto(request.outline, SceneOutline)
+        outline = speakable_outline(from_proto(request.outline, SceneOutline))
+        if not any(speakable(item.line.text) for sentence in outline.sentences for item in sentence.lines):
+            raise InvalidInput("the outline's lines have no words a voice can read: give the scene some text")
         characters = [from_proto(character, Character) for character in request.characters]
         check_outline(outline, characters)
         seed_key = request.seed_key or seed_key_of(" ".join(sentence.text for sentence in outline.sentences))

@@ -16,6 +16,7 @@ from services.planner.rules.language import count_words
 from services.planner.rules.model import Paragraph, Piece, Sentence
 from services.planner.rules.scenes import SceneDraft, SceneLook, look, title_for
 from services.planner.rules.shots import MAX_SHOT_S, pack_shots, split_long
+from services.planner.speakable import speakable_outline
 from storyreel.domain import Line, Scene
 
 MAX_SHOTS_PER_SCENE = 40
@@ -59,7 +60,7 @@ def outlines_of(
                 mood=head.look.mood,
                 summary=head.summary or summary_of(chunk, count_names),
             )
-            outlines.append(SceneOutline(scene=scene, sentences=chunk))
+            outlines.append(speakable_outline(SceneOutline(scene=scene, sentences=chunk)))
     return outlines
 
 

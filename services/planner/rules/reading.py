@@ -14,10 +14,12 @@ from services.planner.rules.describe import Profile, profiles
 from services.planner.rules.dialogue import read_paragraph, screenplay_paragraph
 from services.planner.rules.model import Paragraph
 from services.planner.rules.speakers import assign_speakers
-from services.planner.rules.text import BlockKind, Document, read_document
+from services.planner.rules.text import Block, BlockKind, Document, normalise, read_document
 from services.planner.rules.voices import NARRATOR_VOICE, assign_voices
+from services.planner.speakable import speakable_paragraph
 from storyreel.domain import Character, Language, Storyboard
 from storyreel.errors import InvalidInput
+from storyreel.storytext import speakable
 
 _DETECT_PARAGRAPHS = 200
 _TITLE_FALLBACK_WORDS = 6
@@ -53,11 +55,11 @@ class Reading:
 
 def read_story(story: str, title: str, language: Language | None) -> Reading:
     """Read a story (already checked for size). InvalidInput when it holds nothing to narrate."""
-    document = read_document(story, title)
+    document = _with_words(read_document(story, title), story)
     story_language = language or lang.detect(" ".join(document.paragraphs()[:_DETECT_PARAGRAPHS]))
     paragraphs = _read_paragraphs(document, story_language)
-    if not any(paragraph.words for paragraph in paragraphs):
-        raise InvalidInput("the story has no words to narrate (only punctuation or markup)")
+    if not any(paragraph.sentences for paragraph in paragraphs):
+        raise InvalidInput("the story has no words to narrate (only punctuation, symbols or markup)")
 
     texts = [paragraph.text for paragraph in paragraphs]
     clauses = [quote.clause for paragraph in paragraphs for quote in paragraph.quotes if quote.clause]
@@ -79,6 +81,20 @@ def read_story(story: str, title: str, language: Language | None) -> Reading:
     return Reading(document, story_language, paragraphs, cast, people, characters)
 
 
+def _with_words(document: Document, story: str) -> Document:
+    """The document, or, when its paragraphs hold nothing a voice can say (the words were all in
+    headings, markup or front matter), its headings as paragraphs, else the plain text: a story
+    the door accepted always has something to narrate."""
+    if any(speakable(text) for text in document.paragraphs()):
+        return document
+    headings = [Block(BlockKind.PARAGRAPH, block.text) for block in document.blocks if block.kind is BlockKind.HEADING]
+    title = [Block(BlockKind.PARAGRAPH, document.title)] if speakable(document.title) else []
+    if any(speakable(block.text) for block in headings):
+        return Document(document.title, [*title, *headings])
+    plain = [" ".join(part.split()) for part in normalise(story).split("\n\n")]
+    return Document(document.title, [Block(BlockKind.PARAGRAPH, text) for text in plain if speakable(text)])
+
+
 def _read_paragraphs(document: Document, default: Language) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     open_quote = False
@@ -90,6 +106,7 @@ def _read_paragraphs(document: Document, default: Language) -> list[Paragraph]:
         else:
             paragraph = read_paragraph(block.text, open_quote, default)
         open_quote = paragraph.ends_open
+        speakable_paragraph(paragraph)
         paragraphs.append(paragraph)
     return paragraphs
 

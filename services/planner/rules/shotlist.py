@@ -19,6 +19,7 @@ from services.planner.rules.outlines import paragraphs_of
 from services.planner.rules.prompts import NEGATIVE_PROMPT, Figure, seed, visual_prompt
 from services.planner.rules.scenes import SceneLook
 from services.planner.rules.shots import ShotDraft, frame, pack_shots
+from services.planner.speakable import speakable_lines
 from storyreel.domain import Character, Line, Scene, Shot
 
 MAX_IN_FRAME = 3
@@ -88,7 +89,7 @@ def make_shot(
     scene_look = SceneLook(scene.setting, scene.time_of_day, scene.weather, scene.mood)
     return Shot(
         id=shot_id,
-        lines=[Line(text=p.text, language=p.language, speaker_id=p.speaker_id) for p in draft.pieces],
+        lines=speakable_lines([Line(text=p.text, language=p.language, speaker_id=p.speaker_id) for p in draft.pieces]),
         visual_prompt=visual_prompt(draft, figures, scene_look, action),
         negative_prompt=NEGATIVE_PROMPT,
         shot_type=draft.shot_type,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from services.planner.rules import screenplay
 from services.planner.rules.blocks import Block, BlockKind, Document
 from services.planner.rules.lexicon import wordset
+from storyreel.storytext import normal_text
 
 __all__ = ["Block", "BlockKind", "Document", "clean_inline", "display_title", "normalise", "read_document"]
 
@@ -62,7 +63,7 @@ class _RawBlock:
 def read_document(story: str, title: str = "") -> Document:
     """Split a story into blocks; take the title (the requested one, else the first heading)."""
     yaml_title, text = _split_yaml_front_matter(normalise(story))
-    title = title.strip() or yaml_title
+    title = " ".join(normalise(title).split()) or yaml_title
     if screenplay.is_screenplay(text):
         return _screenplay_document(text, title)
     raw = _raw_blocks(text)
@@ -90,9 +91,9 @@ def _clean(text: str) -> str:
 
 
 def normalise(story: str) -> str:
-    """One newline convention, no byte-order mark, plain spaces."""
-    text = story.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    return text.replace("\t", "    ").replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    """The shared normal form (storyreel.storytext: NFC, one newline convention, no control
+    characters), then plain spaces."""
+    return normal_text(story).replace("\t", "    ").replace("\u00a0", " ")
 
 
 def clean_inline(text: str) -> str:
