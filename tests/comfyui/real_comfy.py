@@ -47,8 +47,9 @@ class RealComfy:
         return http_process.log_tail(self.log_path)
 
 
-def start(base: Path) -> RealComfy:
-    """Start ComfyUI on 127.0.0.1:<free port> and wait until it answers."""
+def start(base: Path, cpu: bool = True) -> RealComfy:
+    """Start ComfyUI on 127.0.0.1:<free port> and wait until it answers (cpu=False: on the GPU
+    its torch finds, as scripts/gpu_check.sh runs it)."""
     home = comfy_home()
     (base / "custom_nodes").mkdir(parents=True, exist_ok=True)
     front_end = base / "empty-front-end"
@@ -58,7 +59,7 @@ def start(base: Path) -> RealComfy:
     argv = [
         str(home / "venv" / "bin" / "python"),
         "main.py",
-        "--cpu",
+        *(["--cpu"] if cpu else []),
         "--listen",
         "127.0.0.1",
         "--port",
