@@ -9,7 +9,7 @@ import grpc
 from gateway.settings import GatewaySettings
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
-from storyreel.grpckit import make_channel
+from storyreel.grpckit import Security, make_channel
 from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
 
@@ -26,9 +26,11 @@ def _full_name(module: object, service: str) -> str:
 
 
 class Services:
-    """One channel per service, opened once per gateway process."""
+    """One channel per service, opened once per gateway process; each call carries the shared
+    service token, and goes over TLS, when the settings give them (storyreel.grpckit.Security)."""
 
     def __init__(self, settings: GatewaySettings) -> None:
+        security = Security.from_settings(settings)
         self.addresses = {
             ServiceName.PLANNER: settings.planner_address,
             ServiceName.AUDIO: settings.audio_address,
@@ -37,12 +39,16 @@ class Services:
         }
         self._channels = {
             ServiceName.PLANNER: make_channel(
-                settings.planner_address, _full_name(planner_service_pb2, "PlannerService")
+                settings.planner_address, _full_name(planner_service_pb2, "PlannerService"), security
             ),
-            ServiceName.AUDIO: make_channel(settings.audio_address, _full_name(audio_service_pb2, "AudioService")),
-            ServiceName.VISUAL: make_channel(settings.visual_address, _full_name(visual_service_pb2, "VisualService")),
+            ServiceName.AUDIO: make_channel(
+                settings.audio_address, _full_name(audio_service_pb2, "AudioService"), security
+            ),
+            ServiceName.VISUAL: make_channel(
+                settings.visual_address, _full_name(visual_service_pb2, "VisualService"), security
+            ),
             ServiceName.COMPOSER: make_channel(
-                settings.composer_address, _full_name(composer_service_pb2, "ComposerService")
+                settings.composer_address, _full_name(composer_service_pb2, "ComposerService"), security
             ),
         }
         self.planner = planner_service_pb2_grpc.PlannerServiceStub(self._channels[ServiceName.PLANNER])
@@ -60,6 +66,9 @@ class Services:
         address = self.addresses[service]
         if code == grpc.StatusCode.UNAVAILABLE:
             return f"the {service} service at {address} is unreachable (is it running?): {details}"
+        if code == grpc.StatusCode.UNAUTHENTICATED:
+            return (f"the {service} service at {address} refused the gateway's call: {details} "
+                    "(STORYREEL_SERVICE_TOKEN must be the same for the gateway and every service)")
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return f"the {service} service at {address} did not answer within {timeout_s:.0f} s"
         if code == grpc.StatusCode.RESOURCE_EXHAUSTED:  # the service's disk is full (storyreel.errors.DiskFull)

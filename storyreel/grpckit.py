@@ -4,6 +4,10 @@ Server: health (grpc.health.v1, per service and ""), reflection, JSON logs with 
 job id, StoryreelError -> status code, graceful shutdown on SIGTERM (NOT_SERVING first, then
 stop with a grace period). Client: channels whose service config retries UNAVAILABLE with
 backoff; callers put a deadline on every call.
+
+Security (both optional, see Security): a shared token that every call carries in its metadata
+(the server refuses calls without it, UNAUTHENTICATED, but answers health checks so probes
+still work), and TLS, mutual when the server is given a CA to check client certificates with.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -26,7 +32,7 @@ from grpc_reflection.v1alpha import reflection
 from storyreel.errors import DiskFull, StoryreelError, is_disk_full
 from storyreel.logs import configure_logging, job_id_var, log_context, scene_id_var, shot_id_var
 from storyreel.metrics import RPC_IN_FLIGHT, record_rpc, serve_metrics
-from storyreel.settings import ServiceSettings
+from storyreel.settings import CommonSettings, ServiceSettings
 
 log = logging.getLogger("storyreel.grpc")
 
@@ -45,6 +51,50 @@ _MESSAGE_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
+
+
+TOKEN_METADATA = "authorization"
+"""Call metadata that carries the shared service token, as 'Bearer <token>'."""
+_OPEN_METHODS = (f"/{health.SERVICE_NAME}/",)
+"""Methods any caller may use without the token: health checks (load balancers, probes)."""
+
+
+@dataclass(frozen=True)
+class Security:
+    """Who may call a service, and how a client proves it: a shared token (empty: none), and TLS
+    files. A server with a certificate and key listens with TLS, and with a CA it requires a
+    client certificate signed by it. A client with a CA (or a certificate) connects with TLS,
+    checking the server against the CA and presenting its certificate when it has one."""
+
+    token: str = ""
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    ca_file: Path | None = None
+
+    @classmethod
+    def from_settings(cls, settings: CommonSettings) -> Security:
+        return cls(settings.service_token, settings.tls_cert_file, settings.tls_key_file, settings.tls_ca_file)
+
+    def server_credentials(self) -> grpc.ServerCredentials | None:
+        if self.cert_file is None or self.key_file is None:
+            return None
+        ca = _read(self.ca_file)
+        return grpc.ssl_server_credentials(
+            [(self.key_file.read_bytes(), self.cert_file.read_bytes())],
+            root_certificates=ca, require_client_auth=ca is not None,
+        )
+
+    def channel_credentials(self) -> grpc.ChannelCredentials | None:
+        if self.ca_file is None and self.cert_file is None:
+            return None
+        return grpc.ssl_channel_credentials(
+            root_certificates=_read(self.ca_file), private_key=_read(self.key_file),
+            certificate_chain=_read(self.cert_file),
+        )
+
+
+def _read(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None else None
 
 
 @dataclass(frozen=True)
@@ -179,6 +229,56 @@ def _guard_stream(behavior: Any, method: str, metadata: dict[str, Any]) -> Any:
     return guarded
 
 
+class _RequireToken(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc ships no types
+    """Refuses, UNAUTHENTICATED, every call without the shared token, except health checks."""
+
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}".encode()
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or method.startswith(_OPEN_METHODS) or self._allowed(handler_call_details):
+            return handler
+        return _refused(handler, method)
+
+    def _allowed(self, details: grpc.HandlerCallDetails) -> bool:
+        given = dict(details.invocation_metadata or ()).get(TOKEN_METADATA)
+        return isinstance(given, str) and secrets.compare_digest(given.encode(), self._expected)
+
+
+def _refused(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    """A handler of the same kind that only says UNAUTHENTICATED."""
+    message = ("this service takes calls only with the shared service token: set STORYREEL_SERVICE_TOKEN "
+               "to the same value for the caller (the gateway) and the service")
+
+    async def refuse(context: grpc.aio.ServicerContext) -> None:
+        record_rpc(method, grpc.StatusCode.UNAUTHENTICATED.name, 0.0)
+        log.warning("refused %s: no valid service token", method, extra={"rpc": method, "code": "UNAUTHENTICATED"})
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+
+    async def single(_: Any, context: grpc.aio.ServicerContext) -> None:
+        await refuse(context)
+
+    async def stream(_: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        await refuse(context)
+        yield None  # never reached: abort raises
+
+    codec = {"request_deserializer": handler.request_deserializer,
+             "response_serializer": handler.response_serializer}
+    if handler.unary_unary is not None:
+        return grpc.unary_unary_rpc_method_handler(single, **codec)
+    if handler.unary_stream is not None:
+        return grpc.unary_stream_rpc_method_handler(stream, **codec)
+    if handler.stream_unary is not None:
+        return grpc.stream_unary_rpc_method_handler(single, **codec)
+    return grpc.stream_stream_rpc_method_handler(stream, **codec)
+
+
 @dataclass
 class RunningServer:
     server: grpc.aio.Server
@@ -193,16 +293,22 @@ class RunningServer:
         await self.server.stop(grace_s)
 
 
-async def start_server(specs: Sequence[ServiceSpec], address: str) -> RunningServer:
-    """Start a server hosting these services on address ("host:0" picks a free port)."""
-    server = grpc.aio.server(interceptors=[_ContextAndErrors()], options=_MESSAGE_OPTIONS)
+async def start_server(
+    specs: Sequence[ServiceSpec], address: str, security: Security | None = None
+) -> RunningServer:
+    """Start a server hosting these services on address ("host:0" picks a free port); with a
+    token it refuses calls without it, with a certificate it listens with TLS."""
+    security = security or Security()
+    guards = [_RequireToken(security.token)] if security.token else []
+    server = grpc.aio.server(interceptors=[*guards, _ContextAndErrors()], options=_MESSAGE_OPTIONS)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for spec in specs:
         spec.register(server)
     names = tuple(spec.full_name for spec in specs)
     reflection.enable_server_reflection((*names, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(address)
+    credentials = security.server_credentials()
+    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()
@@ -211,10 +317,16 @@ async def start_server(specs: Sequence[ServiceSpec], address: str) -> RunningSer
     return RunningServer(server, port, health_servicer, names)
 
 
-async def serve_until_signalled(specs: Sequence[ServiceSpec], address: str, grace_s: float) -> None:
+async def serve_until_signalled(
+    specs: Sequence[ServiceSpec], address: str, grace_s: float, security: Security | None = None
+) -> None:
     """Run until SIGTERM or SIGINT, then shut down gracefully."""
-    running = await start_server(specs, address)
-    log.info("listening on %s", address, extra={"port": running.port, "services": list(running.service_names)})
+    security = security or Security()
+    running = await start_server(specs, address, security)
+    log.info("listening on %s", address, extra={
+        "port": running.port, "services": list(running.service_names), "token": bool(security.token),
+        "tls": security.server_credentials() is not None, "client_certificates": security.ca_file is not None,
+    })
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -250,14 +362,43 @@ def retry_service_config(service_full_name: str, max_attempts: int = 4) -> str:
     )
 
 
-def make_channel(target: str, service_full_name: str) -> grpc.aio.Channel:
-    """An insecure channel to one service, with retries and large-message limits."""
+class _SendToken(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
+    """Adds the shared service token to every call's metadata."""
+
+    def __init__(self, token: str) -> None:
+        self._entry = (TOKEN_METADATA, f"Bearer {token}")
+
+    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        metadata = grpc.aio.Metadata(*tuple(details.metadata or ()), self._entry)
+        return grpc.aio.ClientCallDetails(
+            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+        )
+
+    async def intercept_unary_unary(self, continuation: Any, details: grpc.aio.ClientCallDetails, request: Any) -> Any:
+        return await continuation(self._details(details), request)
+
+    async def intercept_unary_stream(self, continuation: Any, details: grpc.aio.ClientCallDetails, request: Any) -> Any:
+        return await continuation(self._details(details), request)
+
+
+def open_channel(target: str, security: Security | None = None, options: Sequence[tuple[str, Any]] = ()) -> Any:
+    """A channel with the security given: TLS when it has TLS files, the token on every call."""
+    security = security or Security()
+    interceptors = [_SendToken(security.token)] if security.token else None
+    credentials = security.channel_credentials()
+    if credentials is not None:
+        return grpc.aio.secure_channel(target, credentials, options=list(options), interceptors=interceptors)
+    return grpc.aio.insecure_channel(target, options=list(options), interceptors=interceptors)
+
+
+def make_channel(target: str, service_full_name: str, security: Security | None = None) -> grpc.aio.Channel:
+    """A channel to one service, with retries and large-message limits (and the security given)."""
     options = [
         *_MESSAGE_OPTIONS,
         ("grpc.enable_retries", 1),
         ("grpc.service_config", retry_service_config(service_full_name)),
     ]
-    channel = grpc.aio.insecure_channel(target, options=options)
+    channel: grpc.aio.Channel = open_channel(target, security, options)
     # Connect now, not at the first call: with several replicas, round_robin only spreads calls
     # over the ones already connected, so a first burst of calls would all land on the first.
     channel.get_state(try_to_connect=True)
@@ -269,10 +410,12 @@ def context_metadata() -> tuple[tuple[str, str], ...]:
     return tuple((key, value) for key, var in CONTEXT_METADATA.items() if (value := var.get()) is not None)
 
 
-async def wait_serving(target: str, service_full_name: str = "", timeout_s: float = 20.0) -> None:
+async def wait_serving(
+    target: str, service_full_name: str = "", timeout_s: float = 20.0, security: Security | None = None
+) -> None:
     """Wait until the server at target reports SERVING, or raise TimeoutError."""
     deadline = time.monotonic() + timeout_s
-    async with grpc.aio.insecure_channel(target) as channel:
+    async with open_channel(target, security) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while True:
             try:
@@ -290,4 +433,5 @@ def run_service(service: str, settings: ServiceSettings, specs: Sequence[Service
     """Entry point body of every service process: JSON logs, serve, shut down on SIGTERM."""
     configure_logging(service, settings.log_level)
     serve_metrics(settings.address.rpartition(":")[0].strip("[]"), settings.metrics_port)
-    asyncio.run(serve_until_signalled(specs, settings.address, settings.shutdown_grace_s))
+    security = Security.from_settings(settings)
+    asyncio.run(serve_until_signalled(specs, settings.address, settings.shutdown_grace_s, security))

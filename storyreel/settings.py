@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STATE_DIR = Path(".storyreel")
+MIN_TOKEN_CHARS = 16
+PLACEHOLDER_TOKENS = frozenset({"changeme", "change-me", "secret", "password", "example", "token"})
 
 
 class CommonSettings(BaseSettings):
@@ -38,6 +40,50 @@ class CommonSettings(BaseSettings):
         validation_alias=AliasChoices("STORYREEL_LOG_LEVEL"),
         description="DEBUG, INFO, WARNING or ERROR.",
     )
+
+    # ---- who may call the gRPC services (the gateway sends these; every service checks them)
+    service_token: str = Field(
+        default="",
+        validation_alias=AliasChoices("STORYREEL_SERVICE_TOKEN"),
+        description="Shared token every gRPC call carries (metadata 'authorization: Bearer <token>'); when "
+        "set, the services refuse calls without it (UNAUTHENTICATED), health checks excepted. Empty: none.",
+    )
+    tls_cert_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("STORYREEL_TLS_CERT_FILE"),
+        description="PEM certificate: a service's server certificate, the gateway's client certificate. "
+        "Set with the key file: the services then listen with TLS.",
+    )
+    tls_key_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("STORYREEL_TLS_KEY_FILE"),
+        description="PEM private key of tls_cert_file.",
+    )
+    tls_ca_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("STORYREEL_TLS_CA_FILE"),
+        description="PEM CA certificate(s): the gateway checks the services' certificates against it, and a "
+        "service given it requires a client certificate it signed (mutual TLS).",
+    )
+
+    @field_validator("service_token")
+    @classmethod
+    def _strong_token(cls, value: str) -> str:
+        if value and (len(value) < MIN_TOKEN_CHARS or value.lower() in PLACEHOLDER_TOKENS):
+            raise ValueError(
+                f"STORYREEL_SERVICE_TOKEN must be at least {MIN_TOKEN_CHARS} characters and not a placeholder; "
+                "make one with: python -c 'import secrets; print(secrets.token_urlsafe(24))'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _cert_with_key(self) -> CommonSettings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("STORYREEL_TLS_CERT_FILE and STORYREEL_TLS_KEY_FILE go together: set both or neither")
+        for path in (self.tls_cert_file, self.tls_key_file, self.tls_ca_file):
+            if path is not None and not path.is_file():
+                raise ValueError(f"TLS file {path} does not exist")
+        return self
 
 
 class ServiceSettings(CommonSettings):
