@@ -3,6 +3,7 @@ cancel, failures a user can act on, retries, resume, metrics."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ import grpc
 import pytest
 from fastapi.testclient import TestClient
 
+from gateway.store import JobStore
+from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit, wait
 
 
@@ -129,12 +132,42 @@ def test_a_failed_shot_names_the_step_the_shot_and_the_reason(client: TestClient
     assert job["eta_s"] is None
 
 
+def _fail_once_another_shot_is_stored(fakes: FakeServices, tmp_path: Path, shot_id: str) -> None:
+    """Hold shot_id's render (which fakes.fail_shots fails) until the gateway has stored another
+    shot as rendered: the failure then comes with work done, however the renders interleave."""
+    original = fakes.render
+
+    async def render(request: visual_pb.RenderShotRequest, context: grpc.aio.ServicerContext) -> Any:
+        if request.shot.id == shot_id:
+            job_id = dict(context.invocation_metadata())["storyreel-job-id"]
+            store = JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")  # the gateway's (gateway_settings)
+            try:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and not any(
+                    name.startswith("visuals/") for name in await asyncio.to_thread(store.results, job_id)
+                ):
+                    await asyncio.sleep(0.02)
+            finally:
+                store.close()
+        return await original(request, context)
+
+    fakes.render = render  # type: ignore[method-assign]
+
+
 def test_a_full_disk_fails_the_job_saying_what_to_do_and_render_resumes_it(
-    client: TestClient, fakes: FakeServices
+    tmp_path: Path, fakes: FakeServices
 ) -> None:
     fakes.fail_shots["s02_01"] = grpc.StatusCode.RESOURCE_EXHAUSTED  # what a service's DiskFull becomes
-    job_id = submit(client)
-    job = finished(client, job_id)
+    _fail_once_another_shot_is_stored(fakes, tmp_path, "s02_01")
+    with gateway(tmp_path, fakes, visual_parallel=2) as client:  # a slot for the others while s02_01 waits
+        job_id = submit(client)
+        job = finished(client, job_id)
+        _assert_the_disk_failure_is_clear_and_resumed(client, fakes, job_id, job)
+
+
+def _assert_the_disk_failure_is_clear_and_resumed(
+    client: TestClient, fakes: FakeServices, job_id: str, job: dict[str, Any]
+) -> None:
     assert job["state"] == "failed" and job["error"]["shot_id"] == "s02_01"
     reason = job["error"]["reason"]
     assert "is out of room: the fake cannot draw shot s02_01" in reason
