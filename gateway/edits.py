@@ -1,15 +1,28 @@
 """Changes a user makes to a job's storyboard: voice choices at submission, a whole edited
-storyboard, a re-rolled shot. Each returns a new storyboard; nothing here touches the store."""
+storyboard, a re-rolled shot. Each returns a new storyboard; nothing here touches the store.
+
+An edited storyboard is checked before it is stored, so that what is accepted can be made:
+plain unique ids, known characters and speakers, lines a voice can say in a script it reads,
+and (asked of the audio service itself, check_voices) voices its engine has."""
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Mapping
+from typing import Any
 
+import grpc
+
+from gateway import messages
 from gateway.jobs import RerollRequest, VoiceChoice
-from storyreel.domain import NARRATOR, Storyboard
+from gateway.results import job_key
+from storyreel import storytext
+from storyreel.domain import NARRATOR, Shot, Storyboard
 from storyreel.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 """Shot and scene ids name files (clips/<shot id>-<hash>.mp4), so they stay plain."""
@@ -60,6 +73,58 @@ def check_storyboard(storyboard: Storyboard) -> None:
         speakers = sorted({line.speaker_id for line in shot.lines} - characters - {NARRATOR})
         if speakers:
             raise InvalidInput(f"shot {shot.id} has lines spoken by {', '.join(speakers)}, who are not characters")
+        for number, line in enumerate(shot.lines, start=1):
+            what = f"shot {shot.id}, line {number} ({_quoted(line.text)})"
+            if (script := storytext.unspoken_script(line.text)) is not None:
+                raise InvalidInput(f"{what} is written in {script} script, which no voice here speaks; "
+                                   f"the voices speak {storytext.supported_languages()}")
+            storytext.check_speakable(line.text, what)
+
+
+def _quoted(text: str, most: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
+def normalised(storyboard: Storyboard) -> Storyboard:
+    """Every text of the storyboard in the normal form every service reads (storyreel.storytext):
+    NFC, no control characters; lines, titles and prompts on one line each."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return " ".join(storytext.normal_text(value).split())
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    return Storyboard.model_validate(clean(storyboard.model_dump(mode="json")))
+
+
+def names_new_voices(before: Storyboard, after: Storyboard) -> bool:
+    """Whether an edit names a voice (an engine's voice id) that the storyboard did not have:
+    the one kind of voice edit an engine can lack. Pitch and rate are checked by their ranges."""
+    def named(board: Storyboard) -> set[tuple[str, str]]:
+        voices = [board.narrator_voice, *(c.voice for c in board.characters)]
+        return {(voice.engine.value, voice.voice_id) for voice in voices if voice.voice_id}
+
+    return bool(named(after) - named(before))
+
+
+async def check_voices(audio: Any, job_id: str, storyboard: Storyboard, timeout_s: float) -> None:
+    """InvalidInput when the audio service cannot cast the storyboard's voices (a voice id its
+    engine lacks): it is asked to speak a shot of no lines with the whole cast, which it casts
+    and checks as for any shot, and answers with a moment of silence. Any other failure (the
+    service is down, slow) is left to the job's own speech step, which retries."""
+    request = messages.speech_request(storyboard, Shot(id="voice-check"))
+    request.output_key = job_key(job_id, "speech", f"voice-check-{messages.request_hash(request)}.wav")
+    try:
+        await audio.Speak(request, timeout=timeout_s)
+    except grpc.aio.AioRpcError as error:
+        if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            raise InvalidInput(f"the audio service cannot speak with these voices: {error.details()}") from None
+        log.warning("could not check the edited voices with the audio service: %s", error.code().name)
 
 
 def _check_ids(kind: str, ids: list[str]) -> None:

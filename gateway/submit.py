@@ -17,13 +17,16 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from gateway.jobs import JobOptions, JobRequest
+from gateway.musicfile import check_music
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput
 from storyreel.profiles import ProfileName
+from storyreel.storytext import normal_text
 
 FORM_TEXT_FIELDS = ("story", *JobOptions.model_fields)
 MUSIC_SUFFIXES = frozenset({".mp3", ".wav", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opus"})
-"""Kept on the stored file for people; the audio service checks the content, not the name."""
+"""Kept on the stored file for people; the door (gateway.musicfile) and the audio service check
+the content, not the name."""
 
 
 @dataclass
@@ -88,14 +91,36 @@ async def _from_form(form: FormData) -> Submission:
     music = form.get("music_file")
     if music is not None and not isinstance(music, UploadFile):
         raise InvalidInput("music_file must be a file")
-    return Submission(_validated(data), music)
+    request = _validated(data)
+    if music is not None:
+        await _check_music(music)
+    return Submission(request, music)
+
+
+async def _check_music(upload: UploadFile) -> None:
+    """InvalidInput when the upload is no audio the audio service can use (gateway.musicfile)."""
+    if upload.size == 0:
+        raise InvalidInput("the music file is empty")
+    await asyncio.to_thread(check_music, upload.file, upload.filename or "music")
 
 
 def _validated(body: Any) -> JobRequest:
+    """The request, its text in the normal form every service reads (storyreel.storytext)."""
     try:
-        return JobRequest.model_validate(body)
+        request = JobRequest.model_validate(body)
     except ValidationError as error:
         raise RequestValidationError(error.errors(include_url=False, include_context=False)) from None
+    return normalised(request)
+
+
+def normalised(request: JobRequest) -> JobRequest:
+    """NFC and no control characters in the story, the title and the style (tabs and newlines
+    stay in the story; the title and the style are one line each)."""
+    return request.model_copy(update={
+        "story": normal_text(request.story),
+        "title": " ".join(normal_text(request.title).split()),
+        "style": " ".join(normal_text(request.style).split()),
+    })
 
 
 def _decode_story(data: bytes) -> str:

@@ -86,8 +86,8 @@ def check_story(story: str, max_bytes: int) -> None:
     size = len(story.encode("utf-8"))
     if size > max_bytes:
         raise InvalidInput(f"the story is {size:,} bytes, over the limit of {max_bytes:,}: shorten it or split it")
-    storytext.check_speakable(story)
     storytext.check_scripts(story)
+    storytext.check_speakable(story)
 
 
 class _Model(BaseModel):

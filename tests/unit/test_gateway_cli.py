@@ -17,6 +17,7 @@ from cli.main import main
 from cli.progress import follow
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from tests.gateway_fakes import STORY, FakeServices, live_gateway
+from tests.music_files import tiny_wav
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_render_sends_every_option_and_the_music_file_and_saves_the_outputs(
 ) -> None:
     story, music, film = tmp_path / "story.txt", tmp_path / "theme.ogg", tmp_path / "out" / "film.mp4"
     story.write_text(STORY, encoding="utf-8")
-    music.write_bytes(b"OggS my own theme")
+    music.write_bytes(tiny_wav())
     with live_gateway(tmp_path, fakes) as url:
         argv = ["render", str(story), "--gateway", url, "-o", str(film), "--profile", "preview",
                 "--style", "ink wash", "--visual-backend", "animatic", "--music", str(music)]

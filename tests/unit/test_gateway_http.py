@@ -15,6 +15,9 @@ from pydantic import ValidationError
 
 from gateway.settings import GatewaySettings
 from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit, wait
+from tests.music_files import tiny_wav
+
+TUNE = tiny_wav()
 
 KEY = "k3y-for-tests-0123456789"
 
@@ -107,13 +110,13 @@ def test_bad_multipart_submissions_are_422_with_a_reason(
 
 
 def test_a_music_upload_becomes_the_films_one_music_cue(client: TestClient, fakes: FakeServices) -> None:
-    files = {"story_file": ("s.txt", STORY.encode()), "music_file": ("theme.MP3", b"ID3 a tune")}
+    files = {"story_file": ("s.txt", STORY.encode()), "music_file": ("theme.MP3", TUNE)}
     response = client.post("/v1/jobs", files=files)
     assert response.status_code == 202, response.text
     job = finished(client, response.json()["id"])
     assert job["state"] == "done"
     stored = fakes.files.root / "jobs" / job["id"] / "upload" / "music.mp3"
-    assert stored.read_bytes() == b"ID3 a tune"
+    assert stored.read_bytes() == TUNE
     assert fakes.count("PrepareTrack") == 1 and fakes.count("ComposeMusic") == 0
     assert (job["steps"]["music"]["done"], job["steps"]["music"]["total"]) == (1, 1)
     assert all(scene["music_done"] for scene in job["scenes"])
@@ -123,7 +126,7 @@ def test_a_music_upload_becomes_the_films_one_music_cue(client: TestClient, fake
 
 def test_an_upload_the_disk_has_no_room_for_is_507_and_leaves_no_job(tmp_path: Path, fakes: FakeServices) -> None:
     with gateway(tmp_path, fakes, min_free_mb=10**9) as client:  # a free-space floor no disk meets
-        files = {"story_file": ("s.txt", STORY.encode()), "music_file": ("theme.mp3", b"ID3 a tune")}
+        files = {"story_file": ("s.txt", STORY.encode()), "music_file": ("theme.mp3", TUNE)}
         response = client.post("/v1/jobs", files=files)
         assert response.status_code == 507
         assert "MiB floor (STORYREEL_MIN_FREE_MB); free some space" in response.json()["detail"]
