@@ -31,11 +31,28 @@ class MusicBackend(StrEnum):
     """MusicGen from a text prompt per mood, in windows with continuation. Needs `tts-gpu`."""
 
 
-class MusicgenEngine(StrEnum):
-    TRANSFORMERS = "transformers"
-    """transformers' MusicgenForConditionalGeneration: installs beside the pinned torch."""
-    AUDIOCRAFT = "audiocraft"
-    """Meta's audiocraft (pins its own torch): for the GPU image built with the `audiocraft` extra."""
+class TorchDtype(StrEnum):
+    AUTO = "auto"
+    """bfloat16 on a CUDA device (Parler-TTS's inference guide), float32 everywhere else."""
+    FLOAT32 = "float32"
+    BFLOAT16 = "bfloat16"
+    FLOAT16 = "float16"
+
+
+class Attention(StrEnum):
+    AUTO = "auto"
+    """sdpa, the decoder attention Parler-TTS's inference guide recommends (and parler-tts 0.2.3's own default)."""
+    EAGER = "eager"
+    SDPA = "sdpa"
+
+
+class ParlerSpeakers(StrEnum):
+    AUTO = "auto"
+    """indic when the model's name says indic (ai4bharat/indic-parler-tts), else parler."""
+    PARLER = "parler"
+    """The 34 named speakers of parler-tts-mini-v1 / large-v1 (Jon, Lea, Gary, Jenna...)."""
+    INDIC = "indic"
+    """The named speakers of Indic Parler-TTS, per language (Hindi: Rohit, Divya, Aman, Rani)."""
 
 
 class AudioSettings(ServiceSettings):
@@ -81,19 +98,46 @@ class AudioSettings(ServiceSettings):
         description="The Parler model speaks Hindi (true for indic-parler-tts); if false Hindi lines go to espeak-ng.",
     )
     parler_max_s: float = Field(
-        default=30.0, gt=0, le=120, description="Longest line Parler-TTS may generate, in seconds (a stop for babble)."
+        default=30.0,
+        gt=0,
+        le=120,
+        description="Most speech Parler-TTS generates at once, in seconds (its max_new_tokens; a stop for babble). "
+        "Longer lines are split at sentence, then clause boundaries into pieces that fit, and joined again.",
+    )
+    parler_dtype: TorchDtype = Field(
+        default=TorchDtype.AUTO,
+        description="auto (bfloat16 on CUDA, float32 on CPU), float32, bfloat16 or float16: Parler-TTS's weights.",
+    )
+    parler_attention: Attention = Field(
+        default=Attention.AUTO, description="auto (sdpa), sdpa or eager: the attention of Parler-TTS's decoder."
+    )
+    parler_description_tokenizer: str = Field(
+        default="",
+        description="Tokenizer of the voice descriptions (a Hugging Face id or a local folder); empty: the one the "
+        "model's config names for its text encoder (google/flan-t5-large for Parler v1 and Indic Parler), "
+        "else the model's own.",
+    )
+    parler_speakers: ParlerSpeakers = Field(
+        default=ParlerSpeakers.AUTO,
+        description="auto, parler or indic: which list of named speakers the Parler model was trained on.",
+    )
+    parler_narrator: str = Field(
+        default="",
+        description="Named Parler speaker of the narrator (e.g. Jon, Rohit); empty: chosen from the cast's language.",
     )
     musicgen_model: str = Field(
         default="facebook/musicgen-small", description="MusicGen model: a Hugging Face id or a local folder."
-    )
-    musicgen_engine: MusicgenEngine = Field(
-        default=MusicgenEngine.TRANSFORMERS, description="transformers or audiocraft: which library runs MusicGen."
     )
     musicgen_window_s: float = Field(
         default=30.0, gt=0, le=30, description="Seconds MusicGen generates at once (its context is 30 s)."
     )
     musicgen_context_s: float = Field(
         default=10.0, gt=0, description="Seconds of the music so far that prompt each next window (continuation)."
+    )
+    heartbeat_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="SpeakStream and ComposeMusicStream send a progress message at least this often, in seconds.",
     )
     max_track_bytes: int = Field(
         default=100_000_000, gt=0, description="Largest music file a user may upload for PrepareTrack, in bytes."

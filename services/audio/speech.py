@@ -19,6 +19,27 @@ from services.audio.models import LineSpan, SpokenClip
 
 log = logging.getLogger(__name__)
 
+RUN_GAP_S = 0.06
+"""Between two pieces of one line (script runs, or the pieces a long line is split into): a breath, not a pause."""
+EDGE_FADE_S = 0.005
+
+
+def join_pieces(pieces: Sequence[pcm.Samples], rate: int) -> pcm.Samples:
+    """One line from the pieces it was spoken in: each trimmed of its own leading and trailing
+    silence, faded at its edges so the joins do not click, and joined with a breath. A piece
+    with nothing in it is left out; no piece at all is an empty line."""
+    gap = pcm.silence(round(RUN_GAP_S * rate))
+    edge = round(EDGE_FADE_S * rate)
+    joined: list[pcm.Samples] = []
+    for piece in pieces:
+        audio = pcm.trim_silence(piece, rate)
+        if not audio.size:
+            continue
+        audio = audio.copy()
+        pcm.fade(audio, edge, edge)
+        joined.extend([gap, audio] if joined else [audio])
+    return np.concatenate(joined) if joined else pcm.silence(0)
+
 
 def write_shot(lines: Sequence[pcm.Samples], rate: int, pause_s: float, level_dbfs: float, output: Path) -> SpokenClip:
     """Join one shot's voiced lines (mono, at `rate`; levelled here, in place) into `output`."""

@@ -129,3 +129,60 @@ def prepare(text: str, language: Language) -> str:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"[ \t]+(?=[.,;:!?।])", "", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+# --------------------------------------------------------------------------- long lines
+
+_SENTENCE_END = re.compile(r"(?<=[.!?।॥…])[\"'”’)\]]*\s+")
+"""After a full stop, !, ?, the danda । or ॥, or an ellipsis (and any closing quotes): a sentence ends."""
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–]\s)")
+"""After a comma, semicolon, colon or dash: a clause ends."""
+
+
+def _pack(parts: list[str], max_chars: int) -> list[str]:
+    """Consecutive parts joined by spaces into as few pieces of at most max_chars as they fit in."""
+    pieces: list[str] = []
+    for part in parts:
+        if pieces and len(pieces[-1]) + 1 + len(part) <= max_chars:
+            pieces[-1] = f"{pieces[-1]} {part}"
+        else:
+            pieces.append(part)
+    return pieces
+
+
+def _split(text: str, max_chars: int, boundaries: list[re.Pattern[str]]) -> list[str]:
+    """Pieces of at most max_chars: the text cut at the first kind of boundary, the parts that
+    fit packed together; a part that does not fit is cut at the next kind of boundary on its
+    own (its pieces never join a neighbouring part's). Words last; a single word longer than
+    max_chars is cut where it must be."""
+    if len(text) <= max_chars:
+        return [text]
+    if not boundaries:
+        words = text.split()
+        if len(words) == 1:
+            return [text[start : start + max_chars] for start in range(0, len(text), max_chars)]
+        return _pack([piece for word in words for piece in _split(word, max_chars, [])], max_chars)
+    pieces: list[str] = []
+    fitting: list[str] = []
+    for part in (part.strip() for part in boundaries[0].split(text)):
+        if not part:
+            continue
+        if len(part) <= max_chars:
+            fitting.append(part)
+            continue
+        pieces += _pack(fitting, max_chars) + _split(part, max_chars, boundaries[1:])
+        fitting = []
+    return pieces + _pack(fitting, max_chars)
+
+
+def split_for_speech(text: str, max_chars: int) -> list[str]:
+    """A line in pieces short enough for a model that can only speak so much at once: whole
+    sentences where they fit (several to a piece), else clauses, else words; never more than
+    max_chars characters a piece. Nothing is dropped: joined with spaces, the pieces are the text
+    with its whitespace collapsed (but for a word longer than max_chars, which is cut in two)."""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, not {max_chars}")
+    text = " ".join(text.split())
+    if not text:
+        return []
+    return _split(text, max_chars, [_SENTENCE_END, _CLAUSE_END])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.audio.text import Run, prepare, speakable, split_runs, spoken_language
+from services.audio.text import Run, prepare, speakable, split_for_speech, split_runs, spoken_language
 from storyreel.domain import Language
 
 EN, HI = Language.EN, Language.HI
@@ -63,3 +63,40 @@ def test_english_reads_abbreviations_and_money_as_spoken(text: str, expected: st
 )
 def test_hindi_reads_abbreviations_and_money_as_spoken(text: str, expected: str) -> None:
     assert prepare(text, HI) == expected
+
+
+# --------------------------------------------------------------------------- long lines
+
+
+def test_a_line_that_fits_is_one_piece() -> None:
+    assert split_for_speech("The wind rose.  The rain fell.", 100) == ["The wind rose. The rain fell."]
+    assert split_for_speech("   ", 100) == []
+
+
+def test_a_long_line_is_cut_between_sentences_and_whole_sentences_are_packed() -> None:
+    line = "The wind rose. The rain fell! Who is there? Nobody."
+    assert split_for_speech(line, 30) == ["The wind rose. The rain fell!", "Who is there? Nobody."]
+
+
+def test_hindi_sentences_end_at_the_danda() -> None:
+    line = "गाँव के बाहर एक पुराना कुआँ था। दादी रोज़ वहाँ दीपक जलाती थीं। कोई नहीं जानता था क्यों॥"
+    assert split_for_speech(line, 40) == [
+        "गाँव के बाहर एक पुराना कुआँ था।",
+        "दादी रोज़ वहाँ दीपक जलाती थीं।",
+        "कोई नहीं जानता था क्यों॥",
+    ]
+
+
+def test_a_sentence_too_long_for_one_piece_is_cut_at_its_clauses_then_its_words() -> None:
+    line = 'The river, swollen and brown, ran over the fields; nobody slept. "Hold it," she said.'
+    pieces = split_for_speech(line, 30)
+    assert pieces == ["The river, swollen and brown,", "ran over the fields;", "nobody slept.", '"Hold it," she said.']
+    assert split_for_speech("one two three four five", 9) == ["one two", "three", "four five"]
+
+
+@pytest.mark.parametrize("most", [8, 20, 45, 200])
+def test_pieces_never_exceed_the_limit_and_lose_nothing(most: int) -> None:
+    line = "Old Meera, who had lived by the river for eighty years — longer than anyone — said: wait. नदी भर गई।"
+    pieces = split_for_speech(line, most)
+    assert all(0 < len(piece) <= most for piece in pieces)
+    assert " ".join(pieces) == line

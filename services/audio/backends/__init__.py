@@ -1,7 +1,11 @@
 """Backend choice: the settings name an engine for speech and one for music.
 
-Only the chosen engine's module does any heavy import (piper, torch, transformers, parler_tts,
-audiocraft), and only when it is made or first used: the default install never needs them.
+Only the chosen engine's module does any heavy import (piper, torch, transformers, parler_tts),
+and only when it is made or first used: the default install never needs them.
+
+MusicGen runs through transformers only. An audiocraft engine was removed: audiocraft pins its own
+torch (2.1), which cannot install beside the torch that Parler-TTS and transformers 4.46.1 run on,
+so it could run in no image this project builds.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from services.audio.backends.base import MusicEngine, SpeechEngine
 from services.audio.backends.espeak import EspeakSpeech
 from services.audio.backends.fluidsynth import FluidsynthMusic
 from services.audio.backends.numpy_synth import NumpyMusic
-from services.audio.settings import AudioSettings, MusicBackend, MusicgenEngine, SpeechBackend
+from services.audio.settings import AudioSettings, MusicBackend, SpeechBackend
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +43,10 @@ def make_speech_engine(settings: AudioSettings) -> SpeechEngine:
             from services.audio.backends.parler import ParlerOptions, ParlerSpeech
 
             options = ParlerOptions(
-                settings.parler_model, settings.device, settings.parler_speaks_hindi, settings.parler_max_s
-            )
+                settings.parler_model, settings.device, settings.parler_speaks_hindi, settings.parler_max_s,
+                settings.parler_dtype, settings.parler_attention, settings.parler_description_tokenizer,
+                settings.parler_speakers, settings.parler_narrator,
+            )  # fmt: skip
             return ParlerSpeech(espeak, options)
 
 
@@ -55,10 +61,6 @@ def make_musicgen(settings: AudioSettings) -> MusicEngine:
         settings.musicgen_model, settings.device, settings.musicgen_window_s, settings.musicgen_context_s,
         settings.music_level_dbfs,
     )  # fmt: skip
-    if settings.musicgen_engine == MusicgenEngine.AUDIOCRAFT:
-        from services.audio.backends.musicgen_audiocraft import AudiocraftMusicgen
-
-        return AudiocraftMusicgen(options)
     return TransformersMusicgen(options)
 
 

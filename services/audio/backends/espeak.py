@@ -3,14 +3,12 @@
 Each line is cut into script runs (services.audio.text); each run is one espeak-ng call with
 the voice of its language, text on stdin (never an argv word), WAV on stdout. Runs are trimmed
 of espeak's own leading and trailing silence, faded at the edges so joins do not click, and
-joined with a short breath; services.audio.speech levels the lines and joins them.
+joined with a short breath (speech.join_pieces); services.audio.speech levels the lines and joins them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import numpy as np
 
 from services.audio import pcm, speech, text, voices
 from services.audio.models import SpeakInput, SpokenClip
@@ -20,9 +18,6 @@ from storyreel.media import run_tool
 
 SAMPLE_RATE = 22050
 """espeak-ng's own rate; every espeak-ng speech WAV is mono 16-bit at this rate."""
-RUN_GAP_S = 0.06
-"""Between two script runs of one line: a breath, not a pause."""
-EDGE_FADE_S = 0.005
 
 
 class EspeakSpeech:
@@ -53,20 +48,13 @@ class EspeakSpeech:
     def voice_line(self, index: int, line: Line, voice: voices.EspeakVoice) -> pcm.Samples:
         """One line at SAMPLE_RATE, every script run in its own language; empty when unspeakable."""
         runs = text.split_runs(line.text, text.spoken_language(line.language))
-        gap = pcm.silence(round(RUN_GAP_S * SAMPLE_RATE))
-        edge = round(EDGE_FADE_S * SAMPLE_RATE)
         pieces: list[pcm.Samples] = []
         for run in filter(lambda run: text.speakable(run.text), runs):
             try:
-                audio = self._synthesise(text.prepare(run.text, run.language), voice.name(run.language), voice)
+                pieces.append(self._synthesise(text.prepare(run.text, run.language), voice.name(run.language), voice))
             except ToolFailed as error:
                 raise ToolFailed(f"espeak-ng could not speak line {index} ({run.language} run): {error}") from error
-            audio = pcm.trim_silence(audio, SAMPLE_RATE)
-            if not audio.size:
-                continue
-            pcm.fade(audio, edge, edge)
-            pieces.extend([gap, audio] if pieces else [audio])
-        return np.concatenate(pieces) if pieces else pcm.silence(0)
+        return speech.join_pieces(pieces, SAMPLE_RATE)
 
     def _synthesise(self, words: str, voice_name: str, voice: voices.EspeakVoice) -> pcm.Samples:
         argv = [

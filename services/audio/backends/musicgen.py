@@ -7,13 +7,15 @@ next one is prompted with the last `context_s` of the music so far and adds
 (the model re-decodes the context, so both sides of the join are the same music). Then the
 cue is levelled, cut to length and faded like every cue (backends.cue).
 
-Two engines run the same loop: transformers' MusicgenForConditionalGeneration (here, beside
-the pinned torch) and audiocraft (backends.musicgen_audiocraft, in the GPU image). The model
-is loaded once per process on first use, on the GPU when there is one.
+MusicGen runs through transformers' MusicgenForConditionalGeneration, beside the torch that
+Parler-TTS uses (an audiocraft engine was removed: audiocraft pins torch 2.1, which cannot
+install beside it). The model is loaded once per process on first use, on the GPU when there
+is one.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from services.audio import pcm, score
+from services.audio import pcm, progress, score
 from services.audio.backends import cue, torchkit
 from services.audio.models import MusicInput
 from storyreel.domain import Mood
@@ -113,16 +115,20 @@ class TransformersMusicgen:
             torch.manual_seed(torchkit.seed_from(request.mood, request.seed, request.duration_s))
             prompt = mood_prompt(request.mood)
             frames = round(request.duration_s * rate)
-            music = continue_in_windows(
-                lambda context, seconds: self._generate(prompt, context, seconds),
-                frames, rate, self.options.window_s, self.options.context_s,
-            )  # fmt: skip
+            windows = itertools.count(1)
+
+            def generate(context: pcm.Samples | None, seconds: float) -> pcm.Samples:
+                progress.report(f"composing the music, window {next(windows)}")
+                return self._generate(prompt, context, seconds)
+
+            music = continue_in_windows(generate, frames, rate, self.options.window_s, self.options.context_s)
         log.info("MusicGen scored %s", request.mood.value, extra={"prompt": prompt, "seconds": len(music) / rate})
         return cue.finish(to_cue_rate(music[:frames], rate), request.duration_s, self.options.level_dbfs, output)
 
     def _load(self) -> None:
         if self._model is not None:
             return
+        progress.report("loading the music model")
         transformers = torchkit.require("transformers")
         torchkit.silence_transformers_logging()
         self._device, name = torchkit.pick_device(self.options.device), self.options.model
