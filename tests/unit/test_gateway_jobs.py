@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,10 @@ def test_cancel_mid_render_cancels_the_calls_in_flight_and_is_not_resumed(
     fakes.hold_renders()
     with gateway(tmp_path, fakes, visual_parallel=2) as client:
         job_id = submit(client)
-        wait(client, job_id, lambda job: fakes.count("RenderShot") == 2)
-        shots = client.get(f"/v1/jobs/{job_id}").json()["shots"]
-        rendering = [shot for shot in shots if shot["state"] == "rendering"]
-        assert len(rendering) == 2 and all(shot["render_progress"] == 0.75 for shot in rendering)
+        job = wait(client, job_id, lambda job: fakes.count("RenderShot") == 2 and sorted(
+            shot["render_progress"] or 0 for shot in job["shots"] if shot["state"] == "rendering") == [0.75, 0.75])
+        rendering = [shot for shot in job["shots"] if shot["state"] == "rendering"]
+        assert len(rendering) == 2, "the progress the fake sent before holding its renders is shown"
         response = client.delete(f"/v1/jobs/{job_id}")
         assert response.status_code == 200 and response.json()["state"] == "cancelled"
         deadline = time.monotonic() + 10
@@ -205,13 +205,21 @@ def test_metrics_show_jobs_by_state_step_durations_and_rpc_latency(client: TestC
     assert 'storyreel_gateway_calls_in_flight{step="visuals"} 0.0' in metrics
 
 
+def _wait_until(condition: Callable[[], bool], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        time.sleep(0.02)
+
+
 def test_a_restarted_gateway_resumes_without_redoing_finished_shots(tmp_path: Path, fakes: FakeServices) -> None:
     fakes.hold_renders(after=2)
     with gateway(tmp_path, fakes, visual_parallel=1) as client:
         job_id = submit(client)
         wait(client, job_id, lambda job: fakes.count("RenderShot") == 3)  # two done, the third in flight
-    fakes.release_renders()
+    _wait_until(lambda: bool(fakes.cancelled))  # the fake learns of it in its own time
     assert len(fakes.cancelled) == 1, "stopping the gateway cancels the call in flight"
+    fakes.release_renders()  # only now: a render let go before its cancel arrives would finish unstored
     with gateway(tmp_path, fakes) as client:
         job = finished(client, job_id)
     assert job["state"] == "done"
@@ -221,12 +229,14 @@ def test_a_restarted_gateway_resumes_without_redoing_finished_shots(tmp_path: Pa
 
 
 def test_several_jobs_share_the_visual_service_fairly(tmp_path: Path, fakes: FakeServices) -> None:
-    fakes.render_delay_s = 0.1
+    fakes.hold_renders(after=1)  # the long job's first shot renders; its second then holds the only slot
     long_story = " ".join(f"Meera walked to the river number {n}." for n in range(16))
     with gateway(tmp_path, fakes, visual_parallel=1) as client:
         long_job = submit(client, long_story)
-        wait(client, long_job, lambda job: job["steps"]["visuals"]["done"] >= 1)
+        wait(client, long_job, lambda job: job["steps"]["visuals"]["done"] == 1 and fakes.count("RenderShot") == 2)
         short_job = submit(client)
+        wait(client, short_job, lambda job: job["state"] == "rendering")  # its shots wait for the slot too
+        fakes.release_renders()  # however fast either job is now, the slot must go round both
         short = finished(client, short_job)
         assert short["state"] == "done"
         long = client.get(f"/v1/jobs/{long_job}").json()
