@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 
-from services.audio.backends import make_music_engine, make_speech_engine
+from services.audio.backends import MusicEngine, SpeechEngine, make_music_engine, make_speech_engine
 from services.audio.servicer import AudioServicer
 from services.audio.settings import AudioSettings
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
@@ -14,8 +14,11 @@ from storyreel.logs import configure_logging
 SERVICE_NAME = audio_service_pb2.DESCRIPTOR.services_by_name["AudioService"].full_name
 
 
-def build_specs(settings: AudioSettings) -> list[ServiceSpec]:
-    servicer = AudioServicer(settings, make_speech_engine(settings), make_music_engine(settings))
+def build_specs(
+    settings: AudioSettings, speech: SpeechEngine | None = None, music: MusicEngine | None = None
+) -> list[ServiceSpec]:
+    """The service, with the engines the settings name (or the ones given: tests bring their own)."""
+    servicer = AudioServicer(settings, speech or make_speech_engine(settings), music or make_music_engine(settings))
 
     def register(server: grpc.aio.Server) -> None:
         audio_service_pb2_grpc.add_AudioServiceServicer_to_server(servicer, server)
