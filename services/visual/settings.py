@@ -111,14 +111,31 @@ class VisualSettings(ServiceSettings):
     comfyui_text_to_video_workflow: str = Field(
         default="wan21_t2v_1_3b.json", description="Workflow making a clip from text (comfyui_mode=text_to_video)."
     )
+    comfyui_continue_workflow: str = Field(
+        default="",
+        description="Workflow continuing a text-to-video shot past its first segment ($init_image); empty: a "
+        "picture-to-video workflow of the text-to-video one's family (same VAE, native size and rate: "
+        "wan21_t2v_1_3b.json -> wan21_i2v_14b_480p.json, wan22_ti2v_5b_t2v.json -> wan22_ti2v_5b_i2v.json) "
+        "from the workflow folder, else the animate workflow.",
+    )
     comfyui_request_timeout_s: float = Field(
         default=30.0, gt=0, description="Time limit of one HTTP request to ComfyUI (and of opening its websocket)."
     )
     comfyui_poll_after_s: float = Field(
         default=10.0, gt=0, description="When ComfyUI's websocket is silent this long, poll /history and /queue."
     )
+    comfyui_run_timeout_s: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Most time one ComfyUI run (a keyframe or one segment) may take, from queueing to its file: "
+        "Wan 2.2 at 720p takes about 9 min per 5 s segment on one GPU, plus model loading and waiting behind "
+        "another prompt in ComfyUI's queue.",
+    )
     comfyui_shot_deadline_s: float = Field(
-        default=3600.0, gt=0, description="Most time one shot may take on ComfyUI, re-rolls included."
+        default=14400.0,
+        gt=0,
+        description="Most time one shot may take on ComfyUI, re-rolls included: a 12 s shot is a keyframe and "
+        "3 segments of about 9 min each, twice with one re-roll (about 1 h), with room for a shared queue.",
     )
     comfyui_rerolls: int = Field(
         default=1, ge=0, le=5, description="Times a mostly black, frozen or flat clip is made again with a new seed."

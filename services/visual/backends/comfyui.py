@@ -8,12 +8,15 @@ For each shot, read top to bottom in `_ShotRun.render`:
    workflow turns it into a clip. text_to_video: the text-to-video workflow makes the first clip,
    whose first frame is the keyframe.
 3. A shot longer than one native clip continues: each further segment is animated from the last
-   frame of the one before.
+   frame of the one before, by the animate workflow (keyframe_then_animate) or by a
+   picture-to-video workflow of the text-to-video model's own family (`continuation_for`), so one
+   shot's segments share a model, a size and a rate where such a workflow exists.
 4. ffmpeg joins the segments, converts the model's frame rate, fills the frame, adds the film
    look and stops at exactly the frame count asked for.
 5. The clip is measured (mostly black, frozen, flat); a bad one is rendered again with a new seed,
    up to `comfyui_rerolls` times, and the log says why.
-Every ComfyUI run follows the shot's deadline and the caller's cancel (services/visual/comfy/client.py).
+Every ComfyUI run has a time limit of its own (comfyui_run_timeout_s), within the shot's deadline
+(comfyui_shot_deadline_s), and follows the caller's cancel (services/visual/comfy/client.py).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from services.visual.clipwork import (
     x264,
 )
 from services.visual.comfy.client import ComfyClient, Timeouts
+from services.visual.comfy.errors import ComfyTimeout
 from services.visual.comfy.workflow import Role, Workflow, fitted_size, load_workflow
 from services.visual.consistency import shot_prompt, shot_seed
 from services.visual.control import RenderControl, Stage
@@ -46,7 +50,7 @@ from services.visual.look import Look, look_filters
 from services.visual.quality import measure
 from services.visual.settings import ComfyMode, VisualSettings
 from storyreel.domain import Character, Scene, Shot
-from storyreel.errors import BackendError
+from storyreel.errors import BackendError, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,9 @@ class Workflows:
     keyframe_img2img: Workflow | None
     animate: Workflow
     text_to_video: Workflow | None
+    continuation: Workflow
+    """What animates every segment after the first: the animate workflow, or in text_to_video
+    mode one of the text-to-video model's family."""
 
     @classmethod
     def load(cls, settings: VisualSettings) -> Workflows:
@@ -69,16 +76,63 @@ class Workflows:
         folder = workflow_dir(settings.comfyui_workflow_dir)
         keyframe_mode = settings.comfyui_mode == ComfyMode.KEYFRAME_THEN_ANIMATE
         img2img = settings.comfyui_keyframe_img2img_workflow
+        animate = load_workflow(folder / settings.comfyui_animate_workflow, Role.ANIMATE)
+        text_to_video = (
+            None if keyframe_mode
+            else load_workflow(folder / settings.comfyui_text_to_video_workflow, Role.TEXT_TO_VIDEO)
+        )
+        if text_to_video is None:
+            continuation = animate
+        elif settings.comfyui_continue_workflow:
+            continuation = load_workflow(folder / settings.comfyui_continue_workflow, Role.ANIMATE)
+        else:
+            continuation = continuation_for(text_to_video, animate, folder)
         return cls(
             keyframe=load_workflow(folder / settings.comfyui_keyframe_workflow, Role.KEYFRAME)
             if keyframe_mode
             else None,
             keyframe_img2img=_img2img(folder / img2img) if keyframe_mode and img2img else None,
-            animate=load_workflow(folder / settings.comfyui_animate_workflow, Role.ANIMATE),
-            text_to_video=None
-            if keyframe_mode
-            else load_workflow(folder / settings.comfyui_text_to_video_workflow, Role.TEXT_TO_VIDEO),
+            animate=animate,
+            text_to_video=text_to_video,
+            continuation=continuation,
         )
+
+
+def continuation_for(first: Workflow, animate: Workflow, folder: Path) -> Workflow:
+    """The picture-to-video workflow that continues `first`'s clips: the animate workflow when it is
+    of first's family, else the first such workflow in the folder (by name), else the animate one
+    (whose segments the stitch then brings to the clip's size and rate)."""
+    candidates = [animate, *(_animator(path) for path in sorted(folder.glob("*.json")))]
+    chosen = next((flow for flow in candidates if flow is not None and same_family(first, flow)), None)
+    if chosen is None:
+        log.warning(
+            "no picture-to-video workflow in %s is of %s's family (same VAE, native size and rate): "
+            "long shots continue with %s, a different model",
+            folder, first.name, animate.name,
+        )
+        return animate
+    log.info("long shots of %s continue with %s", first.name, chosen.name)
+    return chosen
+
+
+def same_family(first: Workflow, other: Workflow) -> bool:
+    """One model family: the same VAE file (or checkpoint), native pixel count and native rate."""
+    return (_decoder(first), first.native_area, first.native_fps) == (
+        _decoder(other), other.native_area, other.native_fps
+    )
+
+
+def _decoder(workflow: Workflow) -> set[str]:
+    files = workflow.model_files()
+    vae = {name for name, folder in files if folder == "vae"}
+    return vae or {name for name, folder in files if folder == "checkpoints"}
+
+
+def _animator(path: Path) -> Workflow | None:
+    try:
+        return load_workflow(path, Role.ANIMATE)
+    except InvalidInput:  # a keyframe or text-to-video workflow, or a broken file: not a candidate
+        return None
 
 
 def workflow_dir(folder: Path) -> Path:
@@ -196,7 +250,7 @@ class _ShotRun:
         return keyframe, [first, *self._continue(first, seed, 1, count)]
 
     def _segments(self, first: Workflow) -> int:
-        later = self.flows.animate
+        later = self.flows.continuation
         return segments_needed(
             self.spec.duration_s, (first.native_frames, first.native_fps), (later.native_frames, later.native_fps)
         )
@@ -220,7 +274,8 @@ class _ShotRun:
         for index in range(start, count):
             picture = self._path(".png")
             last_frame(previous.path, picture, self.settings.ffmpeg_timeout_s)
-            previous = self._clip(self.flows.animate, {"$init_image": self._upload(picture)}, seed, index, count)
+            values = {"$init_image": self._upload(picture)}
+            previous = self._clip(self.flows.continuation, values, seed, index, count)
             made.append(previous)
         return made
 
@@ -248,13 +303,24 @@ class _ShotRun:
     def _run(self, workflow: Workflow, values: dict[str, Any], span: tuple[float, float], stage: Stage) -> Path:
         """Queue the workflow, follow it, download the file its $output node saved."""
         low, high = span
-        outputs = self.client.run(
-            workflow.name,
-            workflow.filled({**values}),
-            self.deadline,
-            on_progress=lambda fraction: self._report(low + (high - low) * fraction, stage),
-            should_stop=self.control.stop_requested,
-        )
+        run_deadline = time.monotonic() + self.settings.comfyui_run_timeout_s
+        try:
+            outputs = self.client.run(
+                workflow.name,
+                workflow.filled({**values}),
+                min(self.deadline, run_deadline),
+                on_progress=lambda fraction: self._report(low + (high - low) * fraction, stage),
+                should_stop=self.control.stop_requested,
+            )
+        except ComfyTimeout as error:
+            if time.monotonic() < min(self.deadline, run_deadline):
+                raise  # one HTTP request was too slow, not the run
+            limit = "run's" if run_deadline < self.deadline else "shot's"
+            raise ComfyTimeout(
+                f"{error} (the {limit} limit: STORYREEL_VISUAL_COMFYUI_RUN_TIMEOUT_S="
+                f"{self.settings.comfyui_run_timeout_s:g}, STORYREEL_VISUAL_COMFYUI_SHOT_DEADLINE_S="
+                f"{self.settings.comfyui_shot_deadline_s:g}; raise it for slower GPUs)"
+            ) from None
         marked = {slot.node_id for slot in workflow.slots if slot.marker == "$output"}
         chosen = next((output for output in outputs if output.node_id in marked), None)
         if chosen is None:
