@@ -13,7 +13,7 @@ import pytest
 
 from services.visual.backends.base import RenderSpec
 from services.visual.backends.comfyui import ComfyRenderer
-from services.visual.comfy.errors import ModelFileMissing
+from services.visual.comfy.errors import ComfyTimeout, ModelFileMissing
 from services.visual.consistency import shot_seed
 from services.visual.control import Progress, RenderCancelled, RenderControl, Stage
 from services.visual.settings import VisualSettings
@@ -54,10 +54,10 @@ def graphs(running: Running) -> list[dict[str, Any]]:
 
 def test_a_long_shot_is_a_keyframe_then_segments_each_from_the_last_frame(fake_comfy: Running, tmp_path: Path) -> None:
     progress: list[Progress] = []
-    spec = spec_for(tmp_path, 3.5)  # the fake's clips are 2 s (16 frames at SVD's 8 fps): two segments
+    spec = spec_for(tmp_path, 6.0)  # SVD's clips are 25 frames at 6 fps, 4.17 s: two segments
     result = renderer(fake_comfy).render(SHOT, SCENE, [MEERA], spec, RenderControl(progress.append))
 
-    assert result.frame_count == 84 and frames_of(spec.clip_path) == (84, 320, 180, "24/1")
+    assert result.frame_count == 144 and frames_of(spec.clip_path) == (144, 320, 180, "24/1")
     assert spec.keyframe_path.read_bytes().startswith(b"\x89PNG")
     keyframe, first, second = graphs(fake_comfy)
     assert keyframe["5"]["class_type"] == "KSampler" and keyframe["5"]["inputs"]["seed"] == shot_seed(SHOT, SCENE)
@@ -84,9 +84,9 @@ def test_a_later_keyframe_of_a_scene_starts_from_the_scenes_first(
 
 
 def test_a_black_clip_is_rerolled_with_a_new_seed_and_logged(
-    fake_comfy: Running, tmp_path: Path, media: dict[str, Path], caplog: pytest.LogCaptureFixture
+    fake_comfy: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake_comfy.fake.videos = [media["black"], media["moving"]]
+    fake_comfy.fake.looks = ["black", "moving"]
     with caplog.at_level(logging.WARNING):
         result = renderer(fake_comfy).render(SHOT, SCENE, [MEERA], spec_for(tmp_path, 1.5))
     assert result.frame_count == 36
@@ -96,9 +96,9 @@ def test_a_black_clip_is_rerolled_with_a_new_seed_and_logged(
 
 
 def test_when_rerolls_run_out_the_last_clip_is_kept_and_the_log_says_so(
-    fake_comfy: Running, tmp_path: Path, media: dict[str, Path], caplog: pytest.LogCaptureFixture
+    fake_comfy: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake_comfy.fake.video = media["black"]
+    fake_comfy.fake.look = "black"
     with caplog.at_level(logging.WARNING):
         renderer(fake_comfy, comfyui_rerolls=0).render(SHOT, SCENE, [MEERA], spec_for(tmp_path, 1.0))
     assert len(graphs(fake_comfy)) == 2
@@ -106,12 +106,14 @@ def test_when_rerolls_run_out_the_last_clip_is_kept_and_the_log_says_so(
 
 
 def test_text_to_video_mode_makes_the_first_segment_from_text(fake_comfy: Running, tmp_path: Path) -> None:
-    spec = spec_for(tmp_path, 6.0)  # Wan 2.1's 81 frames at 16 fps cover 5 s: an SVD segment follows
+    spec = spec_for(tmp_path, 6.0)  # Wan 2.1's 81 frames at 16 fps cover 5 s: a second segment follows
     renderer(fake_comfy, comfyui_mode="text_to_video").render(SHOT, SCENE, [MEERA], spec)
     first, second = graphs(fake_comfy)
     assert first["7"]["class_type"] == "EmptyHunyuanLatentVideo" and "white sari" in first["5"]["inputs"]["text"]
-    assert second["3"]["class_type"] == "SVD_img2vid_Conditioning"
-    assert frames_of(spec.clip_path)[0] == 144
+    # continued by Wan 2.1's own picture-to-video model at its size, not by the SVD animate workflow
+    assert second["9"]["class_type"] == "WanImageToVideo"
+    assert (second["9"]["inputs"]["width"], second["9"]["inputs"]["height"]) == (832, 480)
+    assert frames_of(spec.clip_path) == (144, 320, 180, "24/1")
 
 
 def test_cancelling_stops_the_render_and_interrupts_comfyui(fake_comfy: Running, tmp_path: Path) -> None:
@@ -127,3 +129,11 @@ def test_a_missing_model_file_says_which_and_where(fake_comfy: Running, tmp_path
     fake_comfy.fake.behaviour = "error"
     with pytest.raises(ModelFileMissing, match=r"sd_xl_base_1\.0\.safetensors is missing or invalid"):
         renderer(fake_comfy).render(SHOT, SCENE, [MEERA], spec_for(tmp_path, 1.0))
+
+
+def test_each_comfyui_run_has_its_own_time_limit_within_the_shots(fake_comfy: Running, tmp_path: Path) -> None:
+    fake_comfy.fake.behaviour = "hang"
+    slow = renderer(fake_comfy, comfyui_run_timeout_s=0.5, comfyui_shot_deadline_s=3600)
+    with pytest.raises(ComfyTimeout, match=r"the run's limit: STORYREEL_VISUAL_COMFYUI_RUN_TIMEOUT_S=0\.5"):
+        slow.render(SHOT, SCENE, [MEERA], spec_for(tmp_path, 1.0))
+    assert fake_comfy.fake.seen.interrupts  # the GPU is freed for the next shot

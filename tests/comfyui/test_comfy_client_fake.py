@@ -25,7 +25,17 @@ from tests.comfyui.fake_comfy import Running
 
 FAST = Timeouts(request_s=2.0, silence_s=0.3, tick_s=0.05)
 SVD = load_workflow(WORKFLOWS / "svd_xt_1_1_i2v.json", Role.ANIMATE)
-GRAPH = SVD.filled({"$init_image": "storyreel/k.png", "$seed": 5, "$output": "storyreel/s01"})
+GRAPH = SVD.filled(
+    {"$init_image": "storyreel/k.png", "$seed": 5, "$width": 256, "$height": 144, "$output": "storyreel/s01"}
+)
+
+
+@pytest.fixture(autouse=True)
+def _keyframe_uploaded(fake_comfy: Running, media: dict[str, Path]) -> None:
+    """The picture GRAPH animates is on the server (the real one refuses a LoadImage of a missing file)."""
+    with ComfyClient(fake_comfy.url, FAST) as comfy:
+        comfy.upload_image(media["picture"], "k.png")
+    fake_comfy.fake.seen.uploads.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +70,8 @@ def test_upload_and_download_round_trip(fake_comfy: Running, media: dict[str, Pa
     assert comfy.upload_image(media["picture"], "shot.png") == "storyreel/shot.png"
     outputs = comfy.run(SVD.name, GRAPH, time.monotonic() + 10)
     comfy.download(outputs[0], tmp_path / "clip.mp4")
-    assert (tmp_path / "clip.mp4").read_bytes() == media["moving"].read_bytes()
+    assert (tmp_path / "clip.mp4").read_bytes() == (fake_comfy.fake.folder / "output" / "storyreel" /
+                                                    outputs[0].filename).read_bytes()
 
 
 def test_a_dropped_websocket_is_reconnected_and_the_history_polled(fake_comfy: Running) -> None:

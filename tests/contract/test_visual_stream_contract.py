@@ -11,12 +11,10 @@ from typing import Any
 import grpc
 import pytest
 
-from services.visual.clipwork import first_frame
 from services.visual.server import build_specs
 from services.visual.settings import VisualSettings
 from storyreel.domain import Scene, Shot, ShotType
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
-from tests.comfyui.conftest import make_clip
 from tests.comfyui.fake_comfy import FakeComfy, Running, serve_in_thread
 from tests.contract.test_visual_contract import render_request
 
@@ -28,10 +26,7 @@ pb = visual_service_pb2
 
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[Running]:
-    clip = make_clip(tmp_path / "clip.mp4", "testsrc2=")
-    picture = tmp_path / "keyframe.png"
-    first_frame(clip, picture, timeout_s=30)
-    yield from serve_in_thread(FakeComfy(clip, picture))
+    yield from serve_in_thread(FakeComfy(tmp_path / "fake-comfy"))
 
 
 async def stub_for(
