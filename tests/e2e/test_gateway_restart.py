@@ -3,6 +3,9 @@ and no finished shot is rendered again."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,15 +45,32 @@ def _clips(stack: LocalStack, job_id: str) -> dict[str, float]:
     return {path.name: path.stat().st_mtime_ns for path in folder.glob("[!.]*.mp4")}  # not in-flight temporaries
 
 
+@contextlib.contextmanager
+def _frozen(stack: LocalStack, name: str) -> Iterator[None]:
+    """The process is stopped (SIGSTOP) in the block: it answers nothing, finishes nothing."""
+    pid = stack.pid(name)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
 def test_a_killed_gateway_resumes_the_job_without_redoing_finished_shots(stack: LocalStack) -> None:
     story = (SAMPLES / "the_lantern_keeper.txt").read_text("utf-8")
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
-        job_id = client.post("/v1/jobs", json={"story": story}).json()["id"]
-        _wait(client, job_id, lambda job: job["steps"]["visuals"]["done"] >= 2)
-        stack.restart("gateway", kill=True)  # a crash, mid-render
-        before = _clips(stack, job_id)
-        interrupted = client.get(f"/v1/jobs/{job_id}").json()
-        assert interrupted["state"] != "done", "the job finished before the crash; nothing was tested"
+        with _frozen(stack, "composer"):  # the job cannot finish before the crash, however fast it renders
+            job_id = client.post("/v1/jobs", json={"story": story}).json()["id"]
+            _wait(client, job_id, lambda job: job["steps"]["visuals"]["done"] >= 2)
+            with _frozen(stack, "visual"):  # no render ends meanwhile: the shots stored are the shots done
+                stored = {shot["id"] for shot in client.get(f"/v1/jobs/{job_id}").json()["shots"]
+                          if shot["visual_done"]}
+                stack.restart("gateway", kill=True)  # a crash, mid-render
+                before = {name: mtime for name, mtime in _clips(stack, job_id).items()
+                          if name.split("-")[0] in stored}
+            interrupted = client.get(f"/v1/jobs/{job_id}").json()
+            assert interrupted["state"] != "done"
+        assert len(before) == len(stored) >= 2
 
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
         job = _wait(client, job_id, lambda job: job["state"] == "done")
