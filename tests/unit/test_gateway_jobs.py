@@ -140,7 +140,8 @@ def _fail_once_another_shot_is_stored(fakes: FakeServices, tmp_path: Path, shot_
     async def render(request: visual_pb.RenderShotRequest, context: grpc.aio.ServicerContext) -> Any:
         if request.shot.id == shot_id:
             job_id = dict(context.invocation_metadata())["storyreel-job-id"]
-            store = JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")  # the gateway's (gateway_settings)
+            url = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"  # the gateway's (gateway_settings)
+            store = await asyncio.to_thread(JobStore, url)  # off the fakes' loop: the other renders run on it
             try:
                 deadline = time.monotonic() + 30
                 while time.monotonic() < deadline and not any(
