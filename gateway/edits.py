@@ -74,11 +74,18 @@ def check_storyboard(storyboard: Storyboard) -> None:
         if speakers:
             raise InvalidInput(f"shot {shot.id} has lines spoken by {', '.join(speakers)}, who are not characters")
         for number, line in enumerate(shot.lines, start=1):
-            what = f"shot {shot.id}, line {number} ({_quoted(line.text)})"
-            if (script := storytext.unspoken_script(line.text)) is not None:
-                raise InvalidInput(f"{what} is written in {script} script, which no voice here speaks; "
-                                   f"the voices speak {storytext.supported_languages()}")
-            storytext.check_speakable(line.text, what)
+            _check_line(f"shot {shot.id}, line {number} ({_quoted(line.text)})", line.text)
+
+
+def _check_line(what: str, text: str) -> None:
+    """A line must hold something a voice can say (a letter of a spoken script, or a digit): what
+    the planner guarantees of its own lines. One with none says which script it is written in."""
+    if storytext.speakable(text):
+        return
+    if (script := storytext.unspoken_script(text)) is not None:
+        raise InvalidInput(f"{what} is written in {script} script, which no voice here speaks; "
+                           f"the voices speak {storytext.supported_languages()}")
+    storytext.check_speakable(text, what)
 
 
 def _quoted(text: str, most: int = 40) -> str:

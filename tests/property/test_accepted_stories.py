@@ -1,5 +1,8 @@
 """Issue 14, as a property: any text the door accepts gives a storyboard whose every request to
-every service is valid (tests/property/pipeline_requests.py builds and checks them)."""
+every service is valid (tests/property/pipeline_requests.py builds and checks them).
+
+derandomize: the same examples on every run, so CI never fails on a draw it did not make before;
+run with a random seed (or more examples) by hand to look for new cases."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ STORIES = st.lists(PIECES, min_size=1, max_size=60).map(lambda pieces: " ".join(
 SEEN: dict[str, int] = {"accepted": 0, "refused": 0}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(story=STORIES, title=st.one_of(st.just(""), st.text(max_size=20)))
 def test_a_story_the_door_accepts_gives_only_valid_requests(story: str, title: str) -> None:
     request = door(story, title)
@@ -38,7 +41,7 @@ def test_a_story_the_door_accepts_gives_only_valid_requests(story: str, title: s
     assert checked.shots >= 1 and checked.film_s > 0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=400))
 def test_long_stories_of_odd_words_give_only_valid_requests(words: list[str]) -> None:
     request = door(" ".join(words))
