@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 import pytest
+import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from cli.stack import free_port
@@ -242,3 +243,14 @@ async def test_a_service_process_reads_the_token_from_its_environment(planner_pr
     port = int(planner_process.rpartition(":")[2])
     assert await _code_of(_plan(None, port)) == grpc.StatusCode.UNAUTHENTICATED
     assert (await _plan(Security(token=TOKEN), port)).storyboard.scenes
+
+
+def test_compose_and_kubernetes_give_every_service_and_the_gateway_the_token() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "compose.yaml").read_text())["services"]
+    for name in ("planner", "audio", "visual", "composer", "gateway", "audio-gpu"):
+        assert "STORYREEL_SERVICE_TOKEN" in compose[name]["environment"], name
+    for name in ("planner", "audio", "visual", "composer", "gateway"):
+        documents = yaml.safe_load_all((REPO_ROOT / "deploy" / "k8s" / "base" / f"{name}.yaml").read_text())
+        deployment = next(document for document in documents if document["kind"] == "Deployment")
+        sources = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+        assert {"secretRef": {"name": "storyreel-service-token", "optional": True}} in sources, name
