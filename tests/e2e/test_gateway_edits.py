@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -134,9 +136,14 @@ def test_cancel_mid_render_stops_the_render_in_the_visual_service(stack: LocalSt
     story = (SAMPLES / "the_lantern_keeper.txt").read_text("utf-8")
     job_id = str(client.post("/v1/jobs", json={"story": story}).json()["id"])
     _wait(client, job_id, lambda job: job["steps"]["visuals"]["done"] >= 1)
-    response = client.delete(f"/v1/jobs/{job_id}")
+    visual = stack.pid("visual")
+    os.kill(visual, signal.SIGSTOP)  # no render can end before the cancel, however fast the rest go
+    try:
+        response = client.delete(f"/v1/jobs/{job_id}")
+        clips = _files(stack, job_id, "clips")
+    finally:
+        os.kill(visual, signal.SIGCONT)
     assert response.status_code == 200 and response.json()["state"] == "cancelled"
-    clips = _files(stack, job_id, "clips")
     time.sleep(2)
     job = client.get(f"/v1/jobs/{job_id}").json()
     assert job["state"] == "cancelled" and job["steps"]["visuals"]["done"] < job["steps"]["visuals"]["total"]
