@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
 from gateway import retention
+from gateway.admission import Admission
 from gateway.clients import Services
 from gateway.deps import Gateway, require_api_key
 from gateway.events import EventHub
@@ -89,7 +90,7 @@ def _open(settings: GatewaySettings) -> Gateway:
     metrics, hub = GatewayMetrics(), EventHub()
     runtime = Runtime(settings, store, Services(settings), artifacts, metrics, hub)
     metrics.watch(store.count_by_state, runtime.in_flight)
-    return Gateway(settings, store, artifacts, runtime, Orchestrator(runtime), hub, metrics)
+    return Gateway(settings, store, artifacts, runtime, Orchestrator(runtime), hub, metrics, Admission(runtime))
 
 
 def _add_operations(app: FastAPI) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from gateway.admission import Admission
 from gateway.events import EventHub
 from gateway.metrics import GatewayMetrics
 from gateway.orchestrator import Orchestrator
@@ -28,6 +29,7 @@ class Gateway:
     orchestrator: Orchestrator
     hub: EventHub
     metrics: GatewayMetrics
+    admission: Admission
 
 
 def get_gateway(request: Request) -> Gateway:

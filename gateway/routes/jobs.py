@@ -56,7 +56,7 @@ _SUBMIT_BODY = {
 )
 async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
     client = api_client(request)
-    admission.check_room(gateway.runtime, client)  # a full queue is 429 before the body is read
+    gateway.admission.check_room(client)  # a full queue is 429 before the body is read
     async with read_submission(request) as submission:
         _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
         job_id = new_job_id()
@@ -66,7 +66,7 @@ async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
             gateway.store.create(submission.request, job_id, client, admission.limits(gateway.settings))
         except QueueFull as full:
             remove_job_files(gateway.artifacts, job_id)
-            raise admission.refusal(gateway.runtime, full) from None
+            raise gateway.admission.refusal(full) from None
         if music is not None:
             gateway.store.put_result(job_id, MUSIC_UPLOAD, music)
     gateway.orchestrator.start(job_id)
@@ -124,7 +124,7 @@ async def cancel_job(job_id: JobId, gateway: GatewayDep) -> JobView:
 async def render_again(job_id: JobId, change: RenderRequest, http: Request, gateway: GatewayDep) -> JobView:
     record = job_record(gateway, job_id)
     if record.state.finished:  # it joins the unfinished jobs again
-        admission.check_room(gateway.runtime, api_client(http))
+        gateway.admission.check_room(api_client(http))
     updates = change.model_dump(exclude_none=True)
     request = JobRequest.model_validate({**record.request.model_dump(), **updates})
     messages.check_options(request)
