@@ -124,13 +124,17 @@ def serve(args: argparse.Namespace) -> int:
         given_up.append(name)
         stop.set()
 
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with running_stack(args.work_dir, host=args.host, gateway_port=args.port, on_give_up=give_up) as stack:
-        print(f"storyreel is up: {stack.gateway_url} (API docs at {stack.gateway_url}/docs); Ctrl-C stops it")
-        for name, address in stack.addresses.items():
-            print(f"  {name:<9} grpc://{address}")
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        with running_stack(args.work_dir, host=args.host, gateway_port=args.port, on_give_up=give_up) as stack:
+            print(f"storyreel is up: {stack.gateway_url} (API docs at {stack.gateway_url}/docs); Ctrl-C stops it")
+            for name, address in stack.addresses.items():
+                print(f"  {name:<9} grpc://{address}")
+            sys.stdout.flush()  # a pipe or a log file sees it now, not at exit
+            with contextlib.suppress(KeyboardInterrupt):
+                stop.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if given_up:
         raise StackError(f"the {given_up[0]} process kept exiting, so the stack was stopped; see its log in "
                          f"{args.work_dir / 'logs'}, fix it and run storyreel serve again (unfinished jobs resume)")

@@ -104,3 +104,26 @@ def test_restarts_back_off_then_give_up_and_a_quiet_window_starts_afresh() -> No
     assert policy.delay_s(restarts, 61.5) == 1.0, "restarts older than the window no longer count"
     assert policy.delay_s(deque(), 0.0) == 0.5
     assert RestartPolicy(limit=0, window_s=1, backoff_s=1, backoff_max_s=1).delay_s(deque(), 0.0) is None
+
+
+def test_serve_stops_with_exit_1_naming_the_process_it_gave_up_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+    from collections.abc import Callable, Iterator
+
+    from cli import main as cli_main
+    from cli.stack import LocalStack
+
+    @contextlib.contextmanager
+    def gives_up_on_visual(work_dir: Path, host: str, gateway_port: int,
+                           on_give_up: Callable[[str], None]) -> Iterator[LocalStack]:
+        stack = LocalStack(work_dir=work_dir, host=host, gateway_port=gateway_port)
+        on_give_up("visual")  # as the supervisor does, from its thread, once the limit is reached
+        yield stack
+
+    monkeypatch.setattr(cli_main, "running_stack", gives_up_on_visual)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--work-dir", str(tmp_path), "--port", "0"])
+    assert exit_info.value.code == 1
+    assert "the visual process kept exiting, so the stack was stopped" in capsys.readouterr().err
