@@ -362,29 +362,37 @@ def retry_service_config(service_full_name: str, max_attempts: int = 4) -> str:
     )
 
 
-class _SendToken(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
-    """Adds the shared service token to every call's metadata."""
+def _with_token(details: grpc.aio.ClientCallDetails, token: str) -> grpc.aio.ClientCallDetails:
+    metadata = grpc.aio.Metadata(*tuple(details.metadata or ()), (TOKEN_METADATA, f"Bearer {token}"))
+    return grpc.aio.ClientCallDetails(details.method, details.timeout, metadata, details.credentials,
+                                      details.wait_for_ready)
+
+
+# One class per kind of call: a channel files each interceptor under the first kind it is.
+class _SendTokenUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    """Adds the shared service token to every unary call's metadata."""
 
     def __init__(self, token: str) -> None:
-        self._entry = (TOKEN_METADATA, f"Bearer {token}")
-
-    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
-        metadata = grpc.aio.Metadata(*tuple(details.metadata or ()), self._entry)
-        return grpc.aio.ClientCallDetails(
-            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
-        )
+        self._token = token
 
     async def intercept_unary_unary(self, continuation: Any, details: grpc.aio.ClientCallDetails, request: Any) -> Any:
-        return await continuation(self._details(details), request)
+        return await continuation(_with_token(details, self._token), request)
+
+
+class _SendTokenStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
+    """Adds the shared service token to every server-streaming call's metadata."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
 
     async def intercept_unary_stream(self, continuation: Any, details: grpc.aio.ClientCallDetails, request: Any) -> Any:
-        return await continuation(self._details(details), request)
+        return await continuation(_with_token(details, self._token), request)
 
 
 def open_channel(target: str, security: Security | None = None, options: Sequence[tuple[str, Any]] = ()) -> Any:
     """A channel with the security given: TLS when it has TLS files, the token on every call."""
     security = security or Security()
-    interceptors = [_SendToken(security.token)] if security.token else None
+    interceptors = [_SendTokenUnary(security.token), _SendTokenStream(security.token)] if security.token else None
     credentials = security.channel_credentials()
     if credentials is not None:
         return grpc.aio.secure_channel(target, credentials, options=list(options), interceptors=interceptors)

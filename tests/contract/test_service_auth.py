@@ -32,6 +32,7 @@ from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from storyreel.visual.v1 import visual_service_pb2_grpc as visual_grpc
 from tests.conftest import REPO_ROOT
+from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
 
 TOKEN = "a-shared-service-token-for-tests"
 STORY = "Meera lit the lantern. The boats came home."
@@ -134,15 +135,16 @@ async def test_streaming_calls_need_the_token_too(tmp_path: Path) -> None:
         streams = [name for name, method in visual_pb.DESCRIPTOR.services_by_name["VisualService"]
                    .methods_by_name.items() if method.server_streaming]
         assert streams, "the visual service has a streaming RPC to try"
-        async with open_channel(f"127.0.0.1:{running.port}") as channel:
-            stub = visual_grpc.VisualServiceStub(channel)
-            for name in streams:
-                request_type = getattr(visual_pb, f"{name}Request")
-                call = getattr(stub, name)(request_type(), timeout=DEADLINE_S)
-                with pytest.raises(grpc.aio.AioRpcError) as failure:
-                    async for _ in call:
-                        pass
-                assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED, name
+        for security, expected in ((None, True), (Security(token=TOKEN), False)):
+            async with open_channel(f"127.0.0.1:{running.port}", security) as channel:
+                stub = visual_grpc.VisualServiceStub(channel)
+                for name in streams:  # an empty request: refused for the token, or else as invalid
+                    call = getattr(stub, name)(getattr(visual_pb, f"{name}Request")(), timeout=DEADLINE_S)
+                    with pytest.raises(grpc.aio.AioRpcError) as failure:
+                        async for _ in call:
+                            pass
+                    refused = failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+                    assert refused == expected, (name, failure.value.code(), failure.value.details())
     finally:
         await running.stop(0)
 
@@ -254,3 +256,32 @@ def test_compose_and_kubernetes_give_every_service_and_the_gateway_the_token() -
         deployment = next(document for document in documents if document["kind"] == "Deployment")
         sources = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
         assert {"secretRef": {"name": "storyreel-service-token", "optional": True}} in sources, name
+
+
+@pytest.fixture
+def guarded_fakes(tmp_path: Path) -> Iterator[tuple[FakeServices, str]]:
+    """The gateway's fake services, also listening on a second port that needs the token."""
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    running: RunningServer = fakes._run(start_server(fakes._specs(), "127.0.0.1:0", Security(token=TOKEN)))
+    yield fakes, f"127.0.0.1:{running.port}"
+    fakes.release_renders()
+    fakes._run(running.stop(0))
+    fakes.stop()
+
+
+def test_a_whole_job_runs_through_services_that_need_the_token(
+    tmp_path: Path, guarded_fakes: tuple[FakeServices, str]
+) -> None:
+    fakes, address = guarded_fakes
+    at = {f"{name}_address": address for name in ("planner", "audio", "visual", "composer")}
+    with gateway(tmp_path, fakes, service_token=TOKEN, **at) as client:
+        assert finished(client, submit(client))["state"] == "done"
+        fakes.hold_renders()  # a streamed call cancelled through the token's interceptor
+        job_id = submit(client)
+        wait(client, job_id, lambda job: fakes.count("RenderShot") >= 2 and job["state"] == "rendering")
+        assert client.delete(f"/v1/jobs/{job_id}").json()["state"] == "cancelled"
+    with gateway(tmp_path, fakes, **at) as client:  # no token: the planner refuses, and the job says so
+        job = finished(client, submit(client))
+    assert job["state"] == "failed" and job["error"]["service"] == "planner"
+    assert "refused the gateway's call" in job["error"]["reason"]
+    assert "STORYREEL_SERVICE_TOKEN" in job["error"]["reason"]
