@@ -34,6 +34,7 @@ What a prompt does is set per test with `FakeComfy.behaviour`:
 from __future__ import annotations
 
 import asyncio
+import email
 import json
 import tempfile
 import threading
@@ -194,14 +195,14 @@ class FakeComfy:
         return web.Response()
 
     async def upload(self, request: web.Request) -> web.Response:
-        form = await request.post()
-        image: Any = form["image"]
-        subfolder = str(form.get("subfolder", ""))
-        self.seen.uploads.append(image.filename)
-        target = self.folder / "input" / subfolder / image.filename
+        fields = _multipart(request.headers.get("Content-Type", ""), await request.read())
+        filename, data = fields["image"]
+        subfolder = fields.get("subfolder", ("", b""))[1].decode()
+        self.seen.uploads.append(filename)
+        target = self.folder / "input" / subfolder / filename
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(image.file.read())
-        return web.json_response({"name": image.filename, "subfolder": subfolder, "type": "input"})
+        target.write_bytes(data)
+        return web.json_response({"name": filename, "subfolder": subfolder, "type": "input"})
 
     async def view(self, request: web.Request) -> web.StreamResponse:
         kind = request.query.get("type", "output")
@@ -487,6 +488,20 @@ class _Shapes:
     def _CreateVideo(self, v: dict[str, Any]) -> Shape:  # nodes_video.py: VideoFromComponents at Fraction(fps)
         images = self.of(v["images"])
         return Shape(images.width, images.height, images.frames, float(v["fps"]))
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, tuple[str, bytes]]:
+    """{field name: (file name, bytes)} of a multipart/form-data body. Read by hand: aiohttp's
+    request.post() warns (DeprecationWarning, an error in tests) when a part ends across chunks."""
+    boundary = content_type.partition("boundary=")[2].strip('"').encode()
+    fields = {}
+    for part in body.split(b"--" + boundary)[1:-1]:
+        head, _, data = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        data = data.removesuffix(b"\r\n")  # only the line break before the next boundary: data may end in one
+        headers = email.message_from_bytes(head)
+        name = headers.get_param("name", header="content-disposition")
+        fields[str(name)] = (headers.get_filename() or "", data)
+    return fields
 
 
 def _wan_frames(length: int) -> int:
