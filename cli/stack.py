@@ -165,9 +165,12 @@ class LocalStack:
         env = {**os.environ, **self.extra_env}
         chosen = {key.removeprefix("STORYREEL_GATEWAY_").lower() for key in env if key.startswith("STORYREEL_GATEWAY_")}
         try:
-            chosen |= GatewaySettings().model_fields_set  # .env counts as a choice too
+            gateway = GatewaySettings()
         except ValueError as error:  # pydantic's ValidationError: the gateway would refuse to start
             raise StackError(f"the gateway's settings are not valid: {error}") from None
+        chosen |= gateway.model_fields_set  # .env counts as a choice too
+        if gateway.rpc_retries >= GATEWAY_RPC_RETRIES:
+            chosen.add("rpc_retries")  # its own default already outlasts a restart
         defaults = {
             "database_url": f"sqlite:///{(self.work_dir / 'jobs.sqlite3').resolve()}",
             "rpc_retries": str(GATEWAY_RPC_RETRIES),

@@ -127,3 +127,15 @@ def test_serve_stops_with_exit_1_naming_the_process_it_gave_up_on(
         main(["serve", "--work-dir", str(tmp_path), "--port", "0"])
     assert exit_info.value.code == 1
     assert "the visual process kept exiting, so the stack was stopped" in capsys.readouterr().err
+
+
+def test_the_launcher_gives_the_gateway_retries_that_outlast_a_restart_unless_the_user_chose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.stack import GATEWAY_RPC_RETRIES, LocalStack
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STORYREEL_GATEWAY_RPC_RETRIES", raising=False)
+    assert LocalStack(work_dir=tmp_path)._gateway_defaults()["STORYREEL_GATEWAY_RPC_RETRIES"] == str(GATEWAY_RPC_RETRIES)
+    monkeypatch.setenv("STORYREEL_GATEWAY_RPC_RETRIES", "1")
+    assert "STORYREEL_GATEWAY_RPC_RETRIES" not in LocalStack(work_dir=tmp_path)._gateway_defaults()
