@@ -136,6 +136,7 @@ def test_the_launcher_gives_the_gateway_retries_that_outlast_a_restart_unless_th
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STORYREEL_GATEWAY_RPC_RETRIES", raising=False)
-    assert LocalStack(work_dir=tmp_path)._gateway_defaults()["STORYREEL_GATEWAY_RPC_RETRIES"] == str(GATEWAY_RPC_RETRIES)
+    defaults = LocalStack(work_dir=tmp_path)._gateway_defaults()
+    assert defaults["STORYREEL_GATEWAY_RPC_RETRIES"] == str(GATEWAY_RPC_RETRIES)
     monkeypatch.setenv("STORYREEL_GATEWAY_RPC_RETRIES", "1")
     assert "STORYREEL_GATEWAY_RPC_RETRIES" not in LocalStack(work_dir=tmp_path)._gateway_defaults()
