@@ -19,7 +19,7 @@ from gateway import messages
 from gateway.jobs import RerollRequest, VoiceChoice
 from gateway.results import job_key
 from storyreel import storytext
-from storyreel.domain import NARRATOR, Shot, Storyboard
+from storyreel.domain import NARRATOR, Character, Shot, Storyboard, Voice, VoiceEngine
 from storyreel.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 """Shot and scene ids name files (clips/<shot id>-<hash>.mp4), so they stay plain."""
 MAX_SHOTS = 5000
+VOICE_CHECK_TIMEOUT_S = 30.0
+"""How long a submission or an edit waits for the audio service to cast its voices."""
 NARRATOR_NAMES = frozenset({"narrator", "the narrator"})
 
 
@@ -119,7 +121,25 @@ def names_new_voices(before: Storyboard, after: Storyboard) -> bool:
     return bool(named(after) - named(before))
 
 
-async def check_voices(audio: Any, job_id: str, storyboard: Storyboard, timeout_s: float) -> None:
+def chosen_voices(voices: Mapping[str, VoiceChoice]) -> Storyboard | None:
+    """A storyboard of no shots whose narrator and characters have the voices a submission
+    names by voice id (to check with check_voices); None when it names none."""
+    named = {key: choice for key, choice in voices.items() if choice.voice_id}
+    if not named:
+        return None
+    board = Storyboard()
+    for key, choice in named.items():
+        voice = Voice(engine=choice.engine or VoiceEngine.ESPEAK, voice_id=choice.voice_id or "")
+        if key.strip().casefold() in NARRATOR_NAMES:
+            board.narrator_voice = voice
+        else:
+            board.characters.append(Character(id=key, name=key, voice=voice))
+    return board
+
+
+async def check_voices(
+    audio: Any, job_id: str, storyboard: Storyboard, timeout_s: float = VOICE_CHECK_TIMEOUT_S
+) -> None:
     """InvalidInput when the audio service cannot cast the storyboard's voices (a voice id its
     engine lacks): it is asked to speak a shot of no lines with the whole cast, which it casts
     and checks as for any shot, and answers with a moment of silence. Any other failure (the

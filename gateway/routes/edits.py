@@ -18,8 +18,6 @@ from gateway.routes.jobs import current_view, job_record
 from storyreel.domain import Storyboard, check_story
 
 router = APIRouter(prefix="/v1/jobs", tags=["edits"], dependencies=[Depends(require_api_key)])
-VOICE_CHECK_TIMEOUT_S = 30.0
-"""How long an edit waits for the audio service to cast its voices (a shot of no lines)."""
 
 EXAMPLE_STORYBOARD = {
     "title": "The lantern",
@@ -68,7 +66,7 @@ async def edit_storyboard(
     storyboard = edits.normalised(storyboard)
     edits.check_storyboard(storyboard)  # InvalidInput -> 422; nothing is stored
     if edits.names_new_voices(planned, storyboard):
-        await edits.check_voices(gateway.runtime.services.audio, job_id, storyboard, VOICE_CHECK_TIMEOUT_S)
+        await edits.check_voices(gateway.runtime.services.audio, job_id, storyboard)
     return await _store_and_rerun(gateway, job_id, storyboard)
 
 

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from gateway import admission, messages
+from gateway import admission, edits, messages
 from gateway.deps import Gateway, GatewayDep, api_client, require_api_key
 from gateway.jobs import JobList, JobRequest, JobState, JobView, RenderRequest
 from gateway.results import MUSIC_UPLOAD, job_key
 from gateway.retention import remove_job_files
 from gateway.routes.docs import JobId, errors
 from gateway.store import JobRecord, QueueFull, new_job_id
-from gateway.submit import Submission, multipart_schema, music_key, read_submission, save_upload
+from gateway.submit import Submission, multipart_schema, music_key, normalised, read_submission, save_upload
 from gateway.views import job_links
 from storyreel.domain import check_story
 from storyreel.errors import InvalidInput
@@ -60,6 +60,7 @@ async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
     async with read_submission(request) as submission:
         _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
         job_id = new_job_id()
+        await _check_voices(gateway, submission, job_id)  # a voice id the engine lacks: 422, nothing stored
         # The upload first: when it cannot be stored (DiskFull -> 507) there is no job without its music.
         music = await _store_music(gateway, job_id, submission.music) if submission.music is not None else None
         try:  # the count that holds: in the database, as the job is inserted
@@ -86,6 +87,17 @@ def _check(gateway: Gateway, submission: Submission) -> None:
     messages.check_options(submission.request)
     if submission.music is not None and submission.music.size == 0:
         raise InvalidInput("the music file is empty")
+
+
+async def _check_voices(gateway: Gateway, submission: Submission, job_id: str) -> None:
+    cast = edits.chosen_voices(submission.request.voices)
+    if cast is None:
+        return
+    try:
+        await edits.check_voices(gateway.runtime.services.audio, job_id, cast)
+    except InvalidInput:
+        remove_job_files(gateway.artifacts, job_id)  # the audio service may have made the job's folders
+        raise
 
 
 @router.get("", response_model=JobList, summary="List jobs, newest first", responses=errors())
@@ -126,7 +138,7 @@ async def render_again(job_id: JobId, change: RenderRequest, http: Request, gate
     if record.state.finished:  # it joins the unfinished jobs again
         gateway.admission.check_room(api_client(http))
     updates = change.model_dump(exclude_none=True)
-    request = JobRequest.model_validate({**record.request.model_dump(), **updates})
+    request = normalised(JobRequest.model_validate({**record.request.model_dump(), **updates}))
     messages.check_options(request)
     await gateway.orchestrator.revise(job_id, request)
     return current_view(gateway, job_id)

@@ -234,3 +234,22 @@ def test_a_voice_id_the_engine_lacks_is_refused_at_the_door(tmp_path: Path, fake
         accepted = _edit(client, job_id, voice("f3"))
         assert accepted.status_code == 202, accepted.text
         assert finished(client, job_id, timeout_s=120)["state"] == "done"
+
+
+def test_a_submitted_voice_id_the_engine_lacks_is_refused_at_the_door(tmp_path: Path, fakes: FakeServices) -> None:
+    with real_audio_service(tmp_path / "artifacts") as audio, gateway(tmp_path, fakes, audio_address=audio) as client:
+        for voices, speaker in (({"Meera": {"voice_id": "no-such-voice"}}, "Meera"),
+                                ({"narrator": {"engine": "espeak", "voice_id": "zz"}}, "narrator")):
+            response = client.post("/v1/jobs", json={"story": STORY, "voices": voices})
+            assert_refused(response, client, f"of speaker {speaker!r} is not an espeak-ng variant")
+        response = client.post("/v1/jobs", json={"story": STORY, "voices": {"Meera": {"voice_id": "f3"}}})
+        assert response.status_code == 202, response.text
+        assert finished(client, response.json()["id"], timeout_s=120)["state"] == "done"
+
+
+def test_render_again_keeps_the_style_in_the_normal_form(client: TestClient) -> None:
+    job_id = submit(client)
+    finished(client, job_id)
+    assert client.post(f"/v1/jobs/{job_id}/render", json={"style": "ink\x00 wash\n"}).status_code == 202
+    record = client.app.state.gateway.store.get(job_id)  # type: ignore[attr-defined]
+    assert record.request.style == "ink wash"
