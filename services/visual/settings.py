@@ -74,7 +74,7 @@ class VisualSettings(ServiceSettings):
         le=300,
         description="RenderShotStream sends progress at least this often while a shot waits for a slot or renders "
         "(the last progress again when the backend has nothing new), so the gateway's idle timeout "
-        "(STORYREEL_GATEWAY_RENDER_IDLE_S) only ends renders that have really gone silent.",
+        "(STORYREEL_GATEWAY_IDLE_TIMEOUT_S) only ends renders that have really gone silent.",
     )
     simulated_render_s: float = Field(
         default=2.0, ge=0, le=600, description="How long the simulated backend waits per shot (a stand-in GPU render)."
