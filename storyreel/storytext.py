@@ -12,6 +12,7 @@ what the door accepts the planner can narrate:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -25,6 +26,8 @@ _DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u202a-\u2
 """Control characters (Unicode category Cc) but tab and newline, lone surrogates, the byte-order
 mark, and the bidirectional embeddings, overrides and isolates."""
 _ASCII_SPEAKABLE = re.compile("[A-Za-z0-9]")
+_SPOKEN_OR_NEUTRAL = re.compile("[\x00-\u024f\u0900-\u097f\u1e00-\u1eff\u2000-\u206f\ua8e0-\ua8ff]*")
+"""Text of only Latin, Devanagari, punctuation and spaces: no letter of another script."""
 _SCRIPT_NAMES = {"CJK": "Chinese/Japanese (CJK)", "HANGUL": "Korean (Hangul)"}
 _CHUNK_END = re.compile(r"\n|(?<=[.!?।॥…])\s+")
 _QUOTED = 60
@@ -36,6 +39,7 @@ def normal_text(text: str) -> str:
     return unicodedata.normalize("NFC", _DROPPED.sub("", text))
 
 
+@functools.lru_cache(maxsize=8192)
 def script_of(char: str) -> str | None:
     """The script of a letter ("Latin", "Devanagari", "Arabic", ...); None for anything else.
     Compatibility forms count as their base letter (ﬁ, Ａ and 𝐀 are Latin)."""
@@ -69,7 +73,7 @@ def supported_languages() -> str:
 
 def unspoken_script(text: str) -> str | None:
     """The script most of the text's letters are in, when no voice speaks it; else None."""
-    if text.isascii():
+    if _SPOKEN_OR_NEUTRAL.fullmatch(text):
         return None
     scripts = letter_scripts(text)
     spoken = sum(count for script, count in scripts.items() if script in SCRIPT_LANGUAGES)
