@@ -248,16 +248,22 @@ def _streaminfo(block: bytes) -> tuple[int, int]:
     return packed >> 44, packed & ((1 << 36) - 1)
 
 
+def _streaminfo_block_size(block: bytes) -> int:
+    """The stream's (largest) block size: frames of a fixed-blocksize stream are numbered in it."""
+    return int.from_bytes(block[2:4], "big")
+
+
 def _flac_seconds(data: bytes, name: str) -> float:
     """STREAMINFO's length, metadata blocks whole, and audio frames after them."""
     position = 4
-    rate, total = 0, 0
+    rate, total, block_size = 0, 0, 0
     while True:
         if position + 4 > len(data):
             raise _refuse(name, "it is cut short inside its flac header")
         header, size = data[position], int.from_bytes(data[position + 1 : position + 4], "big")
         if header & 0x7F == 0 and size >= 18:
             rate, total = _streaminfo(data[position + 4 : position + 22])
+            block_size = _streaminfo_block_size(data[position + 4 : position + 22])
         position += 4 + size
         if header & 0x80:
             break
@@ -265,5 +271,96 @@ def _flac_seconds(data: bytes, name: str) -> float:
         raise _refuse(name, "it is cut short: it has no flac audio frames after its header")
     if not rate or not total:
         raise _refuse(name, "its flac header does not say how long it plays")
+    reached = _flac_end(data, position, block_size)
+    if reached is None:
+        raise _refuse(name, f"it is cut short or broken: its last flac frame is incomplete "
+                            f"(its header says {_length(total / rate)} of audio)")
+    if reached < total - rate // 10:
+        raise _refuse(name, _cut_short(total / rate, reached / rate))
     return total / rate
+
+
+_FLAC_WINDOW = 1 << 18
+"""How far back from the end the last frame's header is looked for (frames are far smaller)."""
+_FLAC_BLOCK_SIZES = {1: 192, **{c: 576 << (c - 2) for c in range(2, 6)}, **{c: 256 << (c - 8) for c in range(8, 16)}}
+
+
+def _flac_end(data: bytes, audio_start: int, stream_block: int) -> int | None:
+    """The sample the stream reaches: the last frame whose header and whole-frame CRC-16 check
+    out and that ends exactly at the end of the file (a cut-off file has none)."""
+    end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
+    at = end - 2
+    while (at := data.rfind(b"\xff", max(audio_start, end - _FLAC_WINDOW), at)) != -1:
+        header = _flac_frame_header(data, at)
+        if header is not None and _crc16(data, at, end - 2) == int.from_bytes(data[end - 2 : end], "big"):
+            number, variable, block = header
+            return (number if variable else number * stream_block) + block
+    return None
+
+
+def _flac_frame_header(data: bytes, at: int) -> tuple[int, bool, int] | None:
+    """(frame or sample number, whether it is a sample number, block size) of a frame whose
+    header, CRC-8 included, starts at `at`."""
+    if at + 6 > len(data) or data[at + 1] & 0xFE != 0xF8 or data[at + 3] & 1 or data[at + 2] >> 4 == 0:
+        return None
+    variable, size_code, rate_code = data[at + 1] & 1, data[at + 2] >> 4, data[at + 2] & 0xF
+    if rate_code == 0xF or (data[at + 3] >> 4) > 10 or (data[at + 3] >> 1) & 7 in (3, 7):
+        return None
+    number, position = _utf8_number(data, at + 4)
+    if number is None:
+        return None
+    block = _FLAC_BLOCK_SIZES.get(size_code, 0)
+    if size_code in (6, 7):
+        width = size_code - 5
+        block = int.from_bytes(data[position : position + width], "big") + 1
+        position += width
+    position += {12: 1, 13: 2, 14: 2}.get(rate_code, 0)
+    if position >= len(data) or _crc8(data[at:position]) != data[position]:
+        return None
+    return number, bool(variable), block
+
+
+def _utf8_number(data: bytes, at: int) -> tuple[int | None, int]:
+    """FLAC's UTF-8-like coded frame or sample number at `at`, and where it ends."""
+    first = data[at]
+    if first < 0x80:
+        return first, at + 1
+    length = next((n for n in range(2, 8) if first >> (8 - n) == (1 << n) - 1 and not first & (0x80 >> n)), 0)
+    if not length or at + length > len(data):
+        return None, at
+    value = first & (0x7F >> length)
+    for byte in data[at + 1 : at + length]:
+        if byte & 0xC0 != 0x80:
+            return None, at
+        value = value << 6 | byte & 0x3F
+    return value, at + length
+
+
+def _crc8(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+    return crc
+
+
+def _crc16_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x8005) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        table.append(crc)
+    return table
+
+
+_CRC16 = _crc16_table()
+
+
+def _crc16(data: bytes, start: int, end: int) -> int:
+    crc = 0
+    for byte in data[start:end]:
+        crc = ((crc << 8) & 0xFFFF) ^ _CRC16[(crc >> 8) ^ byte]
+    return crc
 

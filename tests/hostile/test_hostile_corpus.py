@@ -26,6 +26,7 @@ REFUSED = {
     "text_named.mp3": "it is text, not audio",
     "truncated.mp3": "cut short",
     "truncated.wav": "cut short",
+    "truncated.flac": "its last flac frame is incomplete",
     "header_claims_hours.wav": "its header says 3.0 hours of audio",
 }
 

@@ -105,11 +105,15 @@ def test_a_story_file_in_a_script_no_voice_speaks_is_refused_too(client: TestCli
 # --------------------------------------------------------------------------- music
 
 
-def _mp3(tmp_path: Path, seconds: float = 3.0) -> bytes:
-    out = tmp_path / "tone.mp3"
+def _encoded(tmp_path: Path, suffix: str, seconds: float = 3.0) -> bytes:
+    out = tmp_path / f"tone{suffix}"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-                    "-b:a", "64k", str(out)], check=True, timeout=60)
+                    *(["-b:a", "64k"] if suffix == ".mp3" else []), str(out)], check=True, timeout=60)
     return out.read_bytes()
+
+
+def _mp3(tmp_path: Path) -> bytes:
+    return _encoded(tmp_path, ".mp3")
 
 
 def _wav_claiming(seconds: float) -> bytes:
@@ -122,8 +126,10 @@ def _wav_claiming(seconds: float) -> bytes:
 
 
 def music_cases(tmp_path: Path) -> list[tuple[str, bytes, str]]:
-    mp3 = _mp3(tmp_path)
+    mp3, flac, ogg = _mp3(tmp_path), _encoded(tmp_path, ".flac"), _encoded(tmp_path, ".ogg")
     return [
+        ("theme.flac", flac[: len(flac) // 2], "its last flac frame is incomplete"),
+        ("theme.ogg", ogg[: len(ogg) * 3 // 4], "cut short"),
         ("theme.mp3", b"This is my favourite song, really.\n" * 20, "it is text, not audio"),
         ("theme.mp3", mp3[: len(mp3) * 2 // 3], "cut short"),
         ("theme.wav", tiny_wav(3.0)[:30000], "cut short"),
@@ -142,7 +148,9 @@ def test_music_that_is_not_whole_audio_is_refused_at_the_door(tmp_path: Path, cl
 
 
 def test_whole_music_files_are_accepted_whatever_their_name(tmp_path: Path, client: TestClient) -> None:
-    for name, data in (("theme.mp3", _mp3(tmp_path)), ("theme.wav", tiny_wav()), ("theme.ogg", tiny_wav())):
+    whole = (("theme.mp3", _mp3(tmp_path)), ("theme.wav", tiny_wav()), ("theme.ogg", tiny_wav()),
+             ("theme.flac", _encoded(tmp_path, ".flac")), ("theme.oga", _encoded(tmp_path, ".ogg")))
+    for name, data in whole:
         files = {"story_file": ("s.txt", STORY.encode()), "music_file": (name, data)}
         assert client.post("/v1/jobs", files=files).status_code == 202
 
