@@ -282,6 +282,9 @@ def _flac_seconds(data: bytes, name: str) -> float:
 
 _FLAC_WINDOW = 1 << 18
 """How far back from the end the last frame's header is looked for (frames are far smaller)."""
+_FLAC_TRIES = 16
+"""Frame headers tried from the end (the last real one is the first or second found; a file
+crafted to hold many is refused rather than checked for long)."""
 _FLAC_BLOCK_SIZES = {1: 192, **{c: 576 << (c - 2) for c in range(2, 6)}, **{c: 256 << (c - 8) for c in range(8, 16)}}
 
 
@@ -289,12 +292,15 @@ def _flac_end(data: bytes, audio_start: int, stream_block: int) -> int | None:
     """The sample the stream reaches: the last frame whose header and whole-frame CRC-16 check
     out and that ends exactly at the end of the file (a cut-off file has none)."""
     end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
-    at = end - 2
-    while (at := data.rfind(b"\xff", max(audio_start, end - _FLAC_WINDOW), at)) != -1:
+    at, tries = end - 2, _FLAC_TRIES
+    while tries and (at := data.rfind(b"\xff", max(audio_start, end - _FLAC_WINDOW), at)) != -1:
         header = _flac_frame_header(data, at)
-        if header is not None and _crc16(data, at, end - 2) == int.from_bytes(data[end - 2 : end], "big"):
+        if header is None:
+            continue
+        if _crc16(data, at, end - 2) == int.from_bytes(data[end - 2 : end], "big"):
             number, variable, block = header
             return (number if variable else number * stream_block) + block
+        tries -= 1
     return None
 
 
