@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from services.audio.server import build_specs as audio_specs
 from services.audio.settings import AudioSettings, SpeechBackend
 from storyreel.grpckit import start_server
+from storyreel.storytext import speakable
 from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit
 from tests.music_files import tiny_wav
 
@@ -261,3 +262,17 @@ def test_render_again_keeps_the_style_in_the_normal_form(client: TestClient) -> 
     assert client.post(f"/v1/jobs/{job_id}/render", json={"style": "ink\x00 wash\n"}).status_code == 202
     record = client.app.state.gateway.store.get(job_id)  # type: ignore[attr-defined]
     assert record.request.style == "ink wash"
+
+
+def test_replanning_a_scene_checks_its_text_as_the_door_checks_a_story(client: TestClient) -> None:
+    job_id = submit(client)
+    finished(client, job_id)
+    for text, reason in (("😀 🦊 …", "no words a voice can read"), (ARABIC, "written in Arabic script")):
+        response = client.post(f"/v1/jobs/{job_id}/scenes/s01/replan", json={"text": text})
+        assert response.status_code == 422 and reason in response.text, response.text
+    json_text = '{"scene": "river", "lines": ["Meera lit the lantern.", "\\"Hold it,\\" she said."], "n": [1, {}]}'
+    response = client.post(f"/v1/jobs/{job_id}/scenes/s01/replan", json={"text": json_text + "\x00"})
+    assert response.status_code == 202, response.text
+    board = client.get(f"/v1/jobs/{job_id}/storyboard").json()
+    lines = [line["text"] for shot in board["scenes"][0]["shots"] for line in shot["lines"]]
+    assert lines and all(speakable(text) and "\x00" not in text for text in lines), lines
