@@ -38,9 +38,6 @@ SERVICES = ("planner", "audio", "visual", "composer")
 STARTUP_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 WATCH_S = 0.2
-GATEWAY_RPC_RETRIES = 5
-"""Extra tries the launcher gives the gateway's calls unless the user chose: 1+2+4+8+16 s of waiting
-(at the default 1 s backoff) outlasts a service's restart, so a job in flight carries on."""
 
 
 class StackError(RuntimeError):
@@ -161,7 +158,8 @@ class LocalStack:
 
     def _gateway_defaults(self) -> dict[str, str]:
         """The launcher's choices for the gateway, each only where the user (environment or .env)
-        made none: a SQLite job store in the work dir, and retries that outlast a restart."""
+        made none: a SQLite job store in the work dir. (The gateway's own retries outlast a
+        supervised restart, so a job in flight carries on.)"""
         env = {**os.environ, **self.extra_env}
         chosen = {key.removeprefix("STORYREEL_GATEWAY_").lower() for key in env if key.startswith("STORYREEL_GATEWAY_")}
         try:
@@ -169,12 +167,7 @@ class LocalStack:
         except ValueError as error:  # pydantic's ValidationError: the gateway would refuse to start
             raise StackError(f"the gateway's settings are not valid: {error}") from None
         chosen |= gateway.model_fields_set  # .env counts as a choice too
-        if gateway.rpc_retries >= GATEWAY_RPC_RETRIES:
-            chosen.add("rpc_retries")  # its own default already outlasts a restart
-        defaults = {
-            "database_url": f"sqlite:///{(self.work_dir / 'jobs.sqlite3').resolve()}",
-            "rpc_retries": str(GATEWAY_RPC_RETRIES),
-        }
+        defaults = {"database_url": f"sqlite:///{(self.work_dir / 'jobs.sqlite3').resolve()}"}
         return {f"STORYREEL_GATEWAY_{name.upper()}": value for name, value in defaults.items() if name not in chosen}
 
     def _environment(self, name: str) -> dict[str, str]:

@@ -131,10 +131,11 @@ class GatewaySettings(CommonSettings):
     )
     compose_timeout_s: float = Field(default=3600.0, gt=0, description="Deadline of one Compose call.")
     rpc_retries: int = Field(
-        default=2,
+        default=5,
         ge=0,
         le=10,
-        description="Extra tries of a call that failed UNAVAILABLE or DEADLINE_EXCEEDED (after the channel's own).",
+        description="Extra tries of a call that failed UNAVAILABLE or DEADLINE_EXCEEDED (after the channel's own); "
+        "at the default backoff, 5 wait 1+2+4+8+16 s: long enough for a restarted service or container to return.",
     )
     rpc_retry_backoff_s: float = Field(
         default=1.0, ge=0, description="Wait before the first extra try; it doubles for each further one."

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cli.settings import LauncherSettings  # noqa: E402
 from gateway.settings import GatewaySettings  # noqa: E402
 from services.audio.settings import AudioSettings  # noqa: E402
 from services.composer.settings import ComposerSettings  # noqa: E402
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, type[BaseSettings]]] = [
     ("Visual service", VisualSettings),
     ("Composer service", ComposerSettings),
     ("Gateway", GatewaySettings),
+    ("Local launcher (storyreel serve / render)", LauncherSettings),
 ]
 HEADER = """\
 # storyreel settings. Copy to .env (read from the working folder) or set them in the environment;
