@@ -14,6 +14,7 @@ class VisualBackend(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VISUAL_BACKEND_UNSPECIFIED: _ClassVar[VisualBackend]
     VISUAL_BACKEND_ANIMATIC: _ClassVar[VisualBackend]
     VISUAL_BACKEND_COMFYUI: _ClassVar[VisualBackend]
+    VISUAL_BACKEND_DIFFUSERS: _ClassVar[VisualBackend]
 
 class RenderStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -27,6 +28,7 @@ class RenderStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 VISUAL_BACKEND_UNSPECIFIED: VisualBackend
 VISUAL_BACKEND_ANIMATIC: VisualBackend
 VISUAL_BACKEND_COMFYUI: VisualBackend
+VISUAL_BACKEND_DIFFUSERS: VisualBackend
 RENDER_STAGE_UNSPECIFIED: RenderStage
 RENDER_STAGE_QUEUED: RenderStage
 RENDER_STAGE_KEYFRAME: RenderStage
