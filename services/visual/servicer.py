@@ -37,6 +37,7 @@ STOP_GRACE_S = 30.0
 BACKENDS: dict[int, VisualBackend] = {
     int(visual_service_pb2.VISUAL_BACKEND_ANIMATIC): VisualBackend.ANIMATIC,
     int(visual_service_pb2.VISUAL_BACKEND_COMFYUI): VisualBackend.COMFYUI,
+    int(visual_service_pb2.VISUAL_BACKEND_DIFFUSERS): VisualBackend.DIFFUSERS,
 }
 ProgressSink = Callable[[Progress], None]
 

@@ -16,6 +16,8 @@ class VisualBackend(StrEnum):
     """A flat illustration drawn from the shot's words, moved by an ffmpeg camera (CPU, no weights)."""
     COMFYUI = "comfyui"
     """A ComfyUI server running the workflows in comfy_workflows/ (SDXL, SVD, Wan; GPU and weights there)."""
+    DIFFUSERS = "diffusers"
+    """Hugging Face diffusers pipelines in this process (SDXL keyframes; SVD, Wan, LTX-Video, CogVideoX...)."""
     SIMULATED = "simulated"
     """Waits simulated_render_s (no CPU), then writes a flat clip: load tests and the scale benchmark."""
 
@@ -38,6 +40,48 @@ class Retime(StrEnum):
     """Motion-compensated interpolation (ffmpeg minterpolate): smoothest, slow on CPU."""
 
 
+# The diffusers backend's choices (services/visual/backends/diffusers/families.py has each family's rules).
+
+
+class KeyframeFamily(StrEnum):
+    AUTO = "auto"
+    """What the model's model_index.json names (AutoPipelineForText2Image: SD 1.5, SD3, FLUX, ...)."""
+    SDXL = "sdxl"
+    """StableDiffusionXLPipeline (SDXL base, its fine-tunes, SDXL-Turbo)."""
+
+
+class VideoFamily(StrEnum):
+    AUTO = "auto"
+    """Read from the model's model_index.json (its _class_name)."""
+    SVD = "svd"
+    WAN_T2V = "wan_t2v"
+    WAN_I2V = "wan_i2v"
+    LTX_T2V = "ltx_t2v"
+    LTX_I2V = "ltx_i2v"
+    COGVIDEOX_T2V = "cogvideox_t2v"
+    COGVIDEOX_I2V = "cogvideox_i2v"
+    HUNYUAN_T2V = "hunyuan_t2v"
+    HUNYUAN_I2V = "hunyuan_i2v"
+    MOCHI_T2V = "mochi_t2v"
+
+
+class Offload(StrEnum):
+    NONE = "none"
+    """Each pipeline wholly on the GPU while it runs (the others wait on the CPU): fastest."""
+    MODEL = "model"
+    """accelerate moves each model (text encoder, transformer, VAE) to the GPU only while it runs."""
+    SEQUENTIAL = "sequential"
+    """accelerate moves each layer to the GPU only while it runs: the least memory, many times slower."""
+
+
+class Dtype(StrEnum):
+    AUTO = "auto"
+    """bfloat16 on CUDA, float32 on the CPU."""
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    BFLOAT16 = "bfloat16"
+
+
 class X264Preset(StrEnum):
     ULTRAFAST = "ultrafast"
     SUPERFAST = "superfast"
@@ -52,7 +96,7 @@ class VisualSettings(ServiceSettings):
 
     address: str = Field(default="127.0.0.1:50053", description="host:port the gRPC server listens on.")
     backend: VisualBackend = Field(
-        default=VisualBackend.ANIMATIC, description="What renders a shot: animatic or comfyui."
+        default=VisualBackend.ANIMATIC, description="What renders a shot: animatic, comfyui or diffusers."
     )
     x264_preset: X264Preset = Field(
         default=X264Preset.ULTRAFAST,
@@ -141,5 +185,77 @@ class VisualSettings(ServiceSettings):
         default=1, ge=0, le=5, description="Times a mostly black, frozen or flat clip is made again with a new seed."
     )
     comfyui_retime: Retime = Field(
+        default=Retime.BLEND, description="How the model's frame rate becomes the clip's: duplicate, blend or motion."
+    )
+
+    # The diffusers backend (services/visual/backends/diffusers/; the `visual-gpu` extra).
+    diffusers_mode: ComfyMode = Field(
+        default=ComfyMode.KEYFRAME_THEN_ANIMATE,
+        description="keyframe_then_animate (the keyframe model's picture, then the video model animates it) or "
+        "text_to_video (the video model from text; long shots continue picture-to-video).",
+    )
+    diffusers_keyframe_model: str = Field(
+        default="stabilityai/stable-diffusion-xl-base-1.0",
+        description="Model id (Hugging Face) or local folder of the keyframe pipeline.",
+    )
+    diffusers_keyframe_family: KeyframeFamily = Field(
+        default=KeyframeFamily.AUTO, description="sdxl, or auto (what the model's model_index.json names)."
+    )
+    diffusers_video_model: str = Field(
+        default="stabilityai/stable-video-diffusion-img2vid-xt",
+        description="Model id or local folder of the video pipeline (picture-to-video in keyframe_then_animate "
+        "mode, text-to-video in text_to_video mode).",
+    )
+    diffusers_video_family: VideoFamily = Field(
+        default=VideoFamily.AUTO,
+        description="svd, wan_t2v, wan_i2v, ltx_t2v, ltx_i2v, cogvideox_t2v, cogvideox_i2v, hunyuan_t2v, "
+        "hunyuan_i2v, mochi_t2v; auto: from the model's model_index.json (LTX-Video's and Wan 2.2 TI2V's name "
+        "their text-to-video pipeline: set ltx_i2v or wan_i2v to animate keyframes with them).",
+    )
+    diffusers_continue_model: str = Field(
+        default="",
+        description="Model id or folder of the picture-to-video pipeline that continues long text-to-video shots "
+        "(the family's *_i2v); empty: the video model itself (right for LTX-Video and Wan 2.2 TI2V-5B; "
+        "Wan 2.1 and CogVideoX need their I2V model).",
+    )
+    diffusers_keyframe_steps: int = Field(default=30, ge=1, le=200, description="Denoising steps of a keyframe.")
+    diffusers_video_steps: int = Field(default=30, ge=1, le=200, description="Denoising steps of a video segment.")
+    diffusers_keyframe_pixels: int = Field(
+        default=0, ge=0, description="Pixel count of a keyframe (in the clip's shape); 0: the family's native "
+        "(1024x1024 for SDXL)."
+    )
+    diffusers_video_pixels: int = Field(
+        default=0, ge=0, description="Pixel count of a video segment (in the clip's shape); 0: the family's "
+        "native (SVD 1024x576, Wan 2.1 832x480, LTX-Video 768x512, CogVideoX 720x480; Wan 2.2 TI2V: 1280x704)."
+    )
+    diffusers_video_fps: int = Field(
+        default=0, ge=0, le=60, description="Rate the video model's frames play at; 0: the family's native (SVD 7, "
+        "Wan 16, LTX-Video 25, CogVideoX 8; Wan 2.2 TI2V-5B: set 24)."
+    )
+    diffusers_max_frames: int = Field(
+        default=0, ge=0, description="Most frames of one segment; 0: the family's (Wan 81, LTX-Video 161, "
+        "CogVideoX 49; SVD always makes its model's num_frames)."
+    )
+    diffusers_device: str = Field(
+        default="auto", description="torch device; auto: cuda when torch sees a GPU, else cpu."
+    )
+    diffusers_dtype: Dtype = Field(
+        default=Dtype.AUTO, description="auto (bfloat16 on CUDA, float32 on the CPU), float32, float16 or bfloat16."
+    )
+    diffusers_offload: Offload = Field(
+        default=Offload.NONE,
+        description="none (each pipeline wholly on the GPU while it runs), model (accelerate's model CPU offload: "
+        "less GPU memory, some speed) or sequential (layer by layer: the least memory, far slower); CUDA only.",
+    )
+    diffusers_vae_tiling: bool = Field(default=False, description="Decode in tiles (less memory for large frames).")
+    diffusers_vae_slicing: bool = Field(default=False, description="Decode one picture of a batch at a time.")
+    diffusers_keyframe_img2img_strength: float = Field(
+        default=0.6, ge=0.0, lt=1.0,
+        description="A later keyframe of a scene starts from its first one, changed this much (0: from text only).",
+    )
+    diffusers_rerolls: int = Field(
+        default=1, ge=0, le=5, description="Times a mostly black, frozen or flat clip is made again with a new seed."
+    )
+    diffusers_retime: Retime = Field(
         default=Retime.BLEND, description="How the model's frame rate becomes the clip's: duplicate, blend or motion."
     )
