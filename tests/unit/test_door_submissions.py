@@ -225,6 +225,7 @@ def real_audio_service(root: Path) -> Iterator[str]:
         asyncio.run_coroutine_threadsafe(running.stop(0), loop).result(60)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
+        loop.close()  # its self-pipe sockets too, or they are left for the garbage collector
 
 
 def test_a_voice_id_the_engine_lacks_is_refused_at_the_door(tmp_path: Path, fakes: FakeServices) -> None:
