@@ -88,6 +88,7 @@ class FakeServices:
         self.silences = 0  # streamed calls that hung until the caller cancelled them
         self.heartbeats = 0  # heartbeats each streamed call sends before its result, heartbeat_s apart
         self.heartbeat_s = 0.0
+        self.render_heartbeat_s = 1.0  # while a render itself waits: the real service's STORYREEL_VISUAL_HEARTBEAT_S
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -269,7 +270,9 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
     async def RenderShotStream(
         self, request: visual_pb.RenderShotStreamRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[visual_pb.RenderShotStreamResponse]:
-        """Heartbeats if asked, progress at a quarter and at three quarters, then the result."""
+        """Heartbeats if asked, progress at a quarter and at three quarters, then the result; while
+        the render itself waits (held, slow), the last progress again every render_heartbeat_s, as
+        the real service does (STORYREEL_VISUAL_HEARTBEAT_S)."""
         def progress(fraction: float) -> visual_pb.RenderProgress:
             return visual_pb.RenderProgress(fraction=fraction, stage=visual_pb.RENDER_STAGE_ANIMATING)
 
@@ -277,7 +280,15 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
             yield visual_pb.RenderShotStreamResponse(progress=beat)
         for fraction in (0.25, 0.75):
             yield visual_pb.RenderShotStreamResponse(progress=progress(fraction))
-        yield visual_pb.RenderShotStreamResponse(result=await self.fakes.render(request.render, context))
+        render = asyncio.ensure_future(self.fakes.render(request.render, context))
+        try:
+            while not (await asyncio.wait([render], timeout=self.fakes.render_heartbeat_s))[0]:
+                yield visual_pb.RenderShotStreamResponse(progress=progress(0.75))
+            yield visual_pb.RenderShotStreamResponse(result=render.result())
+        finally:
+            if not render.done():  # the caller went away: the render learns of it, as a real one would
+                render.cancel()
+                await asyncio.wait([render])
 
 
 class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]

@@ -3,12 +3,13 @@ call only when it goes silent (idle_timeout_s), however long the work takes in a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.gateway_fakes import FakeServices, finished, gateway, submit
+from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
 
 # (method the fakes count, an item of the sample story it serves)
 STREAMED = [("Speak", "s01_02"), ("RenderShot", "s02_01"), ("ComposeMusic", "s02")]
@@ -57,3 +58,19 @@ def test_work_that_keeps_sending_heartbeats_never_times_out_however_long_it_take
     assert job["state"] == "done", job["error"]
     assert fakes.silences == 0
     assert all(count == 1 for count in fakes.calls.values())  # nothing was tried twice
+
+
+def test_a_render_that_waits_long_but_keeps_heartbeating_is_not_given_up(
+    tmp_path: Path, fakes: FakeServices
+) -> None:
+    fakes.render_heartbeat_s = 0.1
+    fakes.hold_renders()
+    with gateway(tmp_path, fakes, idle_timeout_s=1.0, rpc_retries=0) as client:
+        job_id = submit(client)
+        wait(client, job_id, lambda job: fakes.count("RenderShot") >= 1)
+        time.sleep(3.0)  # three idle timeouts with the render held, heartbeating all along
+        fakes.release_renders()
+        job = finished(client, job_id)
+    assert job["state"] == "done", job["error"]
+    assert fakes.cancelled == [] and fakes.silences == 0
+    assert all(count == 1 for (method, _), count in fakes.calls.items() if method == "RenderShot")
