@@ -3,7 +3,8 @@
     python -m storyreel.healthcheck 127.0.0.1:50051 [service.full.Name]
 
 Used by the services' Dockerfile HEALTHCHECK and Kubernetes probes (no grpc_health_probe binary
-to download).
+to download). It reads the shared settings, so with STORYREEL_TLS_* set it speaks TLS and shows
+the client certificate a server that requires one asks for (health needs no token).
 """
 
 from __future__ import annotations
@@ -13,11 +14,22 @@ import sys
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from storyreel.grpckit import Security
+from storyreel.settings import CommonSettings
+
 TIMEOUT_S = 3.0
 
 
-def is_serving(target: str, service: str = "") -> bool:
-    with grpc.insecure_channel(target) as channel:
+def _channel(target: str, security: Security) -> grpc.Channel:
+    credentials = security.channel_credentials()
+    if credentials is None:
+        return grpc.insecure_channel(target)
+    return grpc.secure_channel(target, credentials)
+
+
+def is_serving(target: str, service: str = "", security: Security | None = None) -> bool:
+    security = security if security is not None else Security.from_settings(CommonSettings())
+    with _channel(target, security) as channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT_S
@@ -31,7 +43,8 @@ def main(argv: list[str]) -> int:
     if not 1 <= len(argv) <= 2:
         print(__doc__, file=sys.stderr)
         return 2
-    return 0 if is_serving(*argv) else 1
+    target, service = argv[0], argv[1] if len(argv) == 2 else ""
+    return 0 if is_serving(target, service) else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ signed get through. Certificates are made for each test run with the openssl CLI
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -27,6 +28,7 @@ from services.planner.server import SERVICE_NAME, build_specs
 from services.planner.settings import PlannerSettings
 from services.visual.server import build_specs as visual_specs
 from services.visual.settings import VisualSettings
+from storyreel import healthcheck
 from storyreel.grpckit import RunningServer, Security, open_channel, start_server, wait_serving
 from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
@@ -193,6 +195,24 @@ async def test_mutual_tls_lets_only_clients_with_a_signed_certificate_in(certifi
         stranger = Security(cert_file=c.stranger_cert, key_file=c.stranger_key, ca_file=c.ca)
         for refused in (no_certificate, stranger, None):  # None: plaintext
             assert await _code_of(_plan(refused, port)) == grpc.StatusCode.UNAVAILABLE
+    finally:
+        await running.stop(0)
+
+
+async def test_the_container_health_probe_speaks_tls_from_the_shared_settings(
+    certificates: Certificates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = certificates
+    server = Security(token=TOKEN, cert_file=c.server_cert, key_file=c.server_key, ca_file=c.ca)
+    running = await start_server(build_specs(PlannerSettings()), "127.0.0.1:0", server)
+    target = f"localhost:{running.port}"
+    try:
+        # plaintext, as the probe spoke before: a TLS server cannot answer it
+        assert not await asyncio.to_thread(healthcheck.is_serving, target, "", Security())
+        for name, path in (("CERT", c.client_cert), ("KEY", c.client_key), ("CA", c.ca)):
+            monkeypatch.setenv(f"STORYREEL_TLS_{name}_FILE", str(path))
+        assert await asyncio.to_thread(healthcheck.is_serving, target)  # settings from the environment
+        assert await asyncio.to_thread(healthcheck.main, [target, SERVICE_NAME]) == 0
     finally:
         await running.stop(0)
 
