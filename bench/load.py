@@ -46,10 +46,11 @@ from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.composer.v1 import composer_service_pb2_grpc as composer_grpc
 from storyreel.convert import proto_enum_value, to_proto
 from storyreel.domain import Character, Line, Mood, Scene, Shot, ShotType, TimeOfDay, Voice
-from storyreel.grpckit import make_channel, wait_serving
+from storyreel.grpckit import Security, make_channel, wait_serving
 from storyreel.media import ffmpeg
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.planner.v1 import planner_service_pb2_grpc as planner_grpc
+from storyreel.settings import CommonSettings
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from storyreel.visual.v1 import visual_service_pb2_grpc as visual_grpc
@@ -294,7 +295,8 @@ def started_service(service: str, artifact_root: Path, env: dict[str, str], log_
 
 
 async def run_levels(target: Target, address: str, store: ArtifactStore, args: argparse.Namespace) -> list[Level]:
-    channel = make_channel(address, SERVICE_NAMES[target.service])
+    # the service token and TLS files of this environment, as the gateway would send them
+    channel = make_channel(address, SERVICE_NAMES[target.service], Security.from_settings(CommonSettings()))
     try:
         call = make_call(target, channel, store)
         try:
