@@ -18,7 +18,7 @@ import tempfile
 import time
 import traceback
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,12 +146,71 @@ def check_comfyui(where: str, work: Path) -> str:
         real_comfy.stop(server)
 
 
+def _diffusers(where: str, work: Path, settings: Mapping[str, object], pipelines: int) -> str:
+    """A 1.5 s shot at 8 fps through the diffusers backend with tiny random pipelines (bfloat16
+    on CUDA), its clip checked frame by frame; the pipelines are loaded once and leave the GPU in turn."""
+    import importlib.util
+
+    if importlib.util.find_spec("diffusers") is None:
+        raise Skipped("diffusers is not installed: run scripts/install_visual_models.sh")
+    from services.visual.backends.base import RenderSpec
+    from services.visual.backends.diffusers import DiffusersRenderer, tiny
+    from services.visual.settings import VisualSettings
+    from storyreel.domain import Scene, Shot, ShotType
+
+    folders = {name: str(path) for name, path in tiny.write(work / "models").items()}
+    values = {key: folders.get(str(value), value) for key, value in settings.items()}
+    renderer = DiffusersRenderer(VisualSettings.model_validate({
+        "diffusers_device": where, "diffusers_keyframe_steps": 2, "diffusers_video_steps": 2,
+        "diffusers_keyframe_pixels": 64 * 64, "diffusers_video_pixels": 32 * 32, "diffusers_rerolls": 0, **values,
+    }))  # fmt: skip
+    shot = Shot(id="s01_01", shot_type=ShotType.MEDIUM, visual_prompt="a lighthouse at dusk")
+    for index in (1, 2):  # the second shot reuses what the first loaded
+        spec = RenderSpec(64, 36, 8, 1.5, work / f"clip{index}.mp4", work / f"key{index}.png")
+        result = renderer.render(shot, Scene(id="s01", setting="coast"), [], spec)
+        if result.frame_count != 12:
+            raise AssertionError(f"a 1.5 s shot at 8 fps came back with {result.frame_count} frames, not 12")
+    loaded = renderer.pipelines.loaded
+    if len(loaded) != pipelines or set(renderer.pipelines.loads.values()) != {1}:
+        raise AssertionError(f"pipelines {sorted(name for _, name in loaded)}, loads {dict(renderer.pipelines.loads)}")
+    names = " + ".join(sorted({type(pipe).__name__ for pipe in loaded.values()}))
+    return f"{names}: two 12-frame shots, each model loaded once, {renderer.pipelines.dtype}"
+
+
+def check_diffusers_svd(where: str, work: Path) -> str:
+    return _diffusers(where, work, {"diffusers_keyframe_model": "sdxl", "diffusers_video_model": "svd"}, 2)
+
+
+def check_diffusers_wan(where: str, work: Path) -> str:
+    settings = {"diffusers_mode": "text_to_video", "diffusers_video_model": "wan_t2v",
+                "diffusers_continue_model": "wan_i2v", "diffusers_max_frames": 9}  # fmt: skip
+    return _diffusers(where, work, settings, 2)
+
+
+def check_diffusers_ltx(where: str, work: Path) -> str:
+    settings = {"diffusers_keyframe_model": "sdxl", "diffusers_video_model": "ltx", "diffusers_video_family": "ltx_i2v"}
+    return _diffusers(where, work, settings, 2)
+
+
+def check_diffusers_offload(where: str, work: Path) -> str:
+    """accelerate's model CPU offload (CUDA only): LTX-Video text-to-video continued image-to-video."""
+    if where != "cuda":
+        raise Skipped("CPU offload needs a CUDA device")
+    settings = {"diffusers_mode": "text_to_video", "diffusers_video_model": "ltx", "diffusers_offload": "model",
+                "diffusers_vae_tiling": True, "diffusers_max_frames": 9}  # fmt: skip
+    return _diffusers(where, work, settings, 2)
+
+
 CHECKS: dict[str, Callable[[str, Path], str]] = {
     "torch": check_torch,
     "parler-en": check_parler_en,
     "parler-indic": check_parler_indic,
     "musicgen": check_musicgen,
     "comfyui": check_comfyui,
+    "diffusers-svd": check_diffusers_svd,
+    "diffusers-wan": check_diffusers_wan,
+    "diffusers-ltx": check_diffusers_ltx,
+    "diffusers-offload": check_diffusers_offload,
 }
 
 

@@ -16,6 +16,8 @@ from tests.conftest import REPO_ROOT
 pytest.importorskip("parler_tts", reason="the `tts-gpu` extra is not installed (scripts/install_audio_models.sh)")
 
 CHECKS = ["torch", "parler-en", "parler-indic", "musicgen"]
+if importlib.util.find_spec("diffusers") is not None:  # the `visual-gpu` extra (scripts/install_visual_models.sh)
+    CHECKS += ["diffusers-svd", "diffusers-wan", "diffusers-ltx"]  # diffusers-offload needs CUDA: a SKIPPED line
 
 
 def test_every_torch_backend_passes_the_gpu_check_on_the_cpu() -> None:
