@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", choices=[name.value for name in ProfileName],
         help="output profile: preview (640x360, fast), 720p or 1080p (default: the gateway's)",
     )
-    render_cmd.add_argument("--visual-backend", help="animatic or comfyui (default: the visual service's own)")
+    render_cmd.add_argument(
+        "--visual-backend", help="animatic, comfyui or diffusers (default: the visual service's own)"
+    )
     render_cmd.add_argument("--style", help="words added to every picture prompt, e.g. 'watercolour'")
     render_cmd.add_argument("--music", type=Path, help="your own music file, looped or trimmed to the film")
     render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")

@@ -7,6 +7,7 @@ bash scripts/setup.sh
 bash scripts/setup_test_tools.sh
 bash scripts/setup_comfyui.sh         # a real ComfyUI 0.3.75 for tests/comfyui (cached in ~/.cache/storyreel)
 bash scripts/install_audio_models.sh   # piper, Parler-TTS, MusicGen (tiny random models in the tests)
+bash scripts/install_visual_models.sh  # diffusers + accelerate for the diffusers visual backend (tiny pipelines in the tests)
 bash scripts/setup_llm_server.sh       # llama.cpp server + SmolLM2-135M for the planner's LLM tests (cached)
 bash scripts/setup_postgres.sh >/dev/null   # a PostgreSQL server for the job store's tests (apt: postgresql)
 bash scripts/setup_browser.sh >/dev/null    # Debian's chromium for tests/web (Playwright drives it)
