@@ -230,7 +230,7 @@ class VisualSettings(ServiceSettings):
     )
     diffusers_video_fps: int = Field(
         default=0, ge=0, le=60, description="Rate the video model's frames play at; 0: the family's native (SVD 7, "
-        "Wan 16, LTX-Video 25, CogVideoX 8; Wan 2.2 TI2V-5B: set 24)."
+        "Wan 16, LTX-Video 24, CogVideoX 8; Wan 2.2 TI2V-5B: set 24)."
     )
     diffusers_max_frames: int = Field(
         default=0, ge=0, description="Most frames of one segment; 0: the family's (Wan 81, LTX-Video 161, "

@@ -80,7 +80,7 @@ async def test_the_stream_reports_each_denoising_step_of_each_segment(
     replies = [reply async for reply in stub.RenderShotStream(request, timeout=DEADLINE_S)]
     progress = [reply.progress for reply in replies[:-1]]
     steps = [(update.stage, update.message) for update in progress if "denoising step" in update.message]
-    # 0.5 s at LTX-Video's 25 fps in segments of at most 9 frames: 9 + 8 frames
+    # 0.5 s at LTX-Video's 24 fps in segments of at most 9 frames: 9 + 8 frames
     keyframe = [(pb.RENDER_STAGE_KEYFRAME, f"denoising step {step} of 2") for step in (1, 2)]
     animating = [(pb.RENDER_STAGE_ANIMATING, f"denoising step {step} of 2") for _ in range(2) for step in (1, 2)]
     assert steps == keyframe + animating

@@ -85,8 +85,8 @@ def messages(seen: list[Progress], word: str) -> list[str]:
         ("svd", 1, ["StableDiffusionXLPipeline", "StableVideoDiffusionPipeline"]),  # 14 frames at 7 fps: 2 s
         ("wan", 3, ["StableDiffusionXLPipeline", "WanImageToVideoPipeline"]),  # 9 + 8 + 8 frames at 16 fps
         ("wan_t2v", 3, ["WanPipeline", "WanImageToVideoPipeline"]),
-        ("ltx", 1, ["StableDiffusionXLPipeline", "LTXImageToVideoPipeline"]),  # 41 frames at 25 fps
-        ("ltx_t2v", 5, ["LTXPipeline", "LTXImageToVideoPipeline"]),  # 9 + 4 x 8 frames at 25 fps
+        ("ltx", 1, ["StableDiffusionXLPipeline", "LTXImageToVideoPipeline"]),  # 41 frames at 24 fps
+        ("ltx_t2v", 5, ["LTXPipeline", "LTXImageToVideoPipeline"]),  # 9 + 4 x 8 frames at 24 fps
     ],
 )
 def test_each_pairing_makes_a_clip_of_the_exact_frames_size_and_rate(

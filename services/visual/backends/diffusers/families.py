@@ -69,11 +69,11 @@ VIDEO_FAMILIES = {
         "WanImageToVideoPipeline", 4, 16, 16, 832 * 480, 81, from_picture=True, wider_input_to_animate=True
     ),
     VideoFamily.LTX_T2V: Family(
-        "LTXPipeline", 8, 32, 25, 768 * 512, 161, from_picture=False, continued_by=VideoFamily.LTX_I2V,
+        "LTXPipeline", 8, 32, 24, 768 * 512, 161, from_picture=False, continued_by=VideoFamily.LTX_I2V,
         fps_argument="frame_rate",
     ),
     VideoFamily.LTX_I2V: Family(
-        "LTXImageToVideoPipeline", 8, 32, 25, 768 * 512, 161, from_picture=True, fps_argument="frame_rate"
+        "LTXImageToVideoPipeline", 8, 32, 24, 768 * 512, 161, from_picture=True, fps_argument="frame_rate"
     ),
     VideoFamily.COGVIDEOX_T2V: Family(
         "CogVideoXPipeline", 8, 16, 8, 720 * 480, 49, from_picture=False, continued_by=VideoFamily.COGVIDEOX_I2V,
