@@ -17,9 +17,8 @@ import grpc
 
 from gateway import messages
 from gateway.jobs import RerollRequest, VoiceChoice
-from gateway.results import job_key
 from storyreel import storytext
-from storyreel.domain import NARRATOR, Character, Shot, Storyboard, Voice, VoiceEngine
+from storyreel.domain import NARRATOR, Character, Storyboard, Voice, VoiceEngine
 from storyreel.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -137,17 +136,13 @@ def chosen_voices(voices: Mapping[str, VoiceChoice]) -> Storyboard | None:
     return board
 
 
-async def check_voices(
-    audio: Any, job_id: str, storyboard: Storyboard, timeout_s: float = VOICE_CHECK_TIMEOUT_S
-) -> None:
+async def check_voices(audio: Any, storyboard: Storyboard, timeout_s: float = VOICE_CHECK_TIMEOUT_S) -> None:
     """InvalidInput when the audio service cannot cast the storyboard's voices (a voice id its
-    engine lacks): it is asked to speak a shot of no lines with the whole cast, which it casts
-    and checks as for any shot, and answers with a moment of silence. Any other failure (the
-    service is down, slow) is left to the job's own speech step, which retries."""
-    request = messages.speech_request(storyboard, Shot(id="voice-check"))
-    request.output_key = job_key(job_id, "speech", f"voice-check-{messages.request_hash(request)}.wav")
+    engine lacks), asked with CheckVoices: it casts as for any shot, speaks nothing and loads no
+    model. Any other failure (the service is down, slow) is left to the job's own speech step,
+    which retries."""
     try:
-        await audio.Speak(request, timeout=timeout_s)
+        await audio.CheckVoices(messages.cast_request(storyboard), timeout=timeout_s)
     except grpc.aio.AioRpcError as error:
         if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
             raise InvalidInput(f"the audio service cannot speak with these voices: {error.details()}") from None

@@ -58,11 +58,19 @@ def request_hash(message: Message) -> str:
 def speech_request(storyboard: Storyboard, shot: Shot) -> audio_pb.SpeakRequest:
     """The shot's lines with every voice: the audio service casts voices over the whole cast,
     so any voice may shape any other; a character's looks (description) do not go in."""
-    cast = [to_proto(_voice_only(character), storyboard_pb2.Character) for character in storyboard.characters]
+    cast = cast_request(storyboard)
     return audio_pb.SpeakRequest(
         shot_id=shot.id,
         lines=[to_proto(line, storyboard_pb2.Line) for line in shot.lines],
-        characters=cast,
+        characters=cast.characters,
+        narrator_voice=cast.narrator_voice,
+    )
+
+
+def cast_request(storyboard: Storyboard) -> audio_pb.CheckVoicesRequest:
+    """The story's whole cast with its voices (not its looks), for the audio service to check."""
+    return audio_pb.CheckVoicesRequest(
+        characters=[to_proto(_voice_only(character), storyboard_pb2.Character) for character in storyboard.characters],
         narrator_voice=to_proto(storyboard.narrator_voice, storyboard_pb2.Voice),
     )
 

@@ -26,6 +26,8 @@ from fastapi.testclient import TestClient
 from cli.stack import free_port
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from services.audio.backends.espeak import EspeakSpeech
+from services.audio.models import CastInput
 from services.planner.backends import make_backend as make_planner
 from services.planner.servicer import PlannerServicer
 from services.planner.settings import PlannerSettings
@@ -34,6 +36,8 @@ from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.composer.v1 import composer_service_pb2_grpc as composer_grpc
+from storyreel.convert import from_proto
+from storyreel.errors import InvalidInput
 from storyreel.grpckit import RunningServer, ServiceSpec, start_server
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.planner.v1 import planner_service_pb2_grpc as planner_grpc
@@ -46,6 +50,8 @@ STORY = (
     "The boats came home. A storm rose over the water. Meera held the lantern high."
 )
 SECONDS_PER_CHARACTER = 0.05
+ESPEAK = EspeakSpeech("espeak-ng", 0.3, -20.0, timeout_s=30)
+"""The real espeak-ng casting, shared by the fakes' CheckVoices."""
 
 
 def _digest(message: Any) -> str:
@@ -220,6 +226,18 @@ class _Audio(audio_grpc.AudioServiceServicer):  # type: ignore[misc]
             start = end
         audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + _digest(request).encode())
         return audio_pb.SpeakResponse(audio=audio, duration_s=start, timings=timings)
+
+    async def CheckVoices(self, request: audio_pb.CheckVoicesRequest, context: Any) -> audio_pb.CheckVoicesResponse:
+        """The real espeak-ng casting, so a voice id espeak-ng lacks is refused as the real service refuses it."""
+        self.fakes.calls["CheckVoices", ""] += 1
+        job = from_proto(request, CastInput)
+        try:
+            cast = await asyncio.to_thread(ESPEAK.cast_voices, job.characters, job.narrator_voice)
+        except InvalidInput as refused:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(refused))
+        return audio_pb.CheckVoicesResponse(
+            voices=[audio_pb.CastVoice(speaker_id=speaker, voice=voice) for speaker, voice in cast.items()]
+        )
 
     async def SpeakStream(
         self, request: audio_pb.SpeakStreamRequest, context: Any

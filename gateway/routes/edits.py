@@ -66,7 +66,7 @@ async def edit_storyboard(
     storyboard = edits.normalised(storyboard)
     edits.check_storyboard(storyboard)  # InvalidInput -> 422; nothing is stored
     if edits.names_new_voices(planned, storyboard):
-        await edits.check_voices(gateway.runtime.services.audio, job_id, storyboard)
+        await edits.check_voices(gateway.runtime.services.audio, storyboard)
     return await _store_and_rerun(gateway, job_id, storyboard)
 
 

@@ -59,8 +59,8 @@ async def create_job(request: Request, gateway: GatewayDep) -> JSONResponse:
     gateway.admission.check_room(client)  # a full queue is 429 before the body is read
     async with read_submission(request) as submission:
         _check(gateway, submission)  # InvalidInput -> 422; nothing is stored
+        await _check_voices(gateway, submission)  # a voice id the engine lacks: 422, nothing stored
         job_id = new_job_id()
-        await _check_voices(gateway, submission, job_id)  # a voice id the engine lacks: 422, nothing stored
         # The upload first: when it cannot be stored (DiskFull -> 507) there is no job without its music.
         music = await _store_music(gateway, job_id, submission.music) if submission.music is not None else None
         try:  # the count that holds: in the database, as the job is inserted
@@ -89,15 +89,10 @@ def _check(gateway: Gateway, submission: Submission) -> None:
         raise InvalidInput("the music file is empty")
 
 
-async def _check_voices(gateway: Gateway, submission: Submission, job_id: str) -> None:
+async def _check_voices(gateway: Gateway, submission: Submission) -> None:
     cast = edits.chosen_voices(submission.request.voices)
-    if cast is None:
-        return
-    try:
-        await edits.check_voices(gateway.runtime.services.audio, job_id, cast)
-    except InvalidInput:
-        remove_job_files(gateway.artifacts, job_id)  # the audio service may have made the job's folders
-        raise
+    if cast is not None:
+        await edits.check_voices(gateway.runtime.services.audio, cast)
 
 
 @router.get("", response_model=JobList, summary="List jobs, newest first", responses=errors())

@@ -29,6 +29,15 @@ class _Request(BaseModel):
         return key
 
 
+class CastInput(BaseModel):
+    """A cast to check (CheckVoicesRequest): nothing is spoken, so no output_key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    characters: list[Character] = []
+    narrator_voice: Voice = Voice()
+
+
 class SpeakInput(_Request):
     shot_id: str = Field(min_length=1)
     lines: list[Line] = []

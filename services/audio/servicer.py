@@ -22,7 +22,7 @@ import grpc
 
 from services.audio import track
 from services.audio.backends import MusicEngine, SpeechEngine
-from services.audio.models import MusicInput, PreparedTrack, SpeakInput, SpokenClip, TrackInput
+from services.audio.models import CastInput, MusicInput, PreparedTrack, SpeakInput, SpokenClip, TrackInput
 from services.audio.progress import Progress, reporting_to
 from services.audio.settings import AudioSettings
 from storyreel.artifacts import ArtifactStore
@@ -152,6 +152,19 @@ class AudioServicer(audio_service_pb2_grpc.AudioServiceServicer):  # type: ignor
     def _compose(self, job: MusicInput) -> float:
         with self.store.writing(job.output_key) as tmp:
             return self.music.compose(job, tmp)
+
+    # ------------------------------------------------------------------ voices
+
+    async def CheckVoices(
+        self, request: audio_service_pb2.CheckVoicesRequest, context: grpc.aio.ServicerContext
+    ) -> audio_service_pb2.CheckVoicesResponse:
+        """The cast as the engine will speak it, without a worker slot: casting is quick and
+        loads no model (espeak-ng lists its variants once), so the door is never kept waiting."""
+        job = from_proto(request, CastInput)
+        cast = await asyncio.to_thread(self.speech.cast_voices, job.characters, job.narrator_voice)
+        return audio_service_pb2.CheckVoicesResponse(
+            voices=[audio_service_pb2.CastVoice(speaker_id=speaker, voice=voice) for speaker, voice in cast.items()]
+        )
 
     # ------------------------------------------------------------------ a user's track
 

@@ -17,7 +17,7 @@ from services.audio.server import SERVICE_NAME, build_specs
 from services.audio.settings import AudioSettings
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
 from storyreel.convert import to_proto
-from storyreel.domain import Character, Language, Line, Mood
+from storyreel.domain import NARRATOR, Character, Language, Line, Mood, Voice, VoiceEngine
 from storyreel.storyboard.v1 import storyboard_pb2
 from tests.service_process import assert_runs_alone_and_stops_on_sigterm
 
@@ -200,3 +200,29 @@ def test_the_default_service_imports_no_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+async def test_check_voices_casts_everyone_without_speaking_or_writing_anything(
+    stub: audio_service_pb2_grpc.AudioServiceStub, artifact_root: Path
+) -> None:
+    chosen = Character(id="meera", name="Meera", voice=Voice(engine=VoiceEngine.ESPEAK, voice_id="f3"))
+    request = audio_service_pb2.CheckVoicesRequest(
+        characters=[to_proto(character, storyboard_pb2.Character) for character in [chosen, *CAST[:1]]]
+    )
+    reply = await stub.CheckVoices(request, timeout=DEADLINE_S)
+    cast = {voice.speaker_id: voice.voice for voice in reply.voices}
+    assert cast.keys() == {NARRATOR, "meera", "arjun"}
+    assert cast["meera"].startswith("espeak-ng f3,")
+    assert len(set(cast.values())) == 3, "every speaker has a voice of its own"
+    assert not any(artifact_root.rglob("*.wav"))
+
+
+async def test_check_voices_refuses_a_voice_id_the_engine_lacks_naming_it(
+    stub: audio_service_pb2_grpc.AudioServiceStub,
+) -> None:
+    lacking = Character(id="meera", name="Meera", voice=Voice(engine=VoiceEngine.ESPEAK, voice_id="no-such-voice"))
+    request = audio_service_pb2.CheckVoicesRequest(characters=[to_proto(lacking, storyboard_pb2.Character)])
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await stub.CheckVoices(request, timeout=DEADLINE_S)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "voice_id 'no-such-voice' of speaker 'meera' is not an espeak-ng variant" in (refused.value.details() or "")

@@ -333,3 +333,16 @@ def test_the_description_tokenizer_is_the_setting_else_the_one_the_config_names(
     assert engine._loaded is not None
     assert "<only-in-the-other-tokenizer>" in engine._loaded.description_tokenizer.get_vocab()
     assert "<only-in-the-other-tokenizer>" not in engine._loaded.prompt_tokenizer.get_vocab()
+
+
+def test_casting_names_each_speakers_parler_voice_without_loading_the_model(
+    espeak: EspeakSpeech, model_dir: Path
+) -> None:
+    engine = _engine(espeak, model_dir)
+    cast = engine.cast_voices(CAST, Voice())
+    assert cast.keys() == {NARRATOR, "meera", "arjun"}
+    assert all(voice.startswith("Parler-TTS ") for voice in cast.values())
+    assert len(set(cast.values())) == 3
+    assert engine.model is None, "checking a cast must not load the model"
+    assert cast == {speaker: f"Parler-TTS {voice.speaker}" for speaker, voice in engine.voices(
+        SpeakInput(shot_id="s01_01", characters=CAST, output_key="s.wav")).items()}

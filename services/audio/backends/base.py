@@ -8,11 +8,17 @@ from pathlib import Path
 from typing import Protocol
 
 from services.audio.models import MusicInput, SpeakInput, SpokenClip
+from storyreel.domain import Character, Voice
 
 
 class SpeechEngine(Protocol):
     def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
         """Speak every line of one shot, in order, into one WAV at `output` (blocking)."""
+        ...
+
+    def cast_voices(self, characters: list[Character], narrator: Voice) -> dict[str, str]:
+        """Each speaker's voice (the narrator under NARRATOR) as this engine will speak it, in
+        words; InvalidInput for a voice id it lacks. Speaks nothing and loads no model."""
         ...
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from services.audio import pcm, speech, text, voices
 from services.audio.models import SpeakInput, SpokenClip
-from storyreel.domain import Line
+from storyreel.domain import Character, Line, Voice
 from storyreel.errors import BackendError, ToolFailed
 from storyreel.media import run_tool
 
@@ -40,6 +40,10 @@ class EspeakSpeech:
         speakers = {line.speaker_id for line in request.lines}
         return voices.voices_by_speaker(request.characters, request.narrator_voice, speakers, self.known_variants())
 
+    def cast_voices(self, characters: list[Character], narrator: Voice) -> dict[str, str]:
+        cast = voices.cast(characters, narrator, self.known_variants())
+        return {speaker: label(voice) for speaker, voice in cast.items()}
+
     def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
         cast = self.cast(request)
         lines = [self.voice_line(index, line, cast[line.speaker_id]) for index, line in enumerate(request.lines)]
@@ -66,3 +70,8 @@ class EspeakSpeech:
         if rate != SAMPLE_RATE:
             raise BackendError(f"espeak-ng wrote {rate} Hz audio; this service expects {SAMPLE_RATE} Hz")
         return samples
+
+
+def label(voice: voices.EspeakVoice) -> str:
+    """A cast voice in words, as CheckVoices reports it."""
+    return f"espeak-ng {voice.variant}, pitch {voice.pitch}, {voice.rate_wpm} wpm"

@@ -31,7 +31,7 @@ from services.audio.backends.espeak import SAMPLE_RATE as ESPEAK_RATE
 from services.audio.backends.espeak import EspeakSpeech
 from services.audio.models import SpeakInput, SpokenClip
 from services.audio.settings import Attention, ParlerSpeakers, TorchDtype
-from storyreel.domain import Language, Line
+from storyreel.domain import Character, Language, Line, Voice
 from storyreel.errors import BackendError
 
 log = logging.getLogger(__name__)
@@ -116,10 +116,14 @@ class ParlerSpeech:
 
     def voices(self, request: SpeakInput) -> dict[str, speakers.ParlerVoice]:
         """The Parler voice of every speaker of the request's cast (the same for the same cast)."""
-        everyone = voices.cast(request.characters, request.narrator_voice, self.espeak.known_variants())
-        return speakers.cast_parler(
-            request.characters, request.narrator_voice, everyone, self.roster, self.options.narrator
-        )
+        return self._cast(request.characters, request.narrator_voice)
+
+    def cast_voices(self, characters: list[Character], narrator: Voice) -> dict[str, str]:
+        return {speaker: f"Parler-TTS {voice.speaker}" for speaker, voice in self._cast(characters, narrator).items()}
+
+    def _cast(self, characters: list[Character], narrator: Voice) -> dict[str, speakers.ParlerVoice]:
+        everyone = voices.cast(characters, narrator, self.espeak.known_variants())
+        return speakers.cast_parler(characters, narrator, everyone, self.roster, self.options.narrator)
 
     def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
         cast = self.espeak.cast(request)

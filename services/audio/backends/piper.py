@@ -19,7 +19,7 @@ import numpy as np
 from services.audio import pcm, speech, text
 from services.audio.backends.espeak import SAMPLE_RATE, EspeakSpeech
 from services.audio.models import SpeakInput, SpokenClip
-from storyreel.domain import NARRATOR, Language, Line, Voice, VoiceEngine
+from storyreel.domain import NARRATOR, Character, Language, Line, Voice, VoiceEngine
 from storyreel.errors import BackendError
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,13 @@ class PiperSpeech:
         model_path, config_path = (model, Path(f"{model}.json")) if model else default_voice()
         self.voice = load_voice(model_path, config_path)
         log.info("piper voice loaded", extra={"model": str(model_path)})
+
+    def cast_voices(self, characters: list[Character], narrator: Voice) -> dict[str, str]:
+        """piper's one voice for the narrator and piper voices (their English lines), espeak-ng's cast for the rest."""
+        ours = {NARRATOR} | {character.id for character in characters if character.voice.engine == VoiceEngine.PIPER}
+        cast = self.espeak.cast_voices(characters, narrator)
+        return {speaker: f"piper (English), else {voice}" if speaker in ours else voice
+                for speaker, voice in cast.items()}
 
     def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
         cast = self.espeak.cast(request)

@@ -121,3 +121,25 @@ class ComposeMusicStreamResponse(_message.Message):
     progress: AudioProgress
     result: ComposeMusicResponse
     def __init__(self, progress: _Optional[_Union[AudioProgress, _Mapping]] = ..., result: _Optional[_Union[ComposeMusicResponse, _Mapping]] = ...) -> None: ...
+
+class CheckVoicesRequest(_message.Message):
+    __slots__ = ("characters", "narrator_voice")
+    CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    NARRATOR_VOICE_FIELD_NUMBER: _ClassVar[int]
+    characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
+    narrator_voice: _storyboard_pb2.Voice
+    def __init__(self, characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., narrator_voice: _Optional[_Union[_storyboard_pb2.Voice, _Mapping]] = ...) -> None: ...
+
+class CastVoice(_message.Message):
+    __slots__ = ("speaker_id", "voice")
+    SPEAKER_ID_FIELD_NUMBER: _ClassVar[int]
+    VOICE_FIELD_NUMBER: _ClassVar[int]
+    speaker_id: str
+    voice: str
+    def __init__(self, speaker_id: _Optional[str] = ..., voice: _Optional[str] = ...) -> None: ...
+
+class CheckVoicesResponse(_message.Message):
+    __slots__ = ("voices",)
+    VOICES_FIELD_NUMBER: _ClassVar[int]
+    voices: _containers.RepeatedCompositeFieldContainer[CastVoice]
+    def __init__(self, voices: _Optional[_Iterable[_Union[CastVoice, _Mapping]]] = ...) -> None: ...

@@ -60,6 +60,11 @@ class AudioServiceStub:
                 request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.SerializeToString,
                 response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.FromString,
                 _registered_method=True)
+        self.CheckVoices = channel.unary_unary(
+                '/storyreel.audio.v1.AudioService/CheckVoices',
+                request_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesRequest.SerializeToString,
+                response_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesResponse.FromString,
+                _registered_method=True)
 
 
 class AudioServiceServicer:
@@ -103,6 +108,15 @@ class AudioServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckVoices(self, request, context):
+        """Casts a story's voices without speaking: each speaker's voice as the engine will speak it, or
+        INVALID_ARGUMENT naming a voice id the engine lacks. Loads no model, writes nothing: the
+        gateway asks it at the door, before it accepts a job or an edit.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AudioServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -130,6 +144,11 @@ def add_AudioServiceServicer_to_server(servicer, server):
                     servicer.ComposeMusicStream,
                     request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.FromString,
                     response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.SerializeToString,
+            ),
+            'CheckVoices': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckVoices,
+                    request_deserializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesRequest.FromString,
+                    response_serializer=storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -268,6 +287,33 @@ class AudioService:
             '/storyreel.audio.v1.AudioService/ComposeMusicStream',
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamRequest.SerializeToString,
             storyreel_dot_audio_dot_v1_dot_audio__service__pb2.ComposeMusicStreamResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckVoices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.audio.v1.AudioService/CheckVoices',
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesRequest.SerializeToString,
+            storyreel_dot_audio_dot_v1_dot_audio__service__pb2.CheckVoicesResponse.FromString,
             options,
             channel_credentials,
             insecure,
