@@ -152,26 +152,34 @@ class JobRun:
         return seconds
 
     async def _streamed(self, rpc: Rpc, call: Any, item_id: str, on_progress: Callable[[Any], None]) -> Any:
-        """Read a streamed call (progress or heartbeats, then `result`) to its result. Every message
-        proves the service alive; one silent for idle_timeout_s is cancelled (CallWentSilent), so
-        slow work never times out and a hung service is noticed in a minute, not hours."""
-        replies = aiter(call)
+        """Read a streamed call (progress or heartbeats, then `result`) to its end and return the
+        result. Every message proves the service alive; one silent for idle_timeout_s is
+        cancelled (CallWentSilent), so slow work never times out and a hung service is noticed in
+        a minute, not hours. An answered call is read to its end, so it ends OK on the service
+        (not CANCELLED, as a call dropped after its result would)."""
+        replies, result = aiter(call), None
         try:
             while True:
                 try:
                     message = await asyncio.wait_for(anext(replies), self.settings.idle_timeout_s)
-                except TimeoutError:
-                    raise CallWentSilent(self.settings.idle_timeout_s) from None
                 except StopAsyncIteration:
+                    if result is not None:
+                        return result
                     raise StepFailed(JobError(
                         step=rpc.step, service=rpc.service.value, shot_id=item_id or None,
                         reason=f"the {rpc.service} service ended {rpc.method} without a result; try again",
                     )) from None
+                except TimeoutError:
+                    if result is not None:
+                        return result  # answered, then silent: the call is cancelled below
+                    raise CallWentSilent(self.settings.idle_timeout_s) from None
                 if message.HasField("result"):
-                    return message.result
-                on_progress(message.progress)
+                    result = message.result
+                elif result is None:
+                    on_progress(message.progress)
         finally:
-            call.cancel()  # a no-op once the call has ended
+            if not call.done():  # given up (or answered, then hung): the service stops the work
+                call.cancel()
 
     def _failure(self, rpc: Rpc, error: grpc.aio.AioRpcError | CallWentSilent, shot_id: str | None) -> StepFailed:
         if isinstance(error, CallWentSilent):

@@ -94,6 +94,8 @@ class FakeServices:
         self.silences = 0  # streamed calls that hung until the caller cancelled them
         self.heartbeats = 0  # heartbeats each streamed call sends before its result, heartbeat_s apart
         self.heartbeat_s = 0.0
+        self.linger_after_result_s = 0.0
+        self.cancelled_after_result: list[str] = []
         self.render_heartbeat_s = 1.0  # while a render itself waits: the real service's STORYREEL_VISUAL_HEARTBEAT_S
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self._loop = asyncio.new_event_loop()
@@ -148,6 +150,15 @@ class FakeServices:
         for _ in range(self.heartbeats):
             await asyncio.sleep(self.heartbeat_s)
             yield message()
+
+    async def linger(self, shot_id: str) -> None:
+        """After a stream's last message, stay open linger_after_result_s: a caller that cancels an
+        answered call (instead of letting it end OK) shows up in cancelled_after_result."""
+        try:
+            await asyncio.sleep(self.linger_after_result_s)
+        except asyncio.CancelledError:
+            self.cancelled_after_result.append(shot_id)
+            raise
 
     def count(self, method: str, item: str | None = None) -> int:
         return sum(n for (m, i), n in self.calls.items() if m == method and (item is None or i == item))
@@ -303,6 +314,7 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
             while not (await asyncio.wait([render], timeout=self.fakes.render_heartbeat_s))[0]:
                 yield visual_pb.RenderShotStreamResponse(progress=progress(0.75))
             yield visual_pb.RenderShotStreamResponse(result=render.result())
+            await self.fakes.linger(request.render.shot.id)
         finally:
             if not render.done():  # the caller went away: the render learns of it, as a real one would
                 render.cancel()

@@ -74,3 +74,12 @@ def test_a_render_that_waits_long_but_keeps_heartbeating_is_not_given_up(
     assert job["state"] == "done", job["error"]
     assert fakes.cancelled == [] and fakes.silences == 0
     assert all(count == 1 for (method, _), count in fakes.calls.items() if method == "RenderShot")
+
+
+def test_an_answered_call_is_left_to_end_ok_not_cancelled(tmp_path: Path, fakes: FakeServices) -> None:
+    # Cancelling after the result would log every finished render as CANCELLED on the service.
+    fakes.linger_after_result_s = 0.5
+    with gateway(tmp_path, fakes) as client:
+        job = finished(client, submit(client))
+    assert job["state"] == "done", job["error"]
+    assert fakes.cancelled_after_result == []
