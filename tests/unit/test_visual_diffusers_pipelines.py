@@ -16,12 +16,15 @@ import pytest
 
 pytest.importorskip("diffusers", reason="the `visual-gpu` extra is not installed (scripts/install_visual_models.sh)")
 
+import torch
+
 from services.visual.backends.base import RenderSpec
 from services.visual.backends.diffusers import DiffusersRenderer, tiny
+from services.visual.backends.diffusers.loading import Pipelines
 from services.visual.control import Progress, RenderCancelled, RenderControl
-from services.visual.settings import VisualSettings
+from services.visual.settings import Offload, VisualSettings
 from storyreel.domain import Scene, Shot, ShotType
-from storyreel.errors import InvalidInput
+from storyreel.errors import BackendError, InvalidInput
 
 SCENE = Scene(id="s02", setting="the river bank at dusk")
 SHOT = Shot(id="s02_01", shot_type=ShotType.WIDE, seed=2, visual_prompt="boats come home")
@@ -158,5 +161,63 @@ def test_a_mode_and_family_that_do_not_match_stop_the_backend_at_start(models: d
 
 def test_wan_text_to_video_weights_cannot_continue_a_shot(models: dict[str, Path], tmp_path: Path) -> None:
     backend = renderer(models, "wan_t2v", diffusers_continue_model="")
-    with pytest.raises(InvalidInput, match="STORYREEL_VISUAL_DIFFUSERS_CONTINUE_MODEL"):
+    with pytest.raises(BackendError, match="STORYREEL_VISUAL_DIFFUSERS_CONTINUE_MODEL"):
         render(backend, spec(tmp_path))
+
+
+class _Part(torch.nn.Module):
+    """A model that records where it was sent (no GPU needed to see the placement rules)."""
+
+    def __init__(self, moves: list[tuple[str, str]], name: str) -> None:
+        super().__init__()
+        self.moves, self.name = moves, name
+
+    def to(self, *args: Any, **kwargs: Any) -> _Part:
+        self.moves.append((self.name, str(args[0])))
+        return self
+
+
+class _Pipe:
+    def __init__(self, moves: list[tuple[str, str]], name: str, **components: Any) -> None:
+        self.components, self.moves, self.name = components, moves, name
+
+    def to(self, device: str) -> None:
+        self.moves.append((self.name, device))
+        for part in self.components.values():
+            part.to(device)
+
+    def enable_model_cpu_offload(self, device: str) -> None:
+        self.moves.append((self.name, f"offload to {device}"))
+
+
+def test_one_pipeline_at_a_time_on_the_gpu_shared_models_stay() -> None:
+    moves: list[tuple[str, str]] = []
+    shared = _Part(moves, "vae")
+    keyframe = _Pipe(moves, "sdxl", unet=_Part(moves, "unet"))
+    first = _Pipe(moves, "ltx", transformer=_Part(moves, "transformer"), vae=shared)
+    later = _Pipe(moves, "ltx-i2v", transformer=first.components["transformer"], vae=shared)
+    pipelines = Pipelines("cuda", torch.float32, Offload.NONE, vae_tiling=False, vae_slicing=False)
+    pipelines.loaded = {("k", "a"): keyframe, ("v", "b"): first, ("v", "c"): later}
+
+    pipelines.use(keyframe)
+    assert moves[-2:] == [("sdxl", "cuda"), ("unet", "cuda")]
+    moves.clear()
+    pipelines.use(first)
+    assert ("unet", "cpu") in moves and moves.index(("unet", "cpu")) < moves.index(("ltx", "cuda"))
+    moves.clear()
+    pipelines.use(later)  # shares every model with `first`: nothing leaves the GPU
+    assert ("transformer", "cpu") not in moves and ("vae", "cpu") not in moves
+    moves.clear()
+    pipelines.use(later)
+    assert moves == []
+
+
+def test_with_offload_each_switch_reinstalls_the_hooks_of_the_pipeline_that_runs() -> None:
+    moves: list[tuple[str, str]] = []
+    first, later = _Pipe(moves, "ltx"), _Pipe(moves, "ltx-i2v")
+    pipelines = Pipelines("cuda", torch.float32, Offload.MODEL, vae_tiling=False, vae_slicing=False)
+    for pipe in (first, first, later, first):
+        pipelines.use(pipe)
+    assert moves == [("ltx", "offload to cuda"), ("ltx-i2v", "offload to cuda"), ("ltx", "offload to cuda")]
+    with pytest.raises(InvalidInput, match="needs a CUDA device"):
+        Pipelines("cpu", torch.float32, Offload.MODEL, vae_tiling=False, vae_slicing=False)

@@ -53,7 +53,7 @@ from services.visual.consistency import shot_prompt, shot_seed
 from services.visual.control import RenderControl, Stage
 from services.visual.look import Look, look_filters
 from services.visual.quality import measure
-from services.visual.settings import ComfyMode, VisualSettings
+from services.visual.settings import ComfyMode, KeyframeFamily, VideoFamily, VisualSettings
 from storyreel.domain import Character, Scene, Shot
 from storyreel.errors import BackendError, InvalidInput
 from storyreel.media import run_tool
@@ -79,9 +79,9 @@ class DiffusersRenderer:
         )  # fmt: skip
         self.text_to_video = settings.diffusers_mode == ComfyMode.TEXT_TO_VIDEO
         self.video_model = settings.diffusers_video_model
-        self.video = VIDEO_FAMILIES[
-            video_family(settings.diffusers_video_family, pipeline_class_name(self.video_model), self.video_model)
-        ]
+        family = settings.diffusers_video_family
+        named = pipeline_class_name(self.video_model) if family == VideoFamily.AUTO else ""
+        self.video = VIDEO_FAMILIES[video_family(family, named, self.video_model)]
         if self.video.from_picture == self.text_to_video:
             wanted = "text-to-video" if self.text_to_video else "picture-to-video"
             raise InvalidInput(
@@ -93,9 +93,9 @@ class DiffusersRenderer:
         self.continue_model = settings.diffusers_continue_model or self.video_model
         self.keyframe: Family | None = None
         if not self.text_to_video:
-            model = settings.diffusers_keyframe_model
-            self.keyframe = KEYFRAME_FAMILIES[keyframe_family(settings.diffusers_keyframe_family,
-                                                              pipeline_class_name(model))]
+            chosen = settings.diffusers_keyframe_family
+            named = pipeline_class_name(settings.diffusers_keyframe_model) if chosen == KeyframeFamily.AUTO else ""
+            self.keyframe = KEYFRAME_FAMILIES[keyframe_family(chosen, named)]
         self._busy = threading.Lock()
 
     def render(
@@ -194,7 +194,7 @@ class _ShotRun:
         later = self.r.continuation
         while covered < duration - 1e-6:
             if later is None:
-                raise InvalidInput(
+                raise BackendError(
                     f"{first.pipeline} has no picture-to-video pipeline in diffusers to continue a shot past "
                     f"{covered:g} s (this one lasts {duration:g} s): choose another video family"
                 )
@@ -225,7 +225,7 @@ class _ShotRun:
         arguments: dict[str, Any] = {"prompt": self.prompt, "negative_prompt": self.shot.negative_prompt or None,
                                      "width": width, "height": height}  # fmt: skip
         if anchor is not None and strength > 0:
-            pipe = self._image_to_image(model, pipe)
+            pipe = self.r.pipelines.get(model, "AutoPipelineForImage2Image")  # from_pipe: the same weights
             arguments |= {"image": _picture(anchor, width, height), "strength": strength}
         self._report(0.0, Stage.KEYFRAME, f"keyframe with {model} ({type(pipe).__name__}, {width}x{height})")
         output = self._run(pipe, arguments, seed, self.settings.diffusers_keyframe_steps,
@@ -234,12 +234,6 @@ class _ShotRun:
         output.images[0].save(picture)
         return picture
 
-    def _image_to_image(self, model: str, pipe: Any) -> Any:
-        key = (model, "AutoPipelineForImage2Image")
-        if key not in self.r.pipelines.loaded:
-            with quiet_library_warnings():
-                self.r.pipelines.loaded[key] = require("diffusers").AutoPipelineForImage2Image.from_pipe(pipe)
-        return self.r.pipelines.loaded[key]
 
     def _segment(self, family: Family, model: str, picture: Path | None, seed: int, index: int,
                  plan: list[int]) -> Segment:  # fmt: skip
@@ -329,7 +323,7 @@ def _check_animates(pipe: Any, model: str) -> None:
     config = pipe.transformer.config
     if config.in_channels > config.out_channels or getattr(pipe.config, "expand_timesteps", False):
         return
-    raise InvalidInput(
+    raise BackendError(
         f"{model} is a text-to-video model ({config.in_channels} input channels): {type(pipe).__name__} needs its "
         "picture-to-video weights; set STORYREEL_VISUAL_DIFFUSERS_CONTINUE_MODEL (long text-to-video shots) or "
         "STORYREEL_VISUAL_DIFFUSERS_VIDEO_MODEL to the family's I2V model"

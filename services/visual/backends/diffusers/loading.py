@@ -94,10 +94,9 @@ class Pipelines:
         return self.loaded[key]
 
     def _made(self, model: str, class_name: str) -> Any:
-        diffusers = require("diffusers")
-        cls = getattr(diffusers, class_name)
         sibling = next((pipe for (name, _), pipe in self.loaded.items() if name == model), None)
-        with quiet_library_warnings():
+        with quiet_library_warnings():  # diffusers imports each pipeline's module on first use
+            cls = getattr(require("diffusers"), class_name)
             if sibling is not None:
                 log.info("making %s from the loaded %s (%s): shared weights", class_name, type(sibling).__name__, model)
                 pipe = cls.from_pipe(sibling)
@@ -122,14 +121,21 @@ class Pipelines:
             vae.enable_tiling()
         if self.vae_slicing and hasattr(vae, "enable_slicing"):
             vae.enable_slicing()
-        if self.offload == Offload.MODEL:
-            pipe.enable_model_cpu_offload(device=self.device)
-        elif self.offload == Offload.SEQUENTIAL:
-            pipe.enable_sequential_cpu_offload(device=self.device)
 
     def use(self, pipe: Any) -> None:
-        """`pipe` on the device, every other pipeline off it (offload hooks do this themselves)."""
-        if self.offload != Offload.NONE or self.device == "cpu" or pipe is self._on_device:
+        """`pipe` ready to run on the device, every other pipeline off it. With offload, its hooks
+        are (re)installed now: pipelines made with from_pipe share models, and installing one
+        pipeline's hooks removes the hooks its sibling put on those models."""
+        if pipe is self._on_device:
+            return
+        self._on_device = pipe
+        if self.offload == Offload.MODEL:
+            pipe.enable_model_cpu_offload(device=self.device)
+            return
+        if self.offload == Offload.SEQUENTIAL:
+            pipe.enable_sequential_cpu_offload(device=self.device)
+            return
+        if self.device == "cpu":
             return
         torch = require("torch")
         shared = {id(part) for part in pipe.components.values()}
@@ -138,6 +144,5 @@ class Pipelines:
                 if id(part) not in shared and isinstance(part, torch.nn.Module):
                     part.to("cpu")
         pipe.to(self.device)
-        self._on_device = pipe
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
