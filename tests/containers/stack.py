@@ -212,11 +212,12 @@ class Stack:
             target.write_bytes(reply.read())
         return target
 
-    def renders(self) -> dict[str, list[str]]:
-        """Shot ids each visual container's log says it rendered (container id -> shot ids)."""
+    def renders(self, since: str = "") -> dict[str, list[str]]:
+        """Shot ids each visual container's log says it rendered (container id -> shot ids), since an
+        RFC 3339 time when given (a restarted container keeps its log from before)."""
         found: dict[str, list[str]] = {}
         for cid in self.containers("visual"):
-            log = run(docker_cli(), "logs", cid, check=False, quiet=True)
+            log = run(docker_cli(), "logs", *(["--since", since] if since else []), cid, check=False, quiet=True)
             shots = []
             for line in (log.stdout + log.stderr).splitlines():
                 try:
@@ -227,6 +228,17 @@ class Stack:
                     shots.append(str(record.get("shot_id")))
             found[cid[:12]] = shots
         return found
+
+
+def crash(container: str) -> None:
+    """Kill a container's main process with SIGKILL, as the kernel's OOM killer does. (Docker treats
+    `docker kill` as a manual stop: 20.10 then skips the restart policy, so it cannot show one.) Needs
+    root, like the engine; elsewhere `docker kill -s ABRT` crashes it through the API instead."""
+    if os.geteuid() == 0:
+        pid = int(run(docker_cli(), "inspect", "-f", "{{.State.Pid}}", container).stdout)
+        os.kill(pid, 9)
+    else:
+        run(docker_cli(), "kill", "-s", "ABRT", container)
 
 
 def film_facts(path: Path) -> dict[str, Any]:
