@@ -51,6 +51,20 @@ def stack() -> Iterator[st.Stack]:
         running.down()
 
 
+@pytest.mark.parametrize("name", list(st.IMAGES))
+def test_images_are_honest(stack: st.Stack, name: str) -> None:
+    """Code is the last layer, the user is 10001, no compiler, no CA bundle or pip cache left behind."""
+    image = f"storyreel-{name}:{st.TAG}"
+    history = st.run(st.docker_cli(), "history", "--no-trunc", "--format", "{{.Size}}\t{{.CreatedBy}}",
+                     image).stdout.splitlines()
+    layers = [line for line in history if not line.startswith("0B")]
+    assert "COPY /app /app" in layers[0], layers[:2]
+    probe = ("id -u; command -v gcc cc || true; ls /run/secrets 2>/dev/null || true; "
+             "ls /root/.cache/pip 2>/dev/null || true")
+    out = st.run(st.docker_cli(), "run", "--rm", "--entrypoint", "sh", image, "-c", probe).stdout.split()
+    assert out == ["10001"], out
+
+
 def _since() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
