@@ -21,7 +21,7 @@ from services.audio.server import build_specs
 from services.audio.settings import AudioSettings
 from storyreel.audio.v1 import audio_service_pb2, audio_service_pb2_grpc
 from storyreel.convert import to_proto
-from storyreel.domain import Character, Line
+from storyreel.domain import Character, Line, Voice
 from storyreel.storyboard.v1 import storyboard_pb2
 
 DEADLINE_S = 60.0
@@ -50,6 +50,9 @@ class GatedSpeech:
     def speak(self, request: SpeakInput, output: Path) -> SpokenClip:
         self.gate.wait()
         return self.engine.speak(request, output)
+
+    def cast_voices(self, characters: list[Character], narrator: Voice) -> dict[str, str]:
+        return self.engine.cast_voices(characters, narrator)
 
 
 class GatedMusic:
