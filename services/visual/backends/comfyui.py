@@ -32,22 +32,20 @@ from typing import Any
 from services.visual.backends.base import RenderResult, RenderSpec
 from services.visual.clipwork import (
     Segment,
-    checked_frame_count,
     first_frame,
     last_frame,
     segments_needed,
     stitch,
-    to_png,
     webp_to_video,
     x264,
 )
 from services.visual.comfy.client import ComfyClient, Timeouts
 from services.visual.comfy.errors import ComfyTimeout
 from services.visual.comfy.workflow import Role, Workflow, fitted_size, load_workflow
-from services.visual.consistency import shot_prompt, shot_seed
+from services.visual.consistency import shot_prompt
 from services.visual.control import RenderControl, Stage
 from services.visual.look import Look, look_filters
-from services.visual.quality import measure
+from services.visual.rerolls import ENCODE_AT, render_with_rerolls
 from services.visual.settings import ComfyMode, VisualSettings
 from storyreel.domain import Character, Scene, Shot
 from storyreel.errors import BackendError, InvalidInput
@@ -57,7 +55,6 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 KEYFRAME_SHARE = 0.1
 """Progress bar share of the keyframe; the segments get up to ENCODE_AT, the encode and check the rest."""
-ENCODE_AT = 0.9
 
 
 @dataclass(frozen=True)
@@ -204,39 +201,11 @@ class _ShotRun:
         self.files = 0
 
     def render(self) -> RenderResult:
-        for attempt in range(1, self.settings.comfyui_rerolls + 2):
-            self.attempt = attempt
-            seed = shot_seed(self.shot, self.scene, self.attempt)
-            keyframe, segments = self._generate(seed)
-            self._report(ENCODE_AT, Stage.ENCODING, f"joining {len(segments)} segment(s) into the clip")
-            self._finish(segments)
-            self._report(0.95, Stage.CHECKING, "checking the clip")
-            problems = measure(self.spec.clip_path).problems()
-            if not problems:
-                break
-            self._log_problems(problems, seed)
-        to_png(keyframe, self.spec.keyframe_path, self.settings.ffmpeg_timeout_s)
-        frames = checked_frame_count(self.spec)
-        self._report(1.0, Stage.CHECKING, "done")
-        return RenderResult(frame_count=frames, duration_s=frames / self.spec.fps)
-
-    def _log_problems(self, problems: list[str], seed: int) -> None:
-        last = self.attempt > self.settings.comfyui_rerolls
-        log.warning(
-            "shot %s, attempt %d (seed %d): the clip is %s; %s",
-            self.shot.id,
-            self.attempt,
-            seed,
-            " and ".join(problems),
-            "keeping it: no re-rolls left" if last else "rendering it again with a new seed",
-            extra={"attempt": self.attempt, "seed": seed, "problems": problems, "rerolled": not last},
-        )
-        if not last:
-            self._report(0.0, Stage.REROLLING, f"re-rolling: the clip was {' and '.join(problems)}")
+        return render_with_rerolls(self, self.settings.comfyui_rerolls, self.settings.ffmpeg_timeout_s)
 
     # ---------------------------------------------------------------------- generating
 
-    def _generate(self, seed: int) -> tuple[Path, list[Segment]]:
+    def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
         if self.flows.text_to_video is not None:
             count = self._segments(self.flows.text_to_video)
@@ -265,7 +234,7 @@ class _ShotRun:
         else:
             workflow = self.flows.keyframe
         assert workflow is not None  # keyframe_then_animate always loads a keyframe workflow
-        self._report(0.0, Stage.KEYFRAME, f"keyframe with {workflow.name}")
+        self.report(0.0, Stage.KEYFRAME, f"keyframe with {workflow.name}")
         return self._run(workflow, {**values, **self._common(workflow, seed)}, (0.0, KEYFRAME_SHARE), Stage.KEYFRAME)
 
     def _continue(self, previous: Segment, seed: int, start: int, count: int) -> list[Segment]:
@@ -283,7 +252,7 @@ class _ShotRun:
         start = KEYFRAME_SHARE if self.flows.keyframe is not None else 0.0
         share = (ENCODE_AT - start) / count
         span = (start + index * share, start + (index + 1) * share)
-        self._report(span[0], Stage.ANIMATING, f"segment {index + 1} of {count} with {workflow.name}")
+        self.report(span[0], Stage.ANIMATING, f"segment {index + 1} of {count} with {workflow.name}")
         values = {**values, **self._common(workflow, seed + index)}
         return Segment(self._run(workflow, values, span, Stage.ANIMATING), workflow.native_fps)
 
@@ -309,7 +278,7 @@ class _ShotRun:
                 workflow.name,
                 workflow.filled({**values}),
                 min(self.deadline, run_deadline),
-                on_progress=lambda fraction: self._report(low + (high - low) * fraction, stage),
+                on_progress=lambda fraction: self.report(low + (high - low) * fraction, stage),
                 should_stop=self.control.stop_requested,
             )
         except ComfyTimeout as error:
@@ -339,7 +308,7 @@ class _ShotRun:
         self.control.check()
         return self.client.upload_image(picture, f"{self.work.name}-{picture.name}")
 
-    def _finish(self, segments: list[Segment]) -> None:
+    def finish(self, segments: list[Segment]) -> None:
         look = Look(self.settings.film_grain, self.settings.vignette, self.settings.letterbox)
         stitch(
             segments,
@@ -354,6 +323,6 @@ class _ShotRun:
         self.files += 1
         return self.work / f"{self.files:03d}{suffix}"
 
-    def _report(self, fraction: float, stage: Stage, message: str = "") -> None:
+    def report(self, fraction: float, stage: Stage, message: str = "") -> None:
         self.control.check()
         self.control.report(fraction, stage, message, self.attempt)

@@ -48,11 +48,11 @@ from services.visual.backends.diffusers.loading import (
     quiet_library_warnings,
     require,
 )
-from services.visual.clipwork import Segment, checked_frame_count, first_frame, last_frame, stitch, to_png, x264
-from services.visual.consistency import shot_prompt, shot_seed
+from services.visual.clipwork import Segment, first_frame, last_frame, stitch, x264
+from services.visual.consistency import shot_prompt
 from services.visual.control import RenderControl, Stage
 from services.visual.look import Look, look_filters
-from services.visual.quality import measure
+from services.visual.rerolls import ENCODE_AT, render_with_rerolls
 from services.visual.settings import ComfyMode, KeyframeFamily, VideoFamily, VisualSettings
 from storyreel.domain import Character, Scene, Shot
 from storyreel.errors import BackendError, InvalidInput
@@ -61,7 +61,6 @@ from storyreel.media import run_tool
 log = logging.getLogger(__name__)
 KEYFRAME_SHARE = 0.1
 """Progress bar share of the keyframe; the segments get up to ENCODE_AT, the encode and check the rest."""
-ENCODE_AT = 0.9
 WAIT_POLL_S = 0.5
 """How often a render waiting for the pipelines (another shot holds them) looks for a cancel."""
 
@@ -136,35 +135,11 @@ class _ShotRun:
         self.files = 0
 
     def render(self) -> RenderResult:
-        for attempt in range(1, self.settings.diffusers_rerolls + 2):
-            self.attempt = attempt
-            seed = shot_seed(self.shot, self.scene, attempt)
-            keyframe, segments = self._generate(seed)
-            self._report(ENCODE_AT, Stage.ENCODING, f"joining {len(segments)} segment(s) into the clip")
-            self._finish(segments)
-            self._report(0.95, Stage.CHECKING, "checking the clip")
-            problems = measure(self.spec.clip_path).problems()
-            if not problems:
-                break
-            self._log_problems(problems, seed)
-        to_png(keyframe, self.spec.keyframe_path, self.settings.ffmpeg_timeout_s)
-        frames = checked_frame_count(self.spec)
-        self._report(1.0, Stage.CHECKING, "done")
-        return RenderResult(frame_count=frames, duration_s=frames / self.spec.fps)
-
-    def _log_problems(self, problems: list[str], seed: int) -> None:
-        last = self.attempt > self.settings.diffusers_rerolls
-        log.warning(
-            "shot %s, attempt %d (seed %d): the clip is %s; %s", self.shot.id, self.attempt, seed,
-            " and ".join(problems), "keeping it: no re-rolls left" if last else "rendering it again with a new seed",
-            extra={"attempt": self.attempt, "seed": seed, "problems": problems, "rerolled": not last},
-        )  # fmt: skip
-        if not last:
-            self._report(0.0, Stage.REROLLING, f"re-rolling: the clip was {' and '.join(problems)}")
+        return render_with_rerolls(self, self.settings.diffusers_rerolls, self.settings.ffmpeg_timeout_s)
 
     # ---------------------------------------------------------------------- generating
 
-    def _generate(self, seed: int) -> tuple[Path, list[Segment]]:
+    def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
         if self.r.text_to_video:
             plan = self._plan(self.r.video)
@@ -227,7 +202,7 @@ class _ShotRun:
         if anchor is not None and strength > 0:
             pipe = self.r.pipelines.get(model, "AutoPipelineForImage2Image")  # from_pipe: the same weights
             arguments |= {"image": _picture(anchor, width, height), "strength": strength}
-        self._report(0.0, Stage.KEYFRAME, f"keyframe with {model} ({type(pipe).__name__}, {width}x{height})")
+        self.report(0.0, Stage.KEYFRAME, f"keyframe with {model} ({type(pipe).__name__}, {width}x{height})")
         output = self._run(pipe, arguments, seed, self.settings.diffusers_keyframe_steps,
                            (0.0, KEYFRAME_SHARE), Stage.KEYFRAME, output_type="pil")  # fmt: skip
         picture = self._path(".png")
@@ -251,7 +226,7 @@ class _ShotRun:
             arguments[family.fps_argument] = fps
         if picture is not None:
             arguments["image"] = _picture(picture, width, height)
-        self._report(span[0], Stage.ANIMATING,
+        self.report(span[0], Stage.ANIMATING,
                      f"segment {index + 1} of {len(plan)}: {plan[index]} frames of {width}x{height} "
                      f"with {model} ({family.pipeline})")  # fmt: skip
         output = self._run(pipe, arguments, seed + index, self.settings.diffusers_video_steps, span,
@@ -267,7 +242,7 @@ class _ShotRun:
 
     def _pipeline(self, model: str, family: Family) -> Any:
         if (model, family.pipeline) not in self.r.pipelines.loaded:
-            self._report(0.0, Stage.QUEUED, f"loading {model} ({family.pipeline})")
+            self.report(0.0, Stage.QUEUED, f"loading {model} ({family.pipeline})")
         pipe = self.r.pipelines.get(model, family.pipeline)
         if family.from_picture and family.wider_input_to_animate:
             _check_animates(pipe, model)
@@ -295,13 +270,13 @@ class _ShotRun:
 
         def step_ended(pipe: Any, step: int, timestep: Any, tensors: dict[str, Any]) -> dict[str, Any]:
             total = max(1, int(getattr(pipe, "num_timesteps", 0) or step + 1))
-            self._report(low + (high - low) * min(1.0, (step + 1) / total), stage,
+            self.report(low + (high - low) * min(1.0, (step + 1) / total), stage,
                          f"denoising step {step + 1} of {total}")  # fmt: skip
             return {}
 
         return step_ended
 
-    def _finish(self, segments: list[Segment]) -> None:
+    def finish(self, segments: list[Segment]) -> None:
         look = Look(self.settings.film_grain, self.settings.vignette, self.settings.letterbox)
         stitch(
             segments, self.spec, self.settings.diffusers_retime, look_filters(look, self.spec.width, self.spec.height),
@@ -312,7 +287,7 @@ class _ShotRun:
         self.files += 1
         return self.work / f"{self.files:03d}{suffix}"
 
-    def _report(self, fraction: float, stage: Stage, message: str = "") -> None:
+    def report(self, fraction: float, stage: Stage, message: str = "") -> None:
         self.control.check()
         self.control.report(fraction, stage, message, self.attempt)
 
