@@ -7,10 +7,12 @@ import contextlib
 import signal
 import sys
 import threading
+import typing
 from pathlib import Path
 
 from rich.console import Console
 
+from cli.checks import OptionError, check_job_options, check_settings, parse_voices
 from cli.client import GatewayClient, GatewayError
 from cli.progress import follow
 from cli.stack import LocalStack, StackError, running_stack
@@ -57,12 +59,30 @@ def max_story_bytes() -> int:
         raise UserError(f"the gateway's settings are not valid: {error}") from None
 
 
+def job_options(args: argparse.Namespace) -> dict[str, object]:
+    """The job's options from the command line, checked as the gateway checks them (UserError)."""
+    options: dict[str, object] = {
+        "title": args.title, "language": args.language, "max_minutes": args.max_minutes, "profile": args.profile,
+        "visual_backend": args.visual_backend, "style": args.style,
+    }
+    try:
+        if args.voice:
+            options["voices"] = parse_voices(args.voice)
+        check_job_options(options)
+    except OptionError as error:
+        raise UserError(str(error)) from None
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def output_paths(video: Path) -> tuple[Path, Path, Path]:
+    """The film, its subtitles and its storyboard, all named after the film (film.mp4, film.srt,
+    film.storyboard.json), so another render in the same folder under another name keeps them."""
+    return video, video.with_suffix(".srt"), video.with_suffix(".storyboard.json")
+
+
 def _render(args: argparse.Namespace, story: str, client: GatewayClient, console: Console) -> int:
     try:
-        job_id = client.submit(
-            story, music=args.music, title=args.title, language=args.language, max_minutes=args.max_minutes,
-            profile=args.profile, visual_backend=args.visual_backend, style=args.style,
-        )
+        job_id = client.submit(story, music=args.music, **job_options(args))
     except GatewayError as refused:
         if refused.status in (413, 422):  # the job as asked is refused: the user's to fix, like a bad file
             raise UserError(str(refused)) from None
@@ -77,9 +97,7 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
         where = f" at shot {error['shot_id']}" if error.get("shot_id") else ""
         console.print(f"[red]error:[/red] {error.get('step', 'job')} failed{where}: {error.get('reason', 'unknown')}")
         return 1
-    video: Path = args.output
-    srt = video.with_suffix(".srt")
-    storyboard = video.parent / "storyboard.json"
+    video, srt, storyboard = output_paths(args.output)
     links = job["links"]
     client.download(links["video"], video)
     client.download(links["subtitles"], srt)
@@ -93,8 +111,11 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
 def render(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     story = read_story(args.story, max_story_bytes())  # fail before starting or sending anything
+    job_options(args)
     if args.music is not None and not args.music.is_file():
         raise UserError(f"the music file {args.music} does not exist")
+    if args.output.suffix.lower() != ".mp4":
+        raise UserError(f"-o {args.output}: the film is an MP4; name it NAME.mp4")
     if args.gateway:
         client = GatewayClient(args.gateway)
         try:
@@ -141,17 +162,39 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="storyreel", description="Turn a story into a narrated film.")
-    commands = parser.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """A bad option is one line (what is wrong and how to see the choices), exit code 2."""
 
-    render_cmd = commands.add_parser("render", help="render a story file into an MP4 (+ .srt, storyboard.json)")
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="storyreel", description="Turn a story into a narrated film.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    render_cmd = commands.add_parser(
+        "render", help="render a story file into an MP4 (+ NAME.srt, NAME.storyboard.json)"
+    )
     render_cmd.add_argument("story", type=Path, help="UTF-8 text or markdown; English, Hindi or both")
     render_cmd.add_argument("-o", "--output", type=Path, default=Path("out/film.mp4"), help="the film (MP4)")
     render_cmd.add_argument("--gateway", help="URL of a running gateway; without it the stack starts locally")
     render_cmd.add_argument("--title", default="", help="film title (default: the story's first line)")
     render_cmd.add_argument("--language", choices=["en", "hi", "mixed"], help="default: detected")
-    render_cmd.add_argument("--max-minutes", type=float, default=0, help="upper bound on the film's length")
+    render_cmd.add_argument(
+        "--max-minutes", type=float, default=0,
+        help="upper bound on the film's length in minutes, fractions allowed (0: none; at most 600)",
+    )
     render_cmd.add_argument(
         "--profile", choices=[name.value for name in ProfileName],
         help="output profile: preview (640x360, fast), 720p or 1080p (default: the gateway's)",
@@ -161,12 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render_cmd.add_argument("--style", help="words added to every picture prompt, e.g. 'watercolour'")
     render_cmd.add_argument("--music", type=Path, help="your own music file, looped or trimmed to the film")
+    render_cmd.add_argument(
+        "--voice", action="append", metavar="NAME=VOICE",
+        help="a voice for a character (name, id or alias) or the narrator: the speech engine's voice id, "
+        "e.g. Meera=en-us+f3 or narrator=hi; ENGINE:VOICE picks the engine (espeak, piper, parler); repeatable",
+    )
     render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
     render_cmd.set_defaults(handler=render)
 
     serve_cmd = commands.add_parser("serve", help="start the four services and the gateway, and keep them up")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address the REST API listens on")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port the REST API listens on")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port the REST API listens on")
     serve_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
     serve_cmd.set_defaults(handler=serve)
     return parser
@@ -175,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
+        try:
+            check_settings()  # a misspelled or invalid setting, before anything starts
+        except OptionError as error:
+            raise UserError(str(error)) from None
         code = args.handler(args)
     except (UserError, GatewayError, StackError) as error:
         print(f"storyreel: error: {error}", file=sys.stderr)

@@ -1,0 +1,132 @@
+"""The command line refuses a bad option or setting before it starts anything: exit 2, one line
+naming the option or the key, no process, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cli import main as cli_main
+from cli.checks import OptionError, check_settings, parse_voices
+from cli.main import main, output_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _NoStack:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("the stack was started for a command that should have been refused")
+
+
+@pytest.fixture
+def story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setattr(cli_main, "LocalStack", _NoStack)
+    monkeypatch.setattr(cli_main, "running_stack", _NoStack)
+    path = tmp_path / "story.txt"
+    path.write_text('Old Meera lit the lantern. "Hold it high," she said.', encoding="utf-8")
+    return path
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err and not captured.out
+    return lines[0]
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    (["--max-minutes", "-1"], "--max-minutes: input should be greater than or equal to 0"),
+    (["--max-minutes", "601"], "--max-minutes: input should be less than or equal to 600"),
+    (["--max-minutes", "soon"], "argument --max-minutes: invalid float value: 'soon'"),
+    (["--language", "fr"], "argument --language: invalid choice: 'fr'"),
+    (["--profile", "4k"], "argument --profile: invalid choice: '4k'"),
+    (["--visual-backend", "dall-e"], "--visual-backend 'dall-e' is not one of: animatic, comfyui, diffusers"),
+    (["--style", "x" * 301], "--style: string should have at most 300 characters"),
+    (["--title", "t" * 301], "--title: string should have at most 300 characters"),
+    (["--voice", "Meera"], "--voice 'Meera': write NAME=VOICE"),
+    (["--voice", "Meera=klingon:kx"], "--voice Meera: input should be 'espeak', 'parler' or 'piper'"),
+    (["-o", "film.avi"], "-o film.avi: the film is an MP4"),
+    (["--colour", "red"], "unrecognized arguments: --colour red"),
+])
+def test_a_bad_render_option_exits_2_with_one_line_before_anything_starts(
+    story: Path, capsys: pytest.CaptureFixture[str], options: list[str], says: str
+) -> None:
+    line = _refused(["render", str(story), *options], capsys)
+    assert says in line, line
+    assert line.startswith("storyreel")
+
+
+def test_a_bad_port_for_serve(story: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "99999 is not a port (0 to 65535)" in _refused(["serve", "--port", "99999"], capsys)
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("STORYREEL_GATEWAY_WIDHT", "320", "unknown setting STORYREEL_GATEWAY_WIDHT in the environment; did you mean "
+                                       "STORYREEL_GATEWAY_WIDTH?"),
+    ("STORYREEL_ARTIFACTS_ROOT", "/tmp", "unknown setting STORYREEL_ARTIFACTS_ROOT in the environment; did you "
+                                         "mean STORYREEL_ARTIFACT_ROOT?"),
+    ("STORYREEL_VISUAL_NOTHING_LIKE_IT", "1", "unknown setting STORYREEL_VISUAL_NOTHING_LIKE_IT in the environment"),
+    ("STORYREEL_GATEWAY_WIDTH", "wide", "setting STORYREEL_GATEWAY_WIDTH='wide' is not valid: input should be"),
+    ("STORYREEL_LAUNCHER_RESTART_LIMIT", "-3", "setting STORYREEL_LAUNCHER_RESTART_LIMIT='-3' is not valid"),
+])
+def test_a_misspelled_or_invalid_setting_names_the_key_in_one_line(
+    story: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    for command in (["render", str(story)], ["serve"]):
+        assert says.casefold() in _refused(command, capsys).casefold()
+
+
+def test_a_secret_that_is_refused_is_not_echoed(story: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYREEL_SERVICE_TOKEN", "hunter2")
+    line = _refused(["serve"], capsys)
+    assert "STORYREEL_SERVICE_TOKEN" in line and "hunter2" not in line
+
+
+def test_settings_in_dotenv_are_checked_and_script_keys_are_left_alone(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("STORYREEL_COMPOSER_PROFLE=720p\n")
+    with pytest.raises(OptionError, match=f"STORYREEL_COMPOSER_PROFLE in {env_file}; did you mean "
+                                          "STORYREEL_COMPOSER_PROFILE"):
+        check_settings({}, env_file)
+    env_file.write_text("STORYREEL_COMPOSER_PROFILE=720p\n")
+    check_settings({"STORYREEL_TAG": "dev", "STORYREEL_COMFYUI_HOME": "/opt/comfy"}, env_file)
+
+
+def test_voices_parse_to_the_apis_voice_choices() -> None:
+    assert parse_voices(["Meera=en-us+f3", "narrator = piper:en_US-joe-medium"]) == {
+        "Meera": {"voice_id": "en-us+f3"}, "narrator": {"engine": "piper", "voice_id": "en_US-joe-medium"}}
+
+
+def test_the_storyboard_is_named_after_the_film(tmp_path: Path) -> None:
+    film, srt, storyboard = output_paths(tmp_path / "lantern.mp4")
+    assert (film.name, srt.name, storyboard.name) == ("lantern.mp4", "lantern.srt", "lantern.storyboard.json")
+    assert output_paths(tmp_path / "other.mp4")[2] != storyboard  # a second film in the folder keeps the first's
+
+
+def test_the_real_command_refuses_at_once_without_starting_the_stack(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Meera lit the lantern.", encoding="utf-8")
+    work = tmp_path / "work"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "render", str(story), "--max-minutes", "-2", "--work-dir", str(work)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    elapsed = time.monotonic() - started
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == ["storyreel: error: --max-minutes: input should be greater than or "
+                                                "equal to 0"]
+    assert not work.exists(), "the launcher made its work dir: something started"
+    assert elapsed < 10, f"refusing took {elapsed:.1f} s"
