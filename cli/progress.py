@@ -1,15 +1,18 @@
-"""Follows a job on the terminal: one progress bar per step, redrawn whenever the gateway's event
-stream says something changed (polling only while the stream cannot be had)."""
+"""Follows a job on the terminal: a bar for the whole film with the gateway's ETA, and one bar per
+step that moves within the step too (a shot's picture reports how far it is while it renders),
+redrawn whenever the gateway's event stream says something changed (polling only while the stream
+cannot be had)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from cli.client import GatewayClient, GatewayError
 
@@ -17,18 +20,61 @@ STEPS = ("planning", "speech", "visuals", "music", "composing")
 FINISHED = ("done", "failed", "cancelled")
 POLL_S = 0.5
 MIN_REDRAW_S = 0.2
+FILM = "film"
+
+
+def step_completed(job: Mapping[str, Any], step: str) -> float:
+    """Items of the step done, plus the fractions of those under way (pictures report theirs)."""
+    done = float(job["steps"][step]["done"])
+    if step == "visuals":
+        done += sum(float(shot.get("render_progress") or 0.0) for shot in job.get("shots", [])
+                    if not shot.get("visual_done") and shot.get("state") == "rendering")
+    return min(done, float(job["steps"][step]["total"] or done))
+
+
+def eta_text(state: str, eta_s: float | None) -> str:
+    if state in FINISHED:
+        return state
+    if eta_s is None:
+        return "ETA: measuring"
+    minutes, seconds = divmod(round(max(eta_s, 0.0)), 60)
+    return f"ETA {minutes} min {seconds:02d} s" if minutes else f"ETA {seconds} s"
+
+
+class EtaColumn(ProgressColumn):
+    """The gateway's ETA, counted down between redraws (a long step may send no event for a while)."""
+
+    def render(self, task: Task) -> Text:
+        state = task.fields.get("state", "")
+        deadline = task.fields.get("eta_at")
+        eta = None if deadline is None else deadline - time.monotonic()
+        return Text(eta_text(state, eta) if state else "", style="progress.remaining")
+
+
+def count_text(job: Mapping[str, Any], step: str) -> str:
+    counts = job["steps"][step]
+    if not counts["total"]:
+        return ""
+    return f"{counts['done']}/{counts['total']}"
 
 
 def follow(client: GatewayClient, job_id: str, console: Console) -> dict[str, Any]:
-    """Follow the job until it is done, failed or cancelled, drawing a bar per step; the final job."""
-    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    """Follow the job until it is done, failed or cancelled, drawing its bars; the final job."""
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.fields[count]:>9}"),
+               TimeElapsedColumn(), EtaColumn())
     with Progress(*columns, console=console, transient=False) as bars:
-        tasks: dict[str, TaskID] = {step: bars.add_task(step, total=None) for step in STEPS}
+        film = bars.add_task(FILM, total=1.0, count="", state="", eta_at=None)
+        tasks: dict[str, TaskID] = {step: bars.add_task(step, total=None, count="") for step in STEPS}
 
         def redraw() -> dict[str, Any]:
             job = client.job(job_id)
+            eta = job.get("eta_s")
+            bars.update(film, completed=float(job["progress"]), count=f"{float(job['progress']):.0%}",
+                        state=job["state"], eta_at=None if eta is None else time.monotonic() + float(eta))
             for step, counts in job["steps"].items():
-                bars.update(tasks[step], completed=counts["done"], total=counts["total"] or None)
+                if step in tasks:
+                    bars.update(tasks[step], completed=step_completed(job, step), total=counts["total"] or None,
+                                count=count_text(job, step))
             return job
 
         job = redraw()
