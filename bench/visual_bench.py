@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 from services.visual.backends import RenderSpec, make_backend
-from services.visual.comfy.client import ComfyClient
-from services.visual.comfy.workflow import Role, load_workflow
-from services.visual.illustration import draw_keyframe
+from services.visual.backends.animatic.keyframe import draw_keyframe
+from services.visual.backends.comfyui.client import ComfyClient
+from services.visual.backends.comfyui.workflow import Role, load_workflow
 from services.visual.server import SERVICE_NAME, build_specs
 from services.visual.settings import VisualBackend, VisualSettings
 from storyreel.convert import to_proto

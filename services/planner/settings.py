@@ -77,10 +77,10 @@ class PlannerSettings(ServiceSettings):
     llm_scene_prompt: Path | None = Field(
         default=None,
         description="Prompt template file of the scene splitter agent; empty: the built-in "
-        "services/planner/llm/prompts/scene_splitter.txt.",
+        "services/planner/backends/llm/prompts/scene_splitter.txt.",
     )
     llm_shot_prompt: Path | None = Field(
         default=None,
         description="Prompt template file of the shot planner agent; empty: the built-in "
-        "services/planner/llm/prompts/shot_planner.txt.",
+        "services/planner/backends/llm/prompts/shot_planner.txt.",
     )

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from services.planner.plan import OutlineLine, OutlineSentence, SceneOutline
-from services.planner.rules.language import count_words
-from services.planner.rules.model import Paragraph, Piece, Sentence
+from services.planner.story.language import count_words
+from services.planner.story.model import Paragraph, Piece, Sentence
 from storyreel.domain import Line, Scene
 from storyreel.storytext import speakable
 

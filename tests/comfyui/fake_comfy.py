@@ -47,7 +47,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from PIL import Image
 
-from services.visual.comfy.workflow import model_folder
+from services.visual.backends.comfyui.workflow import model_folder
 
 OBJECT_INFO: dict[str, Any] = json.loads((Path(__file__).parent / "object_info_0_3_75.json").read_text())
 """The real server's /object_info for the nodes of every shipped workflow (tooltips left out)."""

@@ -13,7 +13,7 @@ import pytest
 
 from services.visual.backends.base import RenderSpec
 from services.visual.backends.comfyui import ComfyRenderer
-from services.visual.comfy.errors import ComfyTimeout, ModelFileMissing
+from services.visual.backends.comfyui.errors import ComfyTimeout, ModelFileMissing
 from services.visual.consistency import shot_seed
 from services.visual.control import Progress, RenderCancelled, RenderControl, Stage
 from services.visual.settings import VisualSettings

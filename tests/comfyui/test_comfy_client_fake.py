@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cli.stack import free_port
-from services.visual.comfy.client import ComfyClient, Timeouts
-from services.visual.comfy.errors import (
+from services.visual.backends.comfyui.client import ComfyClient, Timeouts
+from services.visual.backends.comfyui.errors import (
     ComfyTimeout,
     ComfyUnreachable,
     ExecutionFailed,
@@ -18,7 +18,7 @@ from services.visual.comfy.errors import (
     ModelFileMissing,
     WorkflowRejected,
 )
-from services.visual.comfy.workflow import Role, load_workflow
+from services.visual.backends.comfyui.workflow import Role, load_workflow
 from services.visual.control import RenderCancelled
 from tests.comfyui.conftest import WORKFLOWS
 from tests.comfyui.fake_comfy import Running

@@ -23,9 +23,9 @@ import pytest
 
 from services.visual.backends.base import RenderSpec
 from services.visual.backends.comfyui import ComfyRenderer
-from services.visual.comfy.client import ComfyClient, Timeouts
-from services.visual.comfy.errors import ModelFileMissing, WorkflowRejected
-from services.visual.comfy.workflow import Role, Workflow, load_workflow, unknown_inputs
+from services.visual.backends.comfyui.client import ComfyClient, Timeouts
+from services.visual.backends.comfyui.errors import ModelFileMissing, WorkflowRejected
+from services.visual.backends.comfyui.workflow import Role, Workflow, load_workflow, unknown_inputs
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot, ShotType
 from tests.comfyui.conftest import WORKFLOWS

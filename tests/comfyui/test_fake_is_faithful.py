@@ -13,8 +13,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from services.visual.comfy.client import ComfyClient, Timeouts
-from services.visual.comfy.workflow import Role, load_workflow, model_folder
+from services.visual.backends.comfyui.client import ComfyClient, Timeouts
+from services.visual.backends.comfyui.workflow import Role, load_workflow, model_folder
 from tests.comfyui.conftest import WORKFLOWS
 from tests.comfyui.fake_comfy import OBJECT_INFO, Running
 from tests.comfyui.real_comfy import RealComfy

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from services.planner.rules.characters import Cast, find_cast
-from services.planner.rules.describe import FEMALE, MALE, profiles
-from services.planner.rules.translit import transliterate
-from services.planner.rules.voices import NARRATOR_VOICE, assign_voices
+from services.planner.story.characters import Cast, find_cast
+from services.planner.story.describe import FEMALE, MALE, profiles
+from services.planner.story.translit import transliterate
+from services.planner.story.voices import NARRATOR_VOICE, assign_voices
 
 LANTERN = [
     "Old Meera lived in a small stone cottage. Every evening she climbed the hill.",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.planner.rules.condense import condense
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.scenes import SceneDraft
+from services.planner.story.condense import condense
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.scenes import SceneDraft
 from storyreel.domain import Language
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.model import Paragraph
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.model import Paragraph
 from storyreel.domain import Language
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from services.planner.backends.llm import LlmPlanner
-from services.planner.llm.chunks import estimate_tokens
+from services.planner.backends.llm.chunks import estimate_tokens
 from services.planner.plan import Plan
 from services.planner.settings import PlannerSettings, ResponseFormat
 from storyreel.domain import NARRATOR, Language

@@ -10,16 +10,16 @@ from pydantic import BaseModel
 
 from services.planner import plan as plan_models
 from services.planner.backends.rules import RulesPlanner
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.model import Paragraph
-from services.planner.rules.outlines import (
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.model import Paragraph
+from services.planner.story.outlines import (
     MAX_LINES_PER_SENTENCE,
     MAX_SHOTS_PER_SCENE,
     fit_in_scenes,
     outline_sentences,
     paragraphs_of,
 )
-from services.planner.rules.shots import MAX_SHOT_S, pack_shots
+from services.planner.story.shots import MAX_SHOT_S, pack_shots
 from storyreel.convert import from_proto, to_proto
 from storyreel.domain import NARRATOR, Language
 from storyreel.planner.v1 import planner_service_pb2 as pb

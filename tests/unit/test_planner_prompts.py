@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.prompts import Figure, seed, story_digest, visual_prompt
-from services.planner.rules.scenes import SceneLook
-from services.planner.rules.shots import pack_shots
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.prompts import Figure, seed, story_digest, visual_prompt
+from services.planner.story.scenes import SceneLook
+from services.planner.story.shots import pack_shots
 from storyreel.domain import Language, Mood, ShotType, TimeOfDay, Weather
 
 NIGHT_STORM = SceneLook("hill, dark river", TimeOfDay.NIGHT, Weather.STORM, Mood.TENSE)

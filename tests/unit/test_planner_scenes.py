@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.scenes import SceneDraft, group_scenes, look, opens_with_break, summary_for, title_for
-from services.planner.rules.text import read_document
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.scenes import SceneDraft, group_scenes, look, opens_with_break, summary_for, title_for
+from services.planner.story.text import read_document
 from storyreel.domain import Language, Mood, TimeOfDay, Weather
 
 

@@ -4,8 +4,8 @@ parentheticals and transitions are not spoken, the title page is not narrated.""
 from __future__ import annotations
 
 from services.planner.backends.rules import RulesPlanner
-from services.planner.rules.screenplay import cue_name, is_screenplay, parse_slug
-from services.planner.rules.text import BlockKind, read_document
+from services.planner.story.screenplay import cue_name, is_screenplay, parse_slug
+from services.planner.story.text import BlockKind, read_document
 from storyreel.domain import NARRATOR, Storyboard, TimeOfDay
 from tests.unit.test_planner_rules import assert_every_sentence_spoken_once_in_order, assert_sound_storyboard
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.planner.rules.language import count_words, detect
-from services.planner.rules.sentences import split_sentences
+from services.planner.story.language import count_words, detect
+from services.planner.story.sentences import split_sentences
 from storyreel.domain import Language
 
 

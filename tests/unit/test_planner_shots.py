@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.shots import MAX_SHOT_S, MIN_SHOT_S, ShotDraft, duration, frame, pack_shots
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.shots import MAX_SHOT_S, MIN_SHOT_S, ShotDraft, duration, frame, pack_shots
 from storyreel.domain import CameraMove, Language, ShotType
 
 WPS = 2.5

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.planner.rules.characters import find_cast
-from services.planner.rules.describe import profiles
-from services.planner.rules.dialogue import read_paragraph
-from services.planner.rules.model import Paragraph
-from services.planner.rules.speakers import assign_speakers
+from services.planner.story.characters import find_cast
+from services.planner.story.describe import profiles
+from services.planner.story.dialogue import read_paragraph
+from services.planner.story.model import Paragraph
+from services.planner.story.speakers import assign_speakers
 from storyreel.domain import NARRATOR, Language
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.planner.rules.text import BlockKind, clean_inline, display_title, read_document
+from services.planner.story.text import BlockKind, clean_inline, display_title, read_document
 
 
 def kinds(story: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.visual.backends.comfyui import Workflows
+from services.visual.backends.comfyui.backend import Workflows
 from services.visual.settings import VisualSettings
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "comfy_workflows"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from services.visual.comfy.workflow import Role, load_workflow
+from services.visual.backends.comfyui.workflow import Role, load_workflow
 from services.visual.settings import VisualSettings
 from tests.unit.test_visual_workflow import WORKFLOWS
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.visual.illustration.figures import DARK_HAIR, GREY_HAIR, look_of
-from services.visual.illustration.palette import COLOUR_WORDS
+from services.visual.backends.animatic.figures import DARK_HAIR, GREY_HAIR, look_of
+from services.visual.backends.animatic.palette import COLOUR_WORDS
 from storyreel.domain import Character
 
 

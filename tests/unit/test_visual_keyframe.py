@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.visual.illustration import draw_keyframe
-from services.visual.illustration.places import Place
+from services.visual.backends.animatic.keyframe import draw_keyframe
+from services.visual.backends.animatic.places import Place
 from storyreel.domain import Character, Mood, Scene, Shot, ShotType, TimeOfDay, Weather
 
 WIDTH, HEIGHT = 384, 216

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.visual.illustration.places import Place, choose_place, water_nearby
-from services.visual.illustration.props import props_in
-from services.visual.illustration.words import mentions
+from services.visual.backends.animatic.places import Place, choose_place, water_nearby
+from services.visual.backends.animatic.props import props_in
+from services.visual.backends.animatic.words import mentions
 
 
 @pytest.mark.parametrize(

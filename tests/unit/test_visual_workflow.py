@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.visual.comfy.workflow import Role, fitted_size, load_workflow, parse_workflow, unknown_inputs
+from services.visual.backends.comfyui.workflow import Role, fitted_size, load_workflow, parse_workflow, unknown_inputs
 from storyreel.errors import InvalidInput
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "comfy_workflows"

@@ -1,4 +1,7 @@
-"""Composer backends, chosen by settings.backend."""
+"""Composer backends, chosen by settings.backend.
+
+One case today (ffmpeg); the factory stays so the servicer depends only on the Composer protocol
+and tests can hand it a composer, the same seam the planner, audio and visual services have."""
 
 from __future__ import annotations
 

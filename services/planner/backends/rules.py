@@ -1,16 +1,14 @@
 """The rules planner: the embedded default, plain Python, no model, a few seconds for a novel.
 
 It reads top to bottom: text -> paragraphs, sentences and quotes -> characters and who speaks ->
-voices (rules/reading.py) -> scenes -> (condense) -> scene outlines -> shots with framing,
-prompts and seeds. The steps live in services/planner/rules/, one small module each.
+voices (story/reading.py) -> scenes -> (condense, story/fitting.py) -> scene outlines -> shots with
+framing, prompts and seeds. The whole backend is this module; the steps live in the story kit,
+services/planner/story/, one small module each, which the LLM backend reads the story with too.
 """
 
 from __future__ import annotations
 
-import logging
-
 from services.planner.plan import (
-    Condensing,
     Plan,
     PlanReport,
     SceneOutline,
@@ -19,21 +17,16 @@ from services.planner.plan import (
     assemble,
     seed_key_of,
 )
-from services.planner.rules.characters import Cast
-from services.planner.rules.condense import Condensed, condense
-from services.planner.rules.outlines import MAX_SHOTS_PER_SCENE, outlines_of, rules_heads
-from services.planner.rules.reading import read_story
-from services.planner.rules.scenes import SceneDraft, group_scenes
-from services.planner.rules.shotlist import rules_scene
-from services.planner.rules.shots import pack_shots
+from services.planner.story.fitting import condensing_of, fit
+from services.planner.story.outlines import MAX_SHOTS_PER_SCENE, outlines_of, rules_heads
+from services.planner.story.reading import read_story
+from services.planner.story.scenes import group_scenes
+from services.planner.story.shotlist import rules_scene
 from storyreel.domain import Character, Language
 from storyreel.logs import log_context
 
-log = logging.getLogger(__name__)
+__all__ = ["MAX_SHOTS_PER_SCENE", "RulesPlanner"]
 
-__all__ = ["MAX_SHOTS_PER_SCENE", "RulesPlanner", "condensing_of", "fit"]
-
-_FIT_ATTEMPTS = 3
 REPORT = PlanReport(backend="rules")
 
 
@@ -66,46 +59,3 @@ class RulesPlanner:
         with log_context(scene_id=outline.scene.id):
             scene = rules_scene(outline, characters, seed_key, self.words_per_second)
         return ShotsPlan(scene=scene, report=REPORT)
-
-
-def fit(drafts: list[SceneDraft], budget_s: float, words_per_second: float, cast: Cast) -> Condensed:
-    """Condense until the shots fit budget_s (0: no bound). Short shots are padded to 3 s, so aim
-    lower and retry."""
-    sentences = sum(len(p.sentences) for d in drafts for p in d.paragraphs)
-    seconds = sum(p.words for d in drafts for p in d.paragraphs) / words_per_second
-    result = Condensed(sentences, sentences, seconds, seconds)
-    if budget_s <= 0:
-        return result
-    target = budget_s
-    for _ in range(_FIT_ATTEMPTS):
-        result = condense(drafts, target, words_per_second, lambda text: len(cast.mentions(text)))
-        film_s = sum(shot.seconds for d in drafts for shot in pack_shots(d.paragraphs, words_per_second))
-        if film_s <= budget_s or result.sentences_after == result.sentences_before:
-            break
-        target -= film_s - budget_s
-    _log_condensed(budget_s, sentences, result, film_s)
-    return Condensed(sentences, result.sentences_after, seconds, result.seconds_after)
-
-
-def condensing_of(condensed: Condensed) -> Condensing:
-    before = condensed.sentences_before
-    return Condensing(
-        sentences_before=before,
-        sentences_kept=condensed.sentences_after,
-        seconds_before=round(condensed.seconds_before, 1),
-        seconds_kept=round(condensed.seconds_after, 1),
-        fraction_cut=round(1 - condensed.sentences_after / before, 4) if before else 0.0,
-    )
-
-
-def _log_condensed(budget_s: float, sentences: int, result: Condensed, film_s: float) -> None:
-    log.log(
-        logging.INFO if film_s <= budget_s else logging.WARNING,
-        "condensed to fit %.0f s: kept %d of %d sentences, cut %.0f%%; the film is %.0f s",
-        budget_s,
-        result.sentences_after,
-        sentences,
-        100 * (1 - result.sentences_after / max(1, sentences)),
-        film_s,
-        extra={"film_s": round(film_s, 1), "cut_sentences": sentences - result.sentences_after},
-    )

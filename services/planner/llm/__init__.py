@@ -1,1 +1,0 @@
-"""The LLM planner's parts: an OpenAI-compatible client, the agents and their prompt templates."""
