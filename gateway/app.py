@@ -12,9 +12,8 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from gateway import retention
@@ -25,7 +24,7 @@ from gateway.events import EventHub
 from gateway.jobs import JobRequest
 from gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from gateway.orchestrator import Orchestrator
-from gateway.routes import edits, events, files, jobs, web
+from gateway.routes import docs, edits, events, files, jobs, web
 from gateway.runtime import Runtime
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore
@@ -59,10 +58,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         gateway.store.close()
 
     public_docs = settings.public_docs or not settings.api_key_list()
-    hidden: dict[str, Any] = {} if public_docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    hidden: dict[str, Any] = {} if public_docs else {"openapi_url": None}
     app = FastAPI(title="storyreel", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,
-                  max_body_size=settings.max_request_bytes, **hidden)
-    if not public_docs:
+                  max_body_size=settings.max_request_bytes, docs_url=None, redoc_url=None, **hidden)
+    if public_docs:
+        docs.mount_docs(app, lambda _: "/openapi.json")  # Swagger UI and ReDoc from local files, not a CDN
+    else:
         _add_private_docs(app)
     for router in (jobs.router, events.router, files.router, edits.router):
         app.include_router(router)
@@ -121,13 +122,7 @@ def _add_private_docs(app: FastAPI) -> None:
     async def openapi_json() -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    @app.get("/docs", include_in_schema=False, dependencies=guarded)
-    async def swagger(request: Request) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=schema_url(request), title=f"{app.title} - Swagger UI")
-
-    @app.get("/redoc", include_in_schema=False, dependencies=guarded)
-    async def redoc(request: Request) -> HTMLResponse:
-        return get_redoc_html(openapi_url=schema_url(request), title=f"{app.title} - ReDoc")
+    docs.mount_docs(app, schema_url, guarded)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -1,10 +1,17 @@
-"""OpenAPI response documentation shared by the routes: each error with an example."""
+"""OpenAPI documentation: each error with an example, the request examples, and the /docs and
+/redoc pages served from local files."""
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Callable, Sequence
+from pathlib import Path as FsPath
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import FastAPI, Path, Request, params
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 JobId = Annotated[str, Path(description="The job's id.", examples=["3f2a9c0d1e2b4a5f"], pattern=_ID)]
@@ -46,3 +53,69 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 def file_response(media_type: str, description: str, example: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"description": description, "content": {media_type: {"example": example}}}}
+
+
+# ------------------------------------------------------------------ /docs and /redoc, offline
+#
+# FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a CDN, so they are blank on
+# a machine without internet. The same files come from a PyPI package (fastapi-offline: Swagger UI
+# 5 and ReDoc 2, the versions FastAPI's pages ask the CDN for) and are served from here.
+
+DOCS_STATIC = "/docs-static"
+
+
+def docs_static_root() -> FsPath:
+    """The folder with swagger-ui-bundle.js, swagger-ui.css, redoc.standalone.js and favicon.png."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the package fastapi-offline is missing (it serves /docs offline): pip install -e .")
+    return FsPath(spec.origin).parent / "static"
+
+
+def mount_docs(app: FastAPI, schema_url: Callable[[Request], str],
+               dependencies: Sequence[params.Depends] = ()) -> None:
+    """/docs (Swagger UI) and /redoc (ReDoc) from local files; `schema_url` gives the page the
+    address of /openapi.json (with the key it was opened with, when keys guard the docs)."""
+    app.mount(DOCS_STATIC, StaticFiles(directory=docs_static_root()), name="docs-static")
+    favicon = f"{DOCS_STATIC}/favicon.png"
+
+    @app.get("/docs", include_in_schema=False, dependencies=list(dependencies))
+    async def swagger(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=schema_url(request), title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js", swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=favicon, swagger_ui_parameters=app.swagger_ui_parameters,
+        )
+
+    @app.get("/redoc", include_in_schema=False, dependencies=list(dependencies))
+    async def redoc(request: Request) -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=schema_url(request), title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js", redoc_favicon_url=favicon, with_google_fonts=False,
+        )
+
+
+# ------------------------------------------------------------------ POST /v1/jobs, examples
+#
+# Named examples on the request body's media type (OpenAPI's `examples` map): Swagger UI offers
+# them in a menu, where a schema's `examples` list shows only its first.
+
+SUBMIT_EXAMPLES: dict[str, dict[str, Any]] = {
+    "short": {
+        "summary": "A story and a title",
+        "value": {"story": 'Old Meera lived by the river. "Hold the lantern high," she said.', "title": "The lantern"},
+    },
+    "voices": {
+        "summary": "Style and voices",
+        "description": "Voices by character name ('narrator' for the narrator); fields left out keep the "
+                       "planner's choice.",
+        "value": {"story": 'Old Meera lived by the river. "Hold the lantern high," she said.', "language": "en",
+                  "style": "watercolour, warm light",
+                  "voices": {"Meera": {"pitch": 70}, "narrator": {"rate_wpm": 150}}},
+    },
+    "preview": {
+        "summary": "A quick preview, at most a minute",
+        "value": {"story": 'Old Meera lived by the river. "Hold the lantern high," she said.',
+                  "profile": "preview", "visual_backend": "animatic", "max_minutes": 1},
+    },
+}

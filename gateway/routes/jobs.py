@@ -13,7 +13,7 @@ from gateway.deps import Gateway, GatewayDep, api_client, require_api_key
 from gateway.jobs import JobList, JobRequest, JobState, JobView, RenderRequest
 from gateway.results import MUSIC_UPLOAD, job_key
 from gateway.retention import remove_job_files
-from gateway.routes.docs import JobId, errors
+from gateway.routes.docs import SUBMIT_EXAMPLES, JobId, errors
 from gateway.store import JobRecord, QueueFull, new_job_id
 from gateway.submit import Submission, multipart_schema, music_key, normalised, read_submission, save_upload
 from gateway.views import job_links
@@ -40,7 +40,7 @@ _SUBMIT_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}, "examples": SUBMIT_EXAMPLES},
             "multipart/form-data": {"schema": multipart_schema()},
         },
     }

@@ -163,6 +163,7 @@ function render(view) {
     error.textContent = `${view.error.step} failed${where}: ${view.error.reason}`;
   }
   $("#cancel").hidden = FINISHED.has(view.state);
+  showResume(view);
   showFilm(view);
   showShots(view);
   showScenes(view);
@@ -191,8 +192,10 @@ function showFilm(view) {
   if (video.dataset.src === src) return;  // the same film: keep playing
   video.dataset.src = src;
   video.replaceChildren();
+  // The composer burns the subtitles into the picture (every film has them), so the soft track
+  // is never shown over them: it is loaded as metadata, for the page to know which line is on.
   const track = document.createElement("track");
-  Object.assign(track, { kind: "subtitles", label: "Subtitles", srclang: "en", default: true,
+  Object.assign(track, { kind: "metadata", label: "Subtitles", srclang: "en",
                          src: withToken(view.links.subtitles_vtt) });
   video.append(track);
   video.src = src;
@@ -223,7 +226,15 @@ function showScenes(view) {
 
 function updateScene(item, scene) {
   item.querySelector(".scene-title").textContent = scene.title || scene.id;
-  item.querySelector(".scene-state").textContent = `${scene.state}, ${scene.shots_done}/${scene.shots_total} shots`;
+  const state = settledState(scene.state);
+  item.dataset.state = state;
+  item.querySelector(".scene-state").textContent = `${state}, ${scene.shots_done}/${scene.shots_total} shots`;
+}
+
+function settledState(state) {
+  // A scene or shot the job left half made says so once the job stopped: nothing renders it now.
+  if (!current || !FINISHED.has(current.state) || current.state === "done") return state;
+  return ["rendering", "speaking", "re-rolling"].includes(state) ? "stopped" : state;
 }
 
 function newScene(scene) {
@@ -254,8 +265,9 @@ function newShot(shot) {
 }
 
 function updateShot(item, shot) {
-  item.dataset.state = shot.state;
-  item.querySelector(".shot-state").textContent = shot.state;
+  const state = settledState(shot.state);
+  item.dataset.state = state;
+  item.querySelector(".shot-state").textContent = state;
   const img = item.querySelector("img");
   if (shot.links.keyframe) {
     const src = withToken(shot.links.keyframe);
@@ -322,6 +334,38 @@ async function cancel() {
   }
 }
 
+function showResume(view) {
+  // After a cancel or a failure: resume (what is done is kept). After a film: render it again,
+  // with the quality, visual backend and style chosen in the form's options, if any.
+  const button = $("#resume");
+  button.hidden = !FINISHED.has(view.state);
+  button.textContent = view.state === "done" ? "Render again" : "Resume";
+}
+
+function renderChanges() {
+  const change = {};
+  if ($("#profile").value) change.profile = $("#profile").value;
+  if ($("#visual-backend").value.trim()) change.visual_backend = $("#visual-backend").value.trim();
+  if ($("#style").value.trim()) change.style = $("#style").value.trim();
+  return change;
+}
+
+async function resume() {
+  if (!current) return;
+  const button = $("#resume");
+  button.disabled = true;
+  try {
+    const body = current.state === "done" ? renderChanges() : {};
+    const view = await api("POST", `/v1/jobs/${current.id}/render`, body);
+    render(view);
+    follow(view.id);
+  } catch (failure) {
+    alert(failure.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function loadRecent() {
   const list = $("#recent");
   try {
@@ -349,6 +393,7 @@ function start() {
   $("#job-form").addEventListener("submit", submit);
   $("#story-file").addEventListener("change", readStoryFile);
   $("#cancel").addEventListener("click", cancel);
+  $("#resume").addEventListener("click", resume);
   const match = location.hash.match(/job=([A-Za-z0-9]+)/);
   if (match) openJob(match[1]);
   loadRecent();
