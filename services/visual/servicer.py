@@ -6,6 +6,10 @@ slot, or a long ComfyUI run), so a caller's idle timeout tells a silent service 
 Both stop the render when the call is cancelled: the worker thread is told (RenderControl) and
 the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI prompt or an
 ffmpeg run behind that a new shot would compete with.
+
+RenderReference makes the cast sheet: one reference picture per character (or setting), drawn by
+the chosen backend in a render slot, or a user's picture checked and stored as PNG. RenderShot
+checks every reference it is given (services/visual/references.py) before the backend reads it.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ import contextlib
 import dataclasses
 import logging
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import grpc
 
-from services.visual.backends import RenderResult, RenderSpec, ShotRenderer, make_backend
+from services.visual.backends import RenderSpec, ShotRenderer, make_backend
+from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE, ReferenceSpec, Subject
 from services.visual.camera import default_move
 from services.visual.control import Progress, RenderControl, Stage
+from services.visual.references import checked_picture, save_as_png
 from services.visual.settings import VisualBackend, VisualSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.convert import from_proto
@@ -40,6 +48,7 @@ BACKENDS: dict[int, VisualBackend] = {
     int(visual_service_pb2.VISUAL_BACKEND_DIFFUSERS): VisualBackend.DIFFUSERS,
 }
 ProgressSink = Callable[[Progress], None]
+Made = TypeVar("Made")
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +87,51 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
                 task.cancel()
                 await asyncio.wait([task])
 
+    async def RenderReference(
+        self, request: visual_service_pb2.RenderReferenceRequest, context: grpc.aio.ServicerContext
+    ) -> visual_service_pb2.RenderReferenceResponse:
+        subject = reference_subject(request)
+        if not request.output_key:
+            raise InvalidInput("output_key is required")
+        if request.upload_key:
+            return await self._take_upload(request, subject)
+        width, height = request.width, request.height
+        if not width and not height:
+            width, height = PORTRAIT_SIZE if isinstance(subject, Character) else SETTING_SIZE
+        renderer = self._renderer(request.backend)
+        control = RenderControl()
+        scene_id = subject.id if isinstance(subject, Scene) else None
+        with log_context(scene_id=scene_id), self._store.writing(request.output_key) as path:
+            spec = ReferenceSpec(width, height, request.seed or stable_seed(subject), path)
+            async with self._slots:
+                started = time.perf_counter()
+                await _in_worker(lambda: renderer.render_reference(subject, spec, control), control)
+            made = checked_picture(path, f"the reference picture {type(renderer).__name__} made", 1e6)
+            log.info("made a reference picture", extra={"render_ms": round((time.perf_counter() - started) * 1000)})
+        return visual_service_pb2.RenderReferenceResponse(
+            picture=self._store.ref(request.output_key), width=made[0], height=made[1]
+        )
+
+    async def _take_upload(
+        self, request: visual_service_pb2.RenderReferenceRequest, subject: Subject
+    ) -> visual_service_pb2.RenderReferenceResponse:
+        """A user's picture as the subject's reference: checked, then stored as an RGB PNG."""
+        source = self._store.existing(request.upload_key, "upload_key")
+        what = f"the picture given for {subject_name(subject)} ({request.upload_key})"
+        await asyncio.to_thread(checked_picture, source, what, self._settings.reference_max_mb)
+        with self._store.writing(request.output_key) as path:
+            width, height = await asyncio.to_thread(save_as_png, source, path)
+        return visual_service_pb2.RenderReferenceResponse(
+            picture=self._store.ref(request.output_key), width=width, height=height, uploaded=True
+        )
+
     async def _render(
         self, request: visual_service_pb2.RenderShotRequest, on_progress: ProgressSink
     ) -> visual_service_pb2.RenderShotResponse:
         shot = shot_from_proto(request.shot)
         scene = from_proto(request.scene, Scene)
         characters = [from_proto(character, Character) for character in request.characters]
-        spec = self._spec(request)
+        spec = await asyncio.to_thread(self._spec, request, shot)
         renderer = self._renderer(request.backend)
         control = RenderControl(on_progress)
         with log_context(scene_id=scene.id, shot_id=shot.id), contextlib.ExitStack() as outputs:
@@ -118,8 +165,9 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
                 raise BackendError(f"the {kind.value} backend cannot start: {error}") from None
         return self._renderers[kind]
 
-    def _spec(self, request: visual_service_pb2.RenderShotRequest) -> RenderSpec:
-        """The checked request: sizes in range, both output keys given, distinct and inside the root."""
+    def _spec(self, request: visual_service_pb2.RenderShotRequest, shot: Shot) -> RenderSpec:
+        """The checked request: sizes in range, both output keys given, distinct and inside the root,
+        every reference picture there and readable."""
         for name in ("output_key", "keyframe_key"):
             if not getattr(request, name):
                 raise InvalidInput(f"{name} is required")
@@ -133,7 +181,22 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
             clip_path=self._store.path(request.output_key),
             keyframe_path=self._store.path(request.keyframe_key),
             scene_keyframe_path=self._scene_keyframe(request),
+            character_references=tuple(
+                (cid, self._reference(request.character_reference_keys[cid], f"the reference picture of {cid}"))
+                for cid in dict.fromkeys(shot.character_ids)
+                if request.character_reference_keys.get(cid)
+            ),
+            setting_reference=(
+                self._reference(request.setting_reference_key, "the setting's reference picture")
+                if request.setting_reference_key
+                else None
+            ),
         )
+
+    def _reference(self, key: str, what: str) -> Path:
+        path = self._store.existing(key, what)
+        checked_picture(path, f"{what} ({key})", self._settings.reference_max_mb)
+        return path
 
     def _scene_keyframe(self, request: visual_service_pb2.RenderShotRequest) -> Path | None:
         key = request.scene_keyframe_key
@@ -150,7 +213,7 @@ async def _next(updates: asyncio.Queue[Progress | None], heartbeat_s: float, las
         return last
 
 
-async def _in_worker(render: Callable[[], RenderResult], control: RenderControl) -> RenderResult:
+async def _in_worker(render: Callable[[], Made], control: RenderControl) -> Made:
     """Run the blocking render in a thread (with the log context); on cancel, stop it and wait for it."""
     work = asyncio.ensure_future(asyncio.to_thread(render))
     try:
@@ -170,6 +233,26 @@ def progress_message(progress: Progress) -> visual_service_pb2.RenderProgress:
         message=progress.message,
         attempt=progress.attempt,
     )
+
+
+def reference_subject(request: visual_service_pb2.RenderReferenceRequest) -> Subject:
+    kind = request.WhichOneof("subject")
+    if kind == "character":
+        return from_proto(request.character, Character)
+    if kind == "setting":
+        return from_proto(request.setting, Scene)
+    raise InvalidInput("a RenderReferenceRequest needs a character or a setting")
+
+
+def stable_seed(subject: Subject) -> int:
+    """One seed per subject, the same in every process (Python's hash() is salted per process)."""
+    return zlib.crc32(f"reference|{subject.id}".encode()) or 1
+
+
+def subject_name(subject: Subject) -> str:
+    if isinstance(subject, Character):
+        return f"character {subject.id}"
+    return f"the setting of scene {subject.id}"
 
 
 def shot_from_proto(message: storyboard_pb2.Shot) -> Shot:

@@ -124,6 +124,11 @@ class VisualSettings(ServiceSettings):
         default=2.0, ge=0, le=600, description="How long the simulated backend waits per shot (a stand-in GPU render)."
     )
 
+    reference_max_mb: float = Field(
+        default=20.0, gt=0, le=200,
+        description="Largest reference picture (a cast sheet portrait or a user's upload) the service accepts, in MB.",
+    )
+
     # The film look, for every backend.
     letterbox: bool = Field(default=False, description="Black bars to a 2.39:1 picture inside the clip's frame.")
     film_grain: int = Field(
@@ -148,6 +153,15 @@ class VisualSettings(ServiceSettings):
     comfyui_keyframe_img2img_workflow: str = Field(
         default="sdxl_keyframe_img2img.json",
         description="Workflow making a later keyframe of a scene from its first one ($init_image); empty: never.",
+    )
+    comfyui_portrait_workflow: str = Field(
+        default="sdxl_portrait.json",
+        description="Workflow making a character's (or a setting's) reference picture from text ($prompt, $seed...).",
+    )
+    comfyui_reference_workflow: str = Field(
+        default="qwen_image_edit_2509_keyframe.json",
+        description="Workflow making a shot's keyframe from its characters' reference pictures ($reference, "
+        "$reference2, $reference3 and $prompt); empty: references are not used and keyframes come from text.",
     )
     comfyui_animate_workflow: str = Field(
         default="wan22_ti2v_5b_i2v.json", description="Workflow animating a picture into a clip ($init_image)."
@@ -252,6 +266,11 @@ class VisualSettings(ServiceSettings):
     diffusers_keyframe_img2img_strength: float = Field(
         default=0.6, ge=0.0, lt=1.0,
         description="A later keyframe of a scene starts from its first one, changed this much (0: from text only).",
+    )
+    diffusers_reference_strength: float = Field(
+        default=0.75, gt=0.0, lt=1.0,
+        description="A keyframe of a shot whose main character has a reference picture starts from that picture "
+        "(image-to-image), changed this much: lower keeps more of the character, higher more of the shot's words.",
     )
     diffusers_rerolls: int = Field(
         default=1, ge=0, le=5, description="Times a mostly black, frozen or flat clip is made again with a new seed."

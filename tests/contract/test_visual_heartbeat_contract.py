@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from services.visual.backends import RenderResult, RenderSpec
+from services.visual.backends.base import ReferenceSpec, Subject
 from services.visual.backends.simulated import SimulatedRenderer
 from services.visual.control import RenderControl, Stage
 from services.visual.server import SERVICE_NAME
@@ -48,6 +49,9 @@ class SilentRenderer:
         while not self.gates[shot.id].is_set():
             control.sleep(0.01)  # RenderCancelled once the call is cancelled
         return self.writer.render(shot, scene, characters, spec)
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        self.writer.render_reference(subject, spec, control)
 
 
 async def service(grpc_channel: Any, artifact_root: Path, **values: Any) -> tuple[Any, SilentRenderer]:

@@ -4,13 +4,17 @@ A backend (the animatic, ComfyUI) gets the shot, its scene and characters, and a
 RenderSpec; it writes the clip (H.264 MP4, yuv420p, no audio, exactly spec.frames frames at
 spec.width x spec.height and spec.fps) and a keyframe PNG to the spec's paths, and says what
 it wrote. It is plain blocking code; the servicer runs it in a worker thread.
+
+The cast sheet comes first: `render_reference` draws one character's full-length portrait (or a
+setting with nobody in it) to a ReferenceSpec's path, and every shot of that character then gets
+the picture in RenderSpec.character_references, so each backend draws the character from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from services.visual.control import RenderControl
 from storyreel.domain import Character, Scene, Shot
@@ -31,6 +35,10 @@ class RenderSpec:
     keyframe_path: Path
     scene_keyframe_path: Path | None = None
     """The keyframe of the scene's first shot, when it exists: a backend may start this shot's picture from it."""
+    character_references: tuple[tuple[str, Path], ...] = ()
+    """(character id, reference picture) of the shot's characters that have one, in the shot's order."""
+    setting_reference: Path | None = None
+    """The reference picture of the shot's setting, when it has one."""
 
     def __post_init__(self) -> None:
         for name, value in (("width", self.width), ("height", self.height)):
@@ -49,6 +57,35 @@ class RenderSpec:
     def frames(self) -> int:
         """The clip's exact frame count: the requested duration rounded to whole frames."""
         return round(self.duration_s * self.fps)
+
+
+    def reference_of(self, character_id: str) -> Path | None:
+        return dict(self.character_references).get(character_id)
+
+
+PORTRAIT_SIZE = (768, 1152)
+"""A character's reference picture when the request gives no size: full length, 2:3."""
+SETTING_SIZE = (1344, 768)
+"""A setting's reference picture when the request gives no size."""
+
+
+@dataclass(frozen=True)
+class ReferenceSpec:
+    """One reference picture to draw: a PNG of width x height at `path`."""
+
+    width: int
+    height: int
+    seed: int
+    path: Path
+
+    def __post_init__(self) -> None:
+        for name, value in (("width", self.width), ("height", self.height)):
+            if not 64 <= value <= MAX_SIDE:
+                raise InvalidInput(f"{name} of a reference picture must be from 64 to {MAX_SIDE} pixels, not {value}")
+
+
+Subject: TypeAlias = Character | Scene
+"""What a reference picture shows: a character, or a scene's setting with nobody in it."""
 
 
 @dataclass(frozen=True)
@@ -70,4 +107,8 @@ class ShotRenderer(Protocol):
 
         Report progress through `control` and stop (RenderCancelled) soon after it is cancelled.
         """
+        ...
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        """Write spec.path: the subject's reference picture as PNG (blocking)."""
         ...

@@ -8,7 +8,7 @@ import hashlib
 
 from PIL import Image
 
-from services.visual.backends.base import RenderResult, RenderSpec
+from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpec, Subject
 from services.visual.control import RenderControl, Stage
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot
@@ -41,6 +41,12 @@ class SimulatedRenderer:
         )
         control.report(1.0, Stage.ENCODING)
         return RenderResult(frame_count=spec.frames, duration_s=spec.frames / spec.fps)
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        """A flat picture in the subject's own colour, after the same simulated wait as a shot."""
+        self._wait(control or RenderControl())
+        colour = "#" + hashlib.sha256(subject.id.encode()).hexdigest()[:6]
+        Image.new("RGB", (spec.width, spec.height), colour).save(spec.path, format="PNG")
 
     def _wait(self, control: RenderControl) -> None:
         """Sleep the configured render time in small steps, so a cancelled call stops promptly."""

@@ -38,7 +38,14 @@ RENDER_STAGE_CHECKING: RenderStage
 RENDER_STAGE_REROLLING: RenderStage
 
 class RenderShotRequest(_message.Message):
-    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key")
+    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key", "character_reference_keys", "setting_reference_key")
+    class CharacterReferenceKeysEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     SHOT_FIELD_NUMBER: _ClassVar[int]
     SCENE_FIELD_NUMBER: _ClassVar[int]
     CHARACTERS_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +57,8 @@ class RenderShotRequest(_message.Message):
     KEYFRAME_KEY_FIELD_NUMBER: _ClassVar[int]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     SCENE_KEYFRAME_KEY_FIELD_NUMBER: _ClassVar[int]
+    CHARACTER_REFERENCE_KEYS_FIELD_NUMBER: _ClassVar[int]
+    SETTING_REFERENCE_KEY_FIELD_NUMBER: _ClassVar[int]
     shot: _storyboard_pb2.Shot
     scene: _storyboard_pb2.Scene
     characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
@@ -61,7 +70,41 @@ class RenderShotRequest(_message.Message):
     keyframe_key: str
     backend: VisualBackend
     scene_keyframe_key: str
-    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ...) -> None: ...
+    character_reference_keys: _containers.ScalarMap[str, str]
+    setting_reference_key: str
+    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ..., character_reference_keys: _Optional[_Mapping[str, str]] = ..., setting_reference_key: _Optional[str] = ...) -> None: ...
+
+class RenderReferenceRequest(_message.Message):
+    __slots__ = ("character", "setting", "width", "height", "output_key", "backend", "seed", "upload_key")
+    CHARACTER_FIELD_NUMBER: _ClassVar[int]
+    SETTING_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_KEY_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_KEY_FIELD_NUMBER: _ClassVar[int]
+    character: _storyboard_pb2.Character
+    setting: _storyboard_pb2.Scene
+    width: int
+    height: int
+    output_key: str
+    backend: VisualBackend
+    seed: int
+    upload_key: str
+    def __init__(self, character: _Optional[_Union[_storyboard_pb2.Character, _Mapping]] = ..., setting: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., output_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., seed: _Optional[int] = ..., upload_key: _Optional[str] = ...) -> None: ...
+
+class RenderReferenceResponse(_message.Message):
+    __slots__ = ("picture", "width", "height", "uploaded")
+    PICTURE_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    UPLOADED_FIELD_NUMBER: _ClassVar[int]
+    picture: _artifact_pb2.ArtifactRef
+    width: int
+    height: int
+    uploaded: bool
+    def __init__(self, picture: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., uploaded: _Optional[bool] = ...) -> None: ...
 
 class RenderShotResponse(_message.Message):
     __slots__ = ("clip", "keyframe", "frame_count", "duration_s")

@@ -45,6 +45,11 @@ class VisualServiceStub:
                 request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.SerializeToString,
                 response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.FromString,
                 _registered_method=True)
+        self.RenderReference = channel.unary_unary(
+                '/storyreel.visual.v1.VisualService/RenderReference',
+                request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.SerializeToString,
+                response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.FromString,
+                _registered_method=True)
 
 
 class VisualServiceServicer:
@@ -66,6 +71,17 @@ class VisualServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderReference(self, request, context):
+        """Makes the reference picture of one character (a full-length portrait from its description)
+        or of a recurring setting, with the chosen backend, as a PNG artifact: the cast sheet. Call it
+        once per character before the shots, then pass its key in every RenderShotRequest that shows
+        the character. Given upload_key (a user's own picture), it checks that picture and stores it
+        as the PNG reference instead of drawing one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VisualServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -78,6 +94,11 @@ def add_VisualServiceServicer_to_server(servicer, server):
                     servicer.RenderShotStream,
                     request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.FromString,
                     response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.SerializeToString,
+            ),
+            'RenderReference': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderReference,
+                    request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.FromString,
+                    response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,6 +156,33 @@ class VisualService:
             '/storyreel.visual.v1.VisualService/RenderShotStream',
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamRequest.SerializeToString,
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderShotStreamResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderReference(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.visual.v1.VisualService/RenderReference',
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.SerializeToString,
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,7 +11,8 @@ import logging
 import time
 
 from services.visual.backends.animatic.keyframe import draw_keyframe
-from services.visual.backends.base import RenderResult, RenderSpec
+from services.visual.backends.animatic.portrait import cast_looks, draw_portrait, draw_setting, save_portrait
+from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpec, Subject
 from services.visual.camera import Framing, even_pixels, motion_filter
 from services.visual.clipwork import checked_frame_count, x264
 from services.visual.control import RenderControl, Stage
@@ -45,7 +46,8 @@ class AnimaticRenderer:
         control.report(0.0, Stage.KEYFRAME, "drawing the keyframe")
         scale = max(1.0, min(self.settings.keyframe_scale, MAX_KEYFRAME_SIDE / max(spec.width, spec.height)))
         key_width, key_height = even_pixels(spec.width * scale), even_pixels(spec.height * scale)
-        keyframe = draw_keyframe(shot, scene, characters, key_width, key_height, self.settings.vignette)
+        looks = cast_looks(characters, spec)  # the cast sheet's figure of each character with a reference
+        keyframe = draw_keyframe(shot, scene, characters, key_width, key_height, self.settings.vignette, looks)
         keyframe.image.save(spec.keyframe_path, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         drawn = time.perf_counter()
 
@@ -69,6 +71,15 @@ class AnimaticRenderer:
         )
         control.report(1.0, Stage.CHECKING, "done")
         return RenderResult(frame_count=frames, duration_s=frames / spec.fps)
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        """A character's full-length portrait (its Look kept in the PNG), or a setting with nobody in it."""
+        (control or RenderControl()).report(0.0, Stage.KEYFRAME, "drawing the reference picture")
+        if isinstance(subject, Character):
+            save_portrait(draw_portrait(subject, spec.width, spec.height, spec.seed), spec.path)
+        else:
+            image = draw_setting(subject, spec.width, spec.height, spec.seed, self.settings.vignette)
+            image.save(spec.path, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
 
     def _encode_args(self, spec: RenderSpec, video_filter: str) -> list[str]:
         return [

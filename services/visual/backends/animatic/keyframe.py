@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import random
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 from services.visual.backends.animatic import landscapes, props, shapes, sky, weather
-from services.visual.backends.animatic.figures import Pose, draw_figure, look_of
+from services.visual.backends.animatic.figures import Look, Pose, draw_figure, look_of
 from services.visual.backends.animatic.finish import grade, over, to_image, vignette
 from services.visual.backends.animatic.paint import Painter
 from services.visual.backends.animatic.palette import GRADES, LIGHTS, OVERCAST, Light, lit_by, mix
@@ -86,8 +86,15 @@ class ShotWords:
 
 
 def draw_keyframe(
-    shot: Shot, scene: Scene, characters: Sequence[Character], width: int, height: int, vignetted: bool = True
+    shot: Shot,
+    scene: Scene,
+    characters: Sequence[Character],
+    width: int,
+    height: int,
+    vignetted: bool = True,
+    looks: Mapping[str, Look] | None = None,
 ) -> Keyframe:
+    """`looks`: the cast sheet's look of characters that have a reference picture (portrait.py)."""
     words = ShotWords.of(shot, scene)
     place = choose_place(words.weighted())
     things = words.things()
@@ -138,7 +145,7 @@ def draw_keyframe(
     if framing.background_blur:
         pixels = blurred(pixels, framing.background_blur * height)
     front = Painter(width, height, haze, shot_rng)
-    focus = draw_people(front, shot, characters, framing, "lantern" in things, light.lamps_lit)
+    focus = draw_people(front, shot, characters, framing, "lantern" in things, light.lamps_lit, looks or {})
     show(pixels, front, dataclasses.replace(light, tint=key_light(light.tint)))
 
     falling = weather.precipitation(width, height, scene.weather, shot_rng)
@@ -201,14 +208,20 @@ def place_props(p: Painter, place: Place, things: set[str], horizon: float, lit:
 
 
 def draw_people(
-    p: Painter, shot: Shot, characters: Sequence[Character], framing: Framing, lantern: bool, lit: bool
+    p: Painter,
+    shot: Shot,
+    characters: Sequence[Character],
+    framing: Framing,
+    lantern: bool,
+    lit: bool,
+    looks: Mapping[str, Look],
 ) -> tuple[float, float]:
     """The shot's characters, spread around the middle and facing each other; returns the focus."""
     known = {character.id: character for character in characters}
     cast = [known.get(cid) or Character(id=cid, name=cid) for cid in shot.character_ids][: framing.most_shown]
     poses = poses_for(len(cast), framing, p.width, p.height, p.rng)
     for index, (character, pose) in enumerate(zip(cast, poses, strict=True)):
-        hand = draw_figure(p, look_of(character), pose)
+        hand = draw_figure(p, looks.get(character.id) or look_of(character), pose)
         if lantern and index == 0:
             props.lantern(p, hand[0], hand[1], pose.height * 0.16, lit)
     if not poses:
