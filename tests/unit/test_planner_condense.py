@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.planner.story.condense import condense
 from services.planner.story.dialogue import read_paragraph
 from services.planner.story.scenes import SceneDraft
@@ -39,3 +41,58 @@ def test_first_and_last_sentences_survive_any_budget_and_empty_paragraphs_go() -
     assert sentences(draft) == ["Opening line here.", "Closing line here."]
     assert len(draft.paragraphs) == 2
     assert result.sentences_after == 2
+
+
+# ---------------------------------------------------------------------- the fit: an upper bound
+
+from pathlib import Path  # noqa: E402
+
+from services.planner.backends.rules import RulesPlanner  # noqa: E402
+from services.planner.story.fitting import film_estimate_s  # noqa: E402
+
+COAT = (
+    "Old Meera lived by the river at the edge of the village, in a small house with a blue door.\n\n"
+    'At night a storm came over the water. "Hold the lantern high," she said, and the boats came home.\n\n'
+    'The boy found his coat by the door. "Is this yours?" Meera asked him. "It is my father\'s coat," he said.\n'
+)
+TREASURE = Path(__file__).resolve().parents[3] / "shared" / "stories" / "en_long_treasure_island.txt"
+
+
+def spoken(story: str, max_minutes: float) -> list[str]:
+    board = RulesPlanner().plan(story, "", None, max_minutes).storyboard
+    return [line.text for shot in board.shots() for line in shot.lines]
+
+
+def test_an_exchange_of_dialogue_stays_whole_with_the_sentence_that_introduces_it() -> None:
+    for max_minutes in (0.2, 0.3, 0.4, 0.5):
+        lines = spoken(COAT, max_minutes)
+        exchange = ["The boy found his coat by the door.", "Is this yours?", "Meera asked him.",
+                    "It is my father's coat,", "he said."]
+        assert all(line in lines for line in exchange) or not any(line in lines for line in exchange), lines
+        assert ("Hold the lantern high," in lines) == ("At night a storm came over the water." in lines), lines
+
+
+def test_the_planned_film_fits_a_cap_below_any_scenes_opening_and_closing() -> None:
+    plan = RulesPlanner().plan(COAT, "", None, 0.2)
+    assert plan.storyboard.total_duration_s() <= 12
+    assert plan.condensing.sentences_kept < plan.condensing.sentences_before
+    assert plan.report.notes and "to fit 0.2 min" in plan.report.notes[0]
+
+
+def test_scenes_are_dropped_whole_when_the_cap_needs_it_and_the_report_names_them() -> None:
+    if not TREASURE.is_file():
+        pytest.skip(f"{TREASURE} is not here")
+    story = TREASURE.read_text(encoding="utf-8")
+    plan = RulesPlanner().plan(story, "", None, 10)
+    board = plan.storyboard
+    assert board.total_duration_s() <= 600
+    assert 1 < len(board.scenes) < 189
+    note = plan.report.notes[0]
+    assert "of 189 scenes, dropping" in note and "Black Dog Appears and Disappears" in note, note
+    first = spoken(story, 0)[0]
+    assert board.shots()[0].lines[0].text == first, "the story still opens as it does"
+
+
+def test_the_estimate_counts_each_shots_floor_and_air() -> None:
+    short = scene("One.", "Two.", "Three.")  # three tiny paragraphs: one shot of 3 s, not 1.2 s of words
+    assert film_estimate_s([short], 2.5) >= 3.0

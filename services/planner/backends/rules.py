@@ -17,7 +17,7 @@ from services.planner.plan import (
     assemble,
     seed_key_of,
 )
-from services.planner.story.fitting import condensing_of, fit
+from services.planner.story.fitting import condensing_of, cut_note, fit
 from services.planner.story.outlines import MAX_SHOTS_PER_SCENE, outlines_of, rules_heads
 from services.planner.story.reading import read_story
 from services.planner.story.scenes import group_scenes
@@ -51,7 +51,7 @@ class RulesPlanner:
             storyboard=reading.storyboard(),
             outlines=outlines_of(drafts, rules_heads(drafts, reading.hindi), self.words_per_second, count_names),
             condensing=condensing_of(condensed),
-            report=REPORT,
+            report=REPORT.model_copy(update={"notes": cut_note(condensed, max_minutes * 60)}),
             seed_key=seed_key_of(story),
         )
 

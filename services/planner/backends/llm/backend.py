@@ -25,7 +25,7 @@ from services.planner.backends.llm.scene_splitter import SceneSplitter
 from services.planner.backends.llm.shot_planner import ShotPlanner
 from services.planner.plan import Plan, PlanReport, SceneOutline, ScenesPlan, ShotsPlan, assemble, seed_key_of
 from services.planner.settings import PlannerSettings
-from services.planner.story.fitting import condensing_of, fit
+from services.planner.story.fitting import condensing_of, cut_note, fit
 from services.planner.story.outlines import outlines_of
 from services.planner.story.reading import read_story
 from services.planner.story.shotlist import rules_scene
@@ -70,6 +70,8 @@ class LlmPlanner:
         reading = read_story(story, title, language)
         split = self.splitter.split(reading, tally)
         condensed = fit(split.drafts, max_minutes * 60, self.settings.words_per_second, reading.cast)
+        for note in cut_note(condensed, max_minutes * 60):
+            tally.note(note)
 
         def count_names(text: str) -> int:
             return len(reading.cast.mentions(text))
