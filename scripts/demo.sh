@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then renders the sample story into out/film.mp4, out/film.srt and
-# out/storyboard.json. Pass another story file to render that instead.
+# out/film.storyboard.json. Pass another story file to render that instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

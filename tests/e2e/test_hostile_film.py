@@ -32,7 +32,7 @@ def test_the_nastiest_accepted_story_becomes_a_film(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=900, cwd=REPO_ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    board = Storyboard.model_validate(json.loads((out_dir / "storyboard.json").read_text()))
+    board = Storyboard.model_validate(json.loads((out_dir / "film.storyboard.json").read_text()))
     report = film_report(out_dir / "film.mp4")
     assert report["streams"] == {"video": 1, "audio": 1, "subtitle": 1}
     assert report["duration_s"] == pytest.approx(board.total_duration_s(), abs=0.2)

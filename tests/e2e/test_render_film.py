@@ -38,7 +38,7 @@ def _render(story: Path, out_dir: Path, *extra: str) -> subprocess.CompletedProc
 
 
 def _check_film(out_dir: Path, tmp_path: Path) -> Storyboard:
-    video, srt, board = out_dir / "film.mp4", out_dir / "film.srt", out_dir / "storyboard.json"
+    video, srt, board = out_dir / "film.mp4", out_dir / "film.srt", out_dir / "film.storyboard.json"
     assert video.is_file() and srt.is_file() and board.is_file()
     storyboard = Storyboard.model_validate(json.loads(board.read_text()))
     report = film_report(video)

@@ -75,7 +75,7 @@ def test_render_sends_every_option_and_the_music_file_and_saves_the_outputs(
     assert rendered.backend == visual_pb.VISUAL_BACKEND_ANIMATIC
     assert fakes.count("PrepareTrack") == 1 and fakes.count("ComposeMusic") == 0
     assert film.stat().st_size > 0 and film.with_suffix(".srt").read_text().startswith("1\n")
-    assert (film.parent / "storyboard.json").is_file()
+    assert film.with_suffix(".storyboard.json").is_file()
 
 
 def test_render_refuses_a_missing_music_file_before_starting_anything(
