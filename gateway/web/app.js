@@ -1,6 +1,7 @@
 // The storyreel web page: submit a story, follow the job live over Server-Sent Events, watch
 // shot thumbnails appear, play the film with subtitles, re-roll a shot, and rewrite a scene.
-// Plain JavaScript against the REST API (/docs); no build step.
+// Edit the storyboard (lines, picture prompts, voices) and see what will be made again; resume a
+// cancelled job; list your films. Plain JavaScript against the REST API (/docs); no build step.
 
 const $ = (selector) => document.querySelector(selector);
 const FINISHED = new Set(["done", "failed", "cancelled"]);
@@ -9,6 +10,11 @@ const KEY_STORAGE = "storyreel-api-key";
 let current = null;   // the job shown, as GET /v1/jobs/{id} returns it
 let events = null;    // its EventSource
 let refreshTimer = null;
+const board = {
+  saved: null,     // the storyboard as the gateway has it (GET /v1/jobs/{id}/storyboard)
+  edited: null,    // the same with the user's changes, saved with PUT
+  key: "",         // which job state `saved` was read at: read again when it changes
+};
 
 // ------------------------------------------------------------------ talking to the API
 
@@ -99,6 +105,10 @@ function readStoryFile() {
 function openJob(jobId, view) {
   history.replaceState(null, "", "#job=" + jobId);
   $("#job").hidden = false;
+  if (!current || current.id !== jobId) {
+    Object.assign(board, { saved: null, edited: null, key: "" });
+    drawBoard();
+  }
   current = view || null;
   if (current) render(current);
   follow(jobId);
@@ -167,6 +177,7 @@ function render(view) {
   showFilm(view);
   showShots(view);
   showScenes(view);
+  loadBoard(view);
 }
 
 function showProgress(view) {
@@ -188,6 +199,8 @@ function showFilm(view) {
   video.hidden = !ready;
   for (const id of ["#download", "#download-srt"]) $(id).hidden = !ready;
   if (!ready) return;
+  const first = view.shots.find((shot) => shot.links.keyframe);
+  if (first) video.poster = withToken(first.links.keyframe);
   const src = withToken(view.links.video);
   if (video.dataset.src === src) return;  // the same film: keep playing
   video.dataset.src = src;
@@ -268,6 +281,9 @@ function updateShot(item, shot) {
   const state = settledState(shot.state);
   item.dataset.state = state;
   item.querySelector(".shot-state").textContent = state;
+  item.querySelector(".shot-length").textContent = shot.duration_s ? `${shot.duration_s.toFixed(1)} s` : "";
+  const planned = board.saved && boardShots(board.saved).find((s) => s.id === shot.id);
+  if (planned) item.querySelector(".shot-line").textContent = linesText(board.saved, planned);
   const img = item.querySelector("img");
   if (shot.links.keyframe) {
     const src = withToken(shot.links.keyframe);
@@ -285,6 +301,165 @@ function markShot(shotId, state) {
     item.dataset.state = state;
     item.querySelector(".shot-state").textContent = state;
   }
+}
+
+// ------------------------------------------------------------------ the storyboard editor
+
+function boardShots(storyboard) {
+  return storyboard.scenes.flatMap((scene) => scene.shots);
+}
+
+function speakerName(storyboard, speakerId) {
+  if (!speakerId) return "Narrator";
+  const character = storyboard.characters.find((c) => c.id === speakerId);
+  return character ? character.name : speakerId;
+}
+
+function linesText(storyboard, shot) {
+  return shot.lines.map((line) => `${speakerName(storyboard, line.speaker_id)}: ${line.text}`).join(" ");
+}
+
+function dirty() {
+  return board.edited !== null && JSON.stringify(board.edited) !== JSON.stringify(board.saved);
+}
+
+async function loadBoard(view) {
+  // Read the storyboard once the job has one, and again when the job moves on (lengths come
+  // from speech) — never over the user's unsaved changes.
+  const key = `${view.id}:${view.revision}:${view.state}:${view.shots.length}:${view.shots.filter((s) => s.duration_s).length}`;
+  if (!view.shots.length || key === board.key || dirty()) return;
+  board.key = key;
+  try {
+    const storyboard = await api("GET", `/v1/jobs/${view.id}/storyboard`);
+    if (!current || current.id !== view.id || dirty()) return;
+    board.saved = storyboard;
+    board.edited = structuredClone(storyboard);
+    drawBoard();
+    showShots(current);  // the cards' lines
+  } catch (failure) {
+    board.key = "";  // try again at the next change
+  }
+}
+
+function drawBoard() {
+  const storyboard = board.edited;
+  $("#storyboard").hidden = !storyboard;
+  if (!storyboard) return;
+  const voices = [{ id: "", name: "Narrator", voice: storyboard.narrator_voice }, ...storyboard.characters];
+  $("#voices").replaceChildren(...voices.map((who) => voiceEditor(who)));
+  const lengths = new Map(current ? current.shots.map((shot) => [shot.id, shot.duration_s]) : []);
+  $("#board").replaceChildren(...storyboard.scenes.map((scene) => {
+    const item = document.createElement("li");
+    item.className = "board-scene";
+    const title = document.createElement("h5");
+    title.textContent = scene.title || scene.id;
+    const shots = document.createElement("ol");
+    shots.append(...scene.shots.map((shot) => shotEditor(storyboard, shot, lengths.get(shot.id))));
+    item.append(title, shots);
+    return item;
+  }));
+  showChanges();
+}
+
+function shotEditor(storyboard, shot, length) {
+  const item = $("#board-shot-template").content.firstElementChild.cloneNode(true);
+  item.dataset.id = shot.id;
+  item.querySelector(".board-shot-id").textContent = shot.id;
+  item.querySelector(".board-shot-length").textContent = length ? `${length.toFixed(1)} s` : "length once spoken";
+  item.querySelector(".board-lines").append(...shot.lines.map((line, index) => {
+    const row = document.createElement("li");
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.value = line.text;
+    input.className = "board-line";
+    input.dataset.index = String(index);
+    input.addEventListener("input", () => { shot.lines[index].text = input.value; showChanges(); });
+    label.append(`${speakerName(storyboard, line.speaker_id)} `, input);
+    row.append(label);
+    return row;
+  }));
+  const prompt = item.querySelector(".board-prompt");
+  prompt.value = shot.visual_prompt;
+  prompt.addEventListener("input", () => { shot.visual_prompt = prompt.value; showChanges(); });
+  return item;
+}
+
+function voiceEditor(who) {
+  const box = $("#voice-template").content.firstElementChild.cloneNode(true);
+  box.dataset.id = who.id;
+  box.querySelector(".voice-name").textContent = who.name;
+  const voice = who.voice;
+  const fields = [[".voice-engine", "engine", String], [".voice-id", "voice_id", String],
+                  [".voice-pitch", "pitch", Number], [".voice-rate", "rate_wpm", Number]];
+  for (const [selector, field, convert] of fields) {
+    const input = box.querySelector(selector);
+    input.value = String(voice[field]);
+    input.addEventListener("input", () => { voice[field] = convert(input.value); showChanges(); });
+  }
+  return box;
+}
+
+function changes() {
+  // What the gateway will make again for the edits so far (gateway/README.md's table).
+  const saved = board.saved, edited = board.edited;
+  if (!saved || !edited) return [];
+  const said = [];
+  const voiceOf = (storyboard) => JSON.stringify([storyboard.narrator_voice,
+    ...storyboard.characters.map((c) => c.voice)]);
+  if (voiceOf(saved) !== voiceOf(edited)) {
+    said.push("every shot's speech (voices are cast together), then the pictures whose length changes");
+  }
+  const before = new Map(boardShots(saved).map((shot) => [shot.id, shot]));
+  for (const shot of boardShots(edited)) {
+    const old = before.get(shot.id);
+    if (!old) continue;
+    if (JSON.stringify(old.lines) !== JSON.stringify(shot.lines)) {
+      said.push(`${shot.id}: its speech and picture (and its scene's music if its length changes)`);
+    } else if (old.visual_prompt !== shot.visual_prompt) {
+      said.push(`${shot.id}: its picture`);
+    }
+  }
+  if (said.length) said.push("then the film");
+  return said;
+}
+
+function showChanges() {
+  const said = changes();
+  $("#board-changes").textContent = said.length ? "Will be made again: " + said.join("; ") + "." : "";
+  $("#board-save").disabled = !said.length;
+  $("#board-undo").disabled = !said.length;
+}
+
+async function saveBoard() {
+  const button = $("#board-save");
+  const error = $("#board-error");
+  error.hidden = true;
+  const empty = boardShots(board.edited).flatMap((shot) => shot.lines).some((line) => !line.text.trim());
+  if (empty) {
+    error.textContent = "a line is empty: write something, or rewrite the scene to remove it";
+    error.hidden = false;
+    return;
+  }
+  button.disabled = true;
+  const said = changes();
+  try {
+    const view = await api("PUT", `/v1/jobs/${current.id}/storyboard`, board.edited);
+    board.saved = structuredClone(board.edited);
+    $("#board-changes").textContent = "Saved. Making again: " + said.join("; ") + ".";
+    $("#board-undo").disabled = true;
+    board.key = "";
+    render(view);
+    follow(view.id);
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+    button.disabled = false;
+  }
+}
+
+function undoBoard() {
+  board.edited = structuredClone(board.saved);
+  drawBoard();
 }
 
 // ------------------------------------------------------------------ changing a job
@@ -372,9 +547,22 @@ async function loadRecent() {
     const page = await api("GET", "/v1/jobs?limit=10");
     list.replaceChildren(...page.jobs.map((job) => {
       const item = document.createElement("li");
+      item.dataset.id = job.id;
       const link = document.createElement("a");
       link.href = "#job=" + job.id;
-      link.textContent = `${job.title || job.id} (${job.state})`;
+      const thumb = job.shots.find((shot) => shot.links.keyframe);
+      const img = document.createElement("img");
+      img.alt = "";
+      img.loading = "lazy";
+      if (thumb) img.src = withToken(thumb.links.keyframe); else img.hidden = true;
+      const title = document.createElement("span");
+      title.className = "recent-title";
+      title.textContent = job.title || job.id;
+      const facts = document.createElement("span");
+      facts.className = "recent-facts";
+      const length = job.duration_s ? `, ${formatSeconds(job.duration_s)}` : "";
+      facts.textContent = `${job.state}${length}`;
+      link.append(img, title, facts);
       link.addEventListener("click", (event) => { event.preventDefault(); openJob(job.id, job); });
       item.append(link);
       return item;
@@ -394,6 +582,8 @@ function start() {
   $("#story-file").addEventListener("change", readStoryFile);
   $("#cancel").addEventListener("click", cancel);
   $("#resume").addEventListener("click", resume);
+  $("#board-save").addEventListener("click", saveBoard);
+  $("#board-undo").addEventListener("click", undoBoard);
   const match = location.hash.match(/job=([A-Za-z0-9]+)/);
   if (match) openJob(match[1]);
   loadRecent();

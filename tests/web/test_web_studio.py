@@ -4,6 +4,8 @@ resumed from the page, and the page's scene states follow the job's."""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import httpx
@@ -80,3 +82,84 @@ def test_resume_after_cancel_and_scene_states_follow_the_job(
             job = client.get("/v1/jobs").json()["jobs"][0]
         assert job["state"] == "done" and job["revision"] >= 1
     assert offline_browser.refused == []
+
+
+def test_the_storyboard_editor_saves_an_edit_and_says_what_is_made_again(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        editor = page.locator("#storyboard")
+        expect(editor).to_be_visible(timeout=TIMEOUT_MS)
+        shots = editor.locator(".board-shot")
+        count = shots.count()
+        assert count >= 2
+        expect(editor.locator(".voice")).not_to_have_count(0)  # the narrator at least
+        # Each shot shows its lines with their speaker, its prompt and its length.
+        first_line = shots.first.locator(".board-line").first
+        expect(first_line).not_to_have_value("")
+        expect(shots.first.locator(".board-shot-length")).to_have_text(re.compile(r"^\d+\.\d s$"))
+        # The shot cards show their line too.
+        expect(page.locator("#shots .shot .shot-line").first).to_contain_text(":")
+        expect(page.locator("#board-save")).to_be_disabled()
+
+        last = shots.nth(count - 1)
+        last_id = last.get_attribute("data-id") or ""
+        renders_before = {shot_id: fakes.count("RenderShot", shot_id) for shot_id in fakes.requests}
+        last.locator(".board-prompt").fill("a lighthouse in a storm, wide shot")
+        expect(page.locator("#board-changes")).to_have_text(
+            f"Will be made again: {last_id}: its picture; then the film.")
+        page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
+        page.click("#board-save")
+        expect(page.locator("#board-changes")).to_contain_text("Saved. Making again")
+        with httpx.Client(base_url=url) as client:
+            job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]
+            deadline = time.monotonic() + TIMEOUT_MS / 1000
+            while client.get(f"/v1/jobs/{job_id}").json()["state"] != "done" or \
+                    fakes.count("RenderShot", last_id) == renders_before[last_id]:
+                assert time.monotonic() < deadline, "the edit was never rendered"
+                time.sleep(0.1)
+            stored = client.get(f"/v1/jobs/{job_id}/storyboard").json()
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        assert fakes.requests[last_id].shot.visual_prompt.startswith("a lighthouse in a storm, wide shot")
+        for shot_id, renders in renders_before.items():
+            if shot_id != last_id:
+                assert fakes.count("RenderShot", shot_id) == renders, f"{shot_id} was rendered again"
+        assert stored["scenes"][-1]["shots"][-1]["visual_prompt"] == "a lighthouse in a storm, wide shot"
+
+        # A line edited: its speech and picture are made again, and the editor says so first.
+        line = editor.locator(".board-shot").first.locator(".board-line").first
+        line.fill("Old Meera lived by the wide grey river.")
+        first_id = editor.locator(".board-shot").first.get_attribute("data-id")
+        expect(page.locator("#board-changes")).to_have_text(re.compile(
+            rf"Will be made again: {first_id}: its speech and picture"))
+        page.click("#board-undo")
+        expect(page.locator("#board-save")).to_be_disabled()
+    assert offline_browser.refused == []
+
+
+def test_the_page_at_phone_width_and_the_jobs_list(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("#job-form summary")
+        page.fill("#max-minutes", "0.5")  # fractions of a minute are taken
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        entry = page.locator("#recent li").first
+        expect(entry.locator(".recent-facts")).to_contain_text("done", timeout=TIMEOUT_MS)
+        page.reload()
+        expect(page.locator("#recent li .recent-facts").first).to_have_text(re.compile(r"^done, \d+"))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+        with httpx.Client(base_url=url) as client:
+            assert client.get("/v1/jobs").json()["jobs"][0]["options"]["max_minutes"] == 0.5
