@@ -316,7 +316,9 @@ function speakerName(storyboard, speakerId) {
 }
 
 function linesText(storyboard, shot) {
-  return shot.lines.map((line) => `${speakerName(storyboard, line.speaker_id)}: ${line.text}`).join(" ");
+  // What the shot says: narration as it is, a character's line after their name.
+  return shot.lines.map((line) => line.speaker_id
+    ? `${speakerName(storyboard, line.speaker_id)}: “${line.text}”` : line.text).join(" ");
 }
 
 function dirty() {

@@ -4,6 +4,7 @@ scene."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -51,6 +52,22 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
         context.close()
 
 
+SCREENSHOTS = os.environ.get("WEB_TEST_SCREENSHOTS", "")
+"""A folder to keep the page's screenshots in (at 1280 and 390 px wide), to look at them."""
+
+
+def _screenshots(page: Page, name: str) -> None:
+    if not SCREENSHOTS:
+        return
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=False)
+        page.screenshot(path=str(folder / f"{name}-{width}-full.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _video(page: Page, script: str) -> object:
     return page.evaluate(f"(async () => {{ const v = document.getElementById('film'); {script} }})()")
 
@@ -79,12 +96,20 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
     seeked = _video(page, f"v.currentTime = {target}; await new Promise(r => v.addEventListener('seeked', r, "
                           "{once: true})); return v.currentTime;")
     assert abs(float(seeked) - target) < 0.5, "the film does not seek"  # type: ignore[arg-type]
-    cues = _video(page, "const t = v.textTracks[0]; t.mode = 'showing';"
+    # The film has its subtitles burned in, so the page never shows the soft track over them:
+    # one line on screen at a time. The track is there (as metadata) with the film's cues.
+    shown = _video(page, "return [...v.textTracks].filter(t => ['subtitles', 'captions'].includes(t.kind)"
+                         " && t.mode === 'showing').length;")
+    assert shown == 0, "the soft subtitles show over the burned-in ones"
+    cues = _video(page, "const t = v.textTracks[0]; if (t.mode === 'disabled') t.mode = 'hidden';"
                         " for (let i = 0; i < 50 && !(t.cues && t.cues.length); i++)"
                         " await new Promise(r => setTimeout(r, 100));"
                         " return t.cues ? t.cues.length : 0;")
     assert int(cues) >= 1, "the subtitles track has no cues"  # type: ignore[call-overload]
-    page.screenshot(path=str(tmp_path / "done.png"), full_page=True)
+    assert _video(page, "return v.textTracks[0].kind;") == "metadata"
+    assert page.locator("#film").get_attribute("poster"), "the film has no poster"
+    expect(page.locator("#storyboard .board-shot")).to_have_count(count)
+    _screenshots(page, "done")
 
     last = shots.nth(count - 1)
     before = last.locator("img").get_attribute("src")
@@ -101,7 +126,7 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
     text = scene.locator("textarea")
     expect(text).to_have_value(re.compile("Hold the lantern high"), timeout=10_000)
     text.fill('At dawn the storm was over. "Every boat is home," said Meera.')
-    page.screenshot(path=str(tmp_path / "rewrite.png"), full_page=True)
+    _screenshots(page, "rewrite")
     scene.locator("button").click()
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
         job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]

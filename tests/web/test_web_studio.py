@@ -104,7 +104,7 @@ def test_the_storyboard_editor_saves_an_edit_and_says_what_is_made_again(
         expect(first_line).not_to_have_value("")
         expect(shots.first.locator(".board-shot-length")).to_have_text(re.compile(r"^\d+\.\d s$"))
         # The shot cards show their line too.
-        expect(page.locator("#shots .shot .shot-line").first).to_contain_text(":")
+        expect(page.locator("#shots .shot .shot-line").first).to_have_text(first_line.input_value())
         expect(page.locator("#board-save")).to_be_disabled()
 
         last = shots.nth(count - 1)
