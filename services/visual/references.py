@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from storyreel.domain import Character, Scene
 from storyreel.errors import InvalidInput
 
 FORMATS = ("PNG", "JPEG", "WEBP")
@@ -66,3 +67,20 @@ def save_as_png(source: Path, target: Path) -> tuple[int, int]:
             flat = upright.convert("RGB")
         flat.save(target, format="PNG")
         return flat.size
+
+
+PORTRAIT_WORDS = (
+    "standing alone, facing the camera, the whole body from head to feet in the frame, plain light grey studio "
+    "backdrop, even soft light, character reference sheet, detailed, coherent anatomy"
+)
+SETTING_WORDS = "establishing shot, the place alone with nobody in it, cinematic film still, natural light, detailed"
+
+
+def reference_prompt(subject: Character | Scene) -> str:
+    """The text a model draws a reference picture from: the character's words, or the setting's."""
+    if isinstance(subject, Character):
+        who = f"{subject.name}, {subject.description}" if subject.description else subject.name
+        return f"full-length portrait of {who}. {PORTRAIT_WORDS}"
+    weather = "" if subject.weather.value == "clear" else f", {subject.weather.value}"
+    place = subject.setting or subject.title or subject.summary
+    return f"{place}, {subject.time_of_day.value}{weather}, {subject.mood.value} mood. {SETTING_WORDS}"

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import hashlib
 import json
 import tempfile
 import threading
@@ -85,6 +86,10 @@ class Seen:
     interrupts: list[dict[str, Any]] = field(default_factory=list)
     deletes: list[str] = field(default_factory=list)
     uploads: list[str] = field(default_factory=list)
+    uploaded: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of each uploaded picture's bytes, by the name a LoadImage node loads it as."""
+    images: dict[str, list[str]] = field(default_factory=dict)
+    """The uploaded pictures each queued prompt loads (its LoadImage nodes' files, by prompt id)."""
     sockets: list[str] = field(default_factory=list)
     made: list[Made] = field(default_factory=list)
 
@@ -168,6 +173,9 @@ class FakeComfy:
             }
             return web.json_response({"error": error, "node_errors": self.node_errors}, status=400)
         prompt_id, client_id = str(body["prompt_id"]), str(body.get("client_id", ""))
+        self.seen.images[prompt_id] = [
+            str(node["inputs"]["image"]) for node in graph.values() if node["class_type"] == "LoadImage"
+        ]
         self.number += 1
         self.queue.append((self.number, prompt_id))
         self.running.add(asyncio.ensure_future(self._execute(prompt_id, client_id, graph)))
@@ -202,6 +210,7 @@ class FakeComfy:
         target = self.folder / "input" / subfolder / filename
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        self.seen.uploaded[f"{subfolder}/{filename}" if subfolder else filename] = hashlib.sha256(data).hexdigest()
         return web.json_response({"name": filename, "subfolder": subfolder, "type": "input"})
 
     async def view(self, request: web.Request) -> web.StreamResponse:
@@ -436,6 +445,9 @@ class _Shapes:
     # Latents, as the pictures they decode to.
     def _EmptyLatentImage(self, v: dict[str, Any]) -> Shape:  # nodes.py: [batch, 4, h // 8, w // 8]
         return Shape(v["width"] // 8 * 8, v["height"] // 8 * 8, v["batch_size"])
+
+    def _EmptySD3LatentImage(self, v: dict[str, Any]) -> Shape:  # nodes_sd3.py: [batch, 16, h // 8, w // 8]
+        return self._EmptyLatentImage(v)
 
     def _EmptyHunyuanLatentVideo(self, v: dict[str, Any]) -> Shape:  # nodes_hunyuan.py: t = (length - 1) // 4 + 1
         return Shape(v["width"] // 8 * 8, v["height"] // 8 * 8, _wan_frames(v["length"]))

@@ -25,7 +25,7 @@ from services.visual.backends.base import RenderSpec
 from services.visual.backends.comfyui import ComfyRenderer
 from services.visual.backends.comfyui.client import ComfyClient, Timeouts
 from services.visual.backends.comfyui.errors import ModelFileMissing, WorkflowRejected
-from services.visual.backends.comfyui.workflow import Role, Workflow, load_workflow, unknown_inputs
+from services.visual.backends.comfyui.workflow import REFERENCE_MARKERS, Role, Workflow, load_workflow, unknown_inputs
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot, ShotType
 from tests.comfyui.conftest import WORKFLOWS
@@ -37,7 +37,9 @@ TIMEOUTS = Timeouts(request_s=30.0, silence_s=5.0, tick_s=0.2)
 
 
 def role_of(path: Path) -> Role:
-    if "keyframe" in path.name:
+    if load_workflow(path, Role.KEYFRAME).has("$reference") if "keyframe" in path.name else False:
+        return Role.REFERENCE_KEYFRAME
+    if "keyframe" in path.name or "portrait" in path.name:
         return Role.KEYFRAME
     return Role.TEXT_TO_VIDEO if "t2v" in path.name else Role.ANIMATE
 
@@ -52,10 +54,13 @@ def decoded(path: Path) -> dict[str, Any]:
     return stream
 
 
-def validation_graph(workflow: Workflow, comfy: ComfyClient, picture: Path) -> dict[str, Any]:
+def validation_graph(workflow: Workflow, comfy: ComfyClient, picture: Path, references: int = 3) -> dict[str, Any]:
     values: dict[str, Any] = {"$seed": 1, "$output": "storyreel/validate", "$prompt": "a lighthouse at dusk"}
     if workflow.has("$init_image"):
         values["$init_image"] = comfy.upload_image(picture, "validate.png")
+    for marker in REFERENCE_MARKERS[:references]:
+        if workflow.has(marker):
+            values[marker] = comfy.upload_image(picture, f"validate-{marker[1:]}.png")
     return workflow.filled(values)
 
 
@@ -122,6 +127,21 @@ def test_every_shipped_workflow_is_valid_on_the_real_server(
         f"model file {name} is missing or invalid; put it in models/{folder}" in message
         for name, folder in workflow.model_files()
     )
+
+
+@pytest.mark.parametrize("references", [1, 2])
+def test_a_reference_workflow_with_fewer_pictures_than_nodes_is_valid_on_the_real_server(
+    comfy_server: RealComfy, media: dict[str, Path], references: int
+) -> None:
+    """Its unused $reference2/$reference3 nodes are left out with their links: still a valid prompt."""
+    workflow = load_workflow(WORKFLOWS / "qwen_image_edit_2509_keyframe.json", Role.REFERENCE_KEYFRAME)
+    for file_name, folder in workflow.model_files():
+        (comfy_server.models / folder).mkdir(parents=True, exist_ok=True)
+        (comfy_server.models / folder / file_name).touch()
+    with ComfyClient(comfy_server.url, TIMEOUTS) as comfy, pytest.raises(ModelFileMissing):
+        graph = validation_graph(workflow, comfy, media["picture"], references)
+        assert sum(node["class_type"] == "LoadImage" for node in graph.values()) == references
+        comfy.run(workflow.name, graph, time.monotonic() + 120)
 
 
 TYPOS = {

@@ -16,6 +16,7 @@ import json
 import logging
 import random
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from PIL import Image, PngImagePlugin
@@ -127,7 +128,8 @@ def dominant_colours(image: Image.Image) -> list[RGB]:
     counted = middle.quantize(colors=16, method=Image.Quantize.MEDIANCUT).convert("RGB").getcolors(1 << 16) or []
     clusters: list[tuple[int, RGB]] = []  # near colours (a cloth and its blurred edges) counted as one
     for count, colour in sorted(counted, key=lambda item: -item[0]):
-        rgb: RGB = (int(colour[0]), int(colour[1]), int(colour[2]))
+        r, g, b = cast(tuple[int, int, int], colour)
+        rgb: RGB = (int(r), int(g), int(b))
         at = next((index for index, (_, kept) in enumerate(clusters) if _near(rgb, kept)), None)
         if at is None:
             clusters.append((count, rgb))

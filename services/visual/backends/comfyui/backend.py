@@ -15,6 +15,11 @@ For each shot, read top to bottom in `_ShotRun.render`:
    look and stops at exactly the frame count asked for.
 5. The clip is measured (mostly black, frozen, flat); a bad one is rendered again with a new seed,
    up to `comfyui_rerolls` times, and the log says why.
+With reference pictures (the cast sheet: `render_reference` makes each with the portrait workflow),
+the keyframe comes from the reference workflow instead (Qwen-Image-Edit-2509: the shot's characters'
+pictures, main character first, then the setting's, as many as the workflow has $reference nodes),
+in either mode; the animate workflow (or, in text_to_video mode, the family's picture-to-video one)
+then animates it.
 Every ComfyUI run has a time limit of its own (comfyui_run_timeout_s), within the shot's deadline
 (comfyui_shot_deadline_s), and follows the caller's cancel (services/visual/backends/comfyui/client.py).
 """
@@ -29,10 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.visual.backends.base import RenderResult, RenderSpec
+from PIL import Image, ImageOps
+
+from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpec, Subject
 from services.visual.backends.comfyui.client import ComfyClient, Timeouts
 from services.visual.backends.comfyui.errors import ComfyTimeout
-from services.visual.backends.comfyui.workflow import Role, Workflow, fitted_size, load_workflow
+from services.visual.backends.comfyui.workflow import REFERENCE_MARKERS, Role, Workflow, fitted_size, load_workflow
 from services.visual.clipwork import (
     Segment,
     first_frame,
@@ -45,6 +52,7 @@ from services.visual.clipwork import (
 from services.visual.consistency import shot_prompt
 from services.visual.control import RenderControl, Stage
 from services.visual.look import Look, look_filters
+from services.visual.references import reference_prompt
 from services.visual.rerolls import ENCODE_AT, render_with_rerolls
 from services.visual.settings import ComfyMode, VisualSettings
 from storyreel.domain import Character, Scene, Shot
@@ -66,6 +74,10 @@ class Workflows:
     continuation: Workflow
     """What animates every segment after the first: the animate workflow, or in text_to_video
     mode one of the text-to-video model's family."""
+    portrait: Workflow
+    """Text to a character's (or a setting's) reference picture."""
+    reference: Workflow | None
+    """Reference pictures to a shot's keyframe; None: references are not used."""
 
     @classmethod
     def load(cls, settings: VisualSettings) -> Workflows:
@@ -92,7 +104,27 @@ class Workflows:
             animate=animate,
             text_to_video=text_to_video,
             continuation=continuation,
+            portrait=load_workflow(folder / _shipped_or(settings, "comfyui_portrait_workflow", folder,
+                                                         settings.comfyui_keyframe_workflow), Role.KEYFRAME),
+            reference=_reference_workflow(settings, folder),
         )
+
+
+def _shipped_or(settings: VisualSettings, name: str, folder: Path, fallback: str) -> str:
+    """The workflow file the setting names; when it is left at its default and a folder of one's own
+    lacks that file, `fallback` (so a folder made before the cast sheet still starts)."""
+    chosen = str(getattr(settings, name))
+    default = VisualSettings.model_fields[name].default
+    if chosen == default and fallback != chosen and not (folder / chosen).is_file():
+        log.info("%s has no %s: %s is used instead (STORYREEL_VISUAL_%s)", folder, chosen, fallback or "nothing",
+                 name.upper())  # fmt: skip
+        return fallback
+    return chosen
+
+
+def _reference_workflow(settings: VisualSettings, folder: Path) -> Workflow | None:
+    chosen = _shipped_or(settings, "comfyui_reference_workflow", folder, "")
+    return load_workflow(folder / chosen, Role.REFERENCE_KEYFRAME) if chosen else None
 
 
 def continuation_for(first: Workflow, animate: Workflow, folder: Path) -> Workflow:
@@ -160,16 +192,36 @@ class ComfyRenderer:
         spec: RenderSpec,
         control: RenderControl | None = None,
     ) -> RenderResult:
-        timeouts = Timeouts(
-            request_s=self.settings.comfyui_request_timeout_s, silence_s=self.settings.comfyui_poll_after_s
-        )
-        client = ComfyClient(self.settings.comfyui_url, timeouts)
+        client = self._client()
         try:
             with tempfile.TemporaryDirectory(prefix="storyreel-comfy-") as work:
                 run = _ShotRun(self, client, shot, scene, characters, spec, control or RenderControl(), Path(work))
                 return run.render()
         finally:
             client.close()
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        """The portrait workflow's picture of the subject, cropped to the asked size (not stretched)."""
+        flow = self.workflows.portrait
+        client = self._client()
+        try:
+            with tempfile.TemporaryDirectory(prefix="storyreel-comfy-") as work:
+                shot = Shot(id=f"reference-{subject.id}", seed=spec.seed)
+                shape = RenderSpec(spec.width // 2 * 2, spec.height // 2 * 2, 1, 1.0, spec.path, spec.path)
+                control = control or RenderControl()
+                run = _ShotRun(self, client, shot, Scene(id=subject.id), [], shape, control, Path(work))
+                values = {**run._common(flow, spec.seed), "$prompt": reference_prompt(subject)}
+                made = run._run(flow, values, (0.0, 1.0), Stage.KEYFRAME)
+                with Image.open(made) as picture:
+                    ImageOps.fit(picture.convert("RGB"), (spec.width, spec.height)).save(spec.path, format="PNG")
+        finally:
+            client.close()
+
+    def _client(self) -> ComfyClient:
+        timeouts = Timeouts(
+            request_s=self.settings.comfyui_request_timeout_s, silence_s=self.settings.comfyui_poll_after_s
+        )
+        return ComfyClient(self.settings.comfyui_url, timeouts)
 
 
 class _ShotRun:
@@ -196,9 +248,12 @@ class _ShotRun:
             work,
         )
         self.prompt = shot_prompt(shot, scene, characters)
+        self.names = {character.id: character.name for character in characters}
         self.deadline = time.monotonic() + self.settings.comfyui_shot_deadline_s
         self.attempt = 1
         self.files = 0
+        self.keyframed = False
+        """Whether a keyframe run took the first share of the progress bar."""
 
     def render(self) -> RenderResult:
         return render_with_rerolls(self, self.settings.comfyui_rerolls, self.settings.ffmpeg_timeout_s)
@@ -207,16 +262,47 @@ class _ShotRun:
 
     def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
-        if self.flows.text_to_video is not None:
+        references = self._references()
+        if self.flows.text_to_video is not None and not references:
             count = self._segments(self.flows.text_to_video)
             first = self._clip(self.flows.text_to_video, {"$prompt": self.prompt}, seed, 0, count)
             keyframe = self._path(".png")
             first_frame(first.path, keyframe, self.settings.ffmpeg_timeout_s)
             return keyframe, [first, *self._continue(first, seed, 1, count)]
-        keyframe = self._keyframe(seed)
-        count = self._segments(self.flows.animate)
-        first = self._clip(self.flows.animate, {"$init_image": self._upload(keyframe)}, seed, 0, count)
+        keyframe = self._from_references(seed, references) if references else self._keyframe(seed)
+        animate = self.flows.animate if self.flows.text_to_video is None else self.flows.continuation
+        count = self._segments(animate)
+        first = self._clip(animate, {"$init_image": self._upload(keyframe)}, seed, 0, count)
         return keyframe, [first, *self._continue(first, seed, 1, count)]
+
+    def _references(self) -> list[tuple[str, Path]]:
+        """(whom it shows, picture) of the references the reference workflow takes: the shot's
+        characters' in its order (main first), then the setting's, up to its $reference nodes."""
+        flow = self.flows.reference
+        pictures = [(self.names.get(cid, cid), path) for cid, path in self.spec.character_references]
+        if self.spec.setting_reference is not None:
+            pictures.append(("the place", self.spec.setting_reference))
+        if flow is None or not pictures:
+            if pictures:
+                log.info("reference pictures given, but STORYREEL_VISUAL_COMFYUI_REFERENCE_WORKFLOW is empty: "
+                         "the keyframe comes from text")  # fmt: skip
+            return []
+        if len(pictures) > flow.reference_slots:
+            left = ", ".join(name for name, _ in pictures[flow.reference_slots :])
+            log.info("%s takes %d reference pictures: left out %s", flow.name, flow.reference_slots, left)
+        return pictures[: flow.reference_slots]
+
+    def _from_references(self, seed: int, references: list[tuple[str, Path]]) -> Path:
+        """The shot's keyframe from its reference pictures, each named in the prompt by its number."""
+        workflow = self.flows.reference
+        assert workflow is not None  # _references gives none without it
+        legend = "; ".join(f"{name} is the one in picture {index}" for index, (name, _) in enumerate(references, 1))
+        values: dict[str, Any] = {"$prompt": f"{self.prompt}. {legend}"}
+        for index, (marker, (_, picture)) in enumerate(zip(REFERENCE_MARKERS, references, strict=False)):
+            values[marker] = self._upload(picture, f"reference{index + 1}-")
+        self.report(0.0, Stage.KEYFRAME, f"keyframe from {len(references)} reference picture(s) with {workflow.name}")
+        self.keyframed = True
+        return self._run(workflow, {**self._common(workflow, seed), **values}, (0.0, KEYFRAME_SHARE), Stage.KEYFRAME)
 
     def _segments(self, first: Workflow) -> int:
         later = self.flows.continuation
@@ -235,6 +321,7 @@ class _ShotRun:
             workflow = self.flows.keyframe
         assert workflow is not None  # keyframe_then_animate always loads a keyframe workflow
         self.report(0.0, Stage.KEYFRAME, f"keyframe with {workflow.name}")
+        self.keyframed = True
         return self._run(workflow, {**values, **self._common(workflow, seed)}, (0.0, KEYFRAME_SHARE), Stage.KEYFRAME)
 
     def _continue(self, previous: Segment, seed: int, start: int, count: int) -> list[Segment]:
@@ -249,7 +336,7 @@ class _ShotRun:
         return made
 
     def _clip(self, workflow: Workflow, values: dict[str, Any], seed: int, index: int, count: int) -> Segment:
-        start = KEYFRAME_SHARE if self.flows.keyframe is not None else 0.0
+        start = KEYFRAME_SHARE if self.keyframed else 0.0
         share = (ENCODE_AT - start) / count
         span = (start + index * share, start + (index + 1) * share)
         self.report(span[0], Stage.ANIMATING, f"segment {index + 1} of {count} with {workflow.name}")
@@ -304,9 +391,9 @@ class _ShotRun:
             return video
         return target
 
-    def _upload(self, picture: Path) -> str:
+    def _upload(self, picture: Path, prefix: str = "") -> str:
         self.control.check()
-        return self.client.upload_image(picture, f"{self.work.name}-{picture.name}")
+        return self.client.upload_image(picture, f"{self.work.name}-{prefix}{picture.name}")
 
     def finish(self, segments: list[Segment]) -> None:
         look = Look(self.settings.film_grain, self.settings.vignette, self.settings.letterbox)

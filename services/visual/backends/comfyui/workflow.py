@@ -33,10 +33,18 @@ INPUT_NAMES: dict[str, tuple[str, ...]] = {
     "$frames": ("length", "video_frames", "frames", "amount", "batch_size"),
     "$fps": ("fps", "frame_rate"),
     "$init_image": ("image",),
+    "$reference": ("image",),
+    "$reference2": ("image",),
+    "$reference3": ("image",),
     "$denoise": ("denoise",),
     "$output": ("filename_prefix",),
 }
 """Each marker, and the input names it fills when the title does not say which (first match wins)."""
+
+REFERENCE_MARKERS = ("$reference", "$reference2", "$reference3")
+"""LoadImage nodes of reference pictures (the cast sheet), main character first. A node of
+$reference2 or $reference3 with no picture to load is left out of the graph, with every input
+linked to it (an optional image input such as TextEncodeQwenImageEditPlus's image2)."""
 
 SIZE_STEP = 32
 """Pixel sizes given to a model are multiples of this: SVD wants 8, Wan 2.1 16, Wan 2.2's latent 32."""
@@ -51,12 +59,15 @@ class Role(StrEnum):
     """A picture to a video clip."""
     TEXT_TO_VIDEO = "text_to_video"
     """Text to a video clip."""
+    REFERENCE_KEYFRAME = "reference_keyframe"
+    """Reference pictures of the shot's characters (and text) to the shot's keyframe."""
 
 
 REQUIRED: dict[Role, tuple[str, ...]] = {
     Role.KEYFRAME: ("$prompt", "$seed", "$width", "$height", "$output"),
     Role.ANIMATE: ("$init_image", "$seed", "$width", "$height", "$frames", "$fps", "$output"),
     Role.TEXT_TO_VIDEO: ("$prompt", "$seed", "$width", "$height", "$frames", "$fps", "$output"),
+    Role.REFERENCE_KEYFRAME: ("$reference", "$prompt", "$seed", "$width", "$height", "$output"),
 }
 
 
@@ -95,12 +106,27 @@ class Workflow:
     def native_area(self) -> int:
         return int(self.value("$width")) * int(self.value("$height"))
 
+    @property
+    def reference_slots(self) -> int:
+        """How many reference pictures the workflow takes ($reference, $reference2, $reference3)."""
+        return sum(1 for marker in REFERENCE_MARKERS if self.has(marker))
+
     def filled(self, values: dict[str, Any]) -> dict[str, Any]:
-        """A copy of the graph, ready to queue, with every slot of these markers set to its value."""
+        """A copy of the graph, ready to queue, with every slot of these markers set to its value
+        (and the extra reference pictures' nodes that have no value left out)."""
         graph = copy.deepcopy(self.graph)
         for slot in self.slots:
             if slot.marker in values:
                 graph[slot.node_id]["inputs"][slot.input_name] = values[slot.marker]
+        unused = {slot.node_id for slot in self.slots if slot.marker in REFERENCE_MARKERS[1:]} - {
+            slot.node_id for slot in self.slots if slot.marker in values
+        }
+        for node_id in unused:
+            del graph[node_id]
+        for node in graph.values():
+            inputs = node.get("inputs", {})
+            for name in [name for name, value in inputs.items() if _links_to(value, unused)]:
+                del inputs[name]
         return graph
 
     def model_files(self) -> list[tuple[str, str]]:
@@ -124,6 +150,10 @@ MODEL_FOLDERS = {
     "control_net_name": "controlnet",
     "model_name": "upscale_models",
 }
+
+
+def _links_to(value: Any, node_ids: set[str]) -> bool:
+    return isinstance(value, list) and len(value) == 2 and str(value[0]) in node_ids
 
 
 def model_folder(class_type: str, input_name: str) -> str | None:
