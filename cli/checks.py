@@ -131,12 +131,12 @@ def _plain(error: Mapping[str, Any]) -> str:
 
 def parse_voices(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
     """--voice NAME=VOICE (repeatable): a character's name, id or alias, or 'narrator', and the
-    speech engine's voice id (e.g. espeak's 'en-us+f3'); ENGINE:VOICE picks the engine too."""
+    speech engine's voice id (e.g. an espeak-ng variant, 'f3'); ENGINE:VOICE picks the engine too."""
     voices: dict[str, dict[str, str]] = {}
     for pair in pairs:
         name, sep, voice = pair.partition("=")
         if not sep or not name.strip() or not voice.strip():
-            raise OptionError(f"--voice {pair!r}: write NAME=VOICE, e.g. --voice Meera=en-us+f3 or narrator=hi")
+            raise OptionError(f"--voice {pair!r}: write NAME=VOICE, e.g. --voice Meera=f3 or --voice narrator=m7")
         engine, colon, voice_id = voice.strip().partition(":")
         choice = {"engine": engine, "voice_id": voice_id} if colon else {"voice_id": voice.strip()}
         voices[name.strip()] = choice

@@ -207,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument(
         "--voice", action="append", metavar="NAME=VOICE",
         help="a voice for a character (name, id or alias) or the narrator: the speech engine's voice id, "
-        "e.g. Meera=en-us+f3 or narrator=hi; ENGINE:VOICE picks the engine (espeak, piper, parler); repeatable",
+        "e.g. Meera=f3 or narrator=m7 (espeak-ng variants); ENGINE:VOICE picks the engine (espeak, piper, "
+        "parler); repeatable",
     )
     render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
     render_cmd.set_defaults(handler=render)

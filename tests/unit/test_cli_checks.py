@@ -104,8 +104,8 @@ def test_settings_in_dotenv_are_checked_and_script_keys_are_left_alone(tmp_path:
 
 
 def test_voices_parse_to_the_apis_voice_choices() -> None:
-    assert parse_voices(["Meera=en-us+f3", "narrator = piper:en_US-joe-medium"]) == {
-        "Meera": {"voice_id": "en-us+f3"}, "narrator": {"engine": "piper", "voice_id": "en_US-joe-medium"}}
+    assert parse_voices(["Meera=f3", "narrator = piper:en_US-joe-medium"]) == {
+        "Meera": {"voice_id": "f3"}, "narrator": {"engine": "piper", "voice_id": "en_US-joe-medium"}}
 
 
 def test_the_storyboard_is_named_after_the_film(tmp_path: Path) -> None:
@@ -130,3 +130,35 @@ def test_the_real_command_refuses_at_once_without_starting_the_stack(tmp_path: P
                                                 "equal to 0"]
     assert not work.exists(), "the launcher made its work dir: something started"
     assert elapsed < 10, f"refusing took {elapsed:.1f} s"
+
+
+def test_voices_from_the_command_line_reach_the_job_and_a_voice_the_engine_lacks_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from tests.gateway_fakes import STORY, FakeServices, live_gateway
+
+    monkeypatch.chdir(tmp_path)
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    try:
+        with live_gateway(tmp_path, fakes) as url:
+            argv = ["render", str(story), "--gateway", url, "-o", str(tmp_path / "out" / "film.mp4"),
+                    "--voice", "narrator=m7", "--voice", "Meera=espeak:f3"]
+            with pytest.raises(SystemExit) as ended:
+                main(argv)
+            assert ended.value.code == 0, capsys.readouterr().err
+            job = httpx.get(f"{url}/v1/jobs").json()["jobs"][0]
+            assert job["options"]["voices"] == {
+                "narrator": {"engine": None, "voice_id": "m7", "pitch": None, "rate_wpm": None,
+                             "description": None},
+                "Meera": {"engine": "espeak", "voice_id": "f3", "pitch": None, "rate_wpm": None,
+                          "description": None},
+            }
+            capsys.readouterr()
+            line = _refused(["render", str(story), "--gateway", url, "--voice", "narrator=zz-nothing"], capsys)
+            assert "zz-nothing" in line, line
+    finally:
+        fakes.stop()
