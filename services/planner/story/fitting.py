@@ -4,9 +4,9 @@ before it asks the model for shots), so this lives in the shared story kit.
 
 The film the gateway makes lasts, shot by shot, the measured speech plus air, at least 3 s,
 rounded up to whole frames. Before speech exists the planner estimates each shot that way from
-its words (film_estimate_s), at a speaking rate below what the voices measure (2.5 words/s
-against 3.0-3.5 for espeak-ng), so the estimate is an upper bound in practice; the gateway
-checks the measured film against the cap.
+its words and the pauses between its lines (film_estimate_s), at a speaking rate no faster than
+the voices measure (2.5 words/s; espeak-ng measured 3.0-4.0 in English, 2.5 in Hindi), so the
+estimate is an upper bound for the default voices (tests/e2e/test_max_minutes.py measures it).
 
 The fit keeps every scene when their openings and closings (or, failing that, their openings)
 fit; otherwise as many scenes as leave room (their first and last passages alone take at most
@@ -33,6 +33,8 @@ __all__ = ["condensing_of", "cut_note", "film_estimate_s", "fit"]
 
 AIR_S = 0.6
 """Silence after each shot's speech: the gateway's default STORYREEL_GATEWAY_SPEECH_AIR_S."""
+LINE_PAUSE_S = 0.3
+"""Silence between two lines of a shot: the audio service's default STORYREEL_AUDIO_LINE_PAUSE_S."""
 FRAME_S = 1 / 24
 """Rounding each shot up to a whole frame adds at most this (the gateway's default 24 fps)."""
 ROOM_FOR_MIDDLES = 0.5
@@ -46,7 +48,8 @@ def film_estimate_s(drafts: list[SceneDraft], words_per_second: float) -> float:
     for draft in drafts:
         for shot in pack_shots(draft.paragraphs, words_per_second):
             words = sum(piece.words for piece in shot.pieces)
-            total += max(MIN_SHOT_S, words / words_per_second + AIR_S) + FRAME_S
+            speech_s = words / words_per_second + LINE_PAUSE_S * max(0, len(shot.pieces) - 1)
+            total += max(MIN_SHOT_S, speech_s + AIR_S) + FRAME_S
     return total
 
 
@@ -55,10 +58,11 @@ def fit(drafts: list[SceneDraft], budget_s: float, words_per_second: float, cast
     sentences = sum(len(p.sentences) for d in drafts for p in d.paragraphs)
     seconds = sum(p.words for d in drafts for p in d.paragraphs) / words_per_second
     scenes = len(drafts)
+    if budget_s <= 0:
+        return Condensed(sentences, sentences, seconds, seconds, scenes, scenes)
     film_s = film_estimate_s(drafts, words_per_second)
-    unchanged = Condensed(sentences, sentences, seconds, seconds, scenes, scenes, (), round(film_s, 1))
-    if budget_s <= 0 or film_s <= budget_s:
-        return unchanged
+    if film_s <= budget_s:
+        return Condensed(sentences, sentences, seconds, seconds, scenes, scenes, (), round(film_s, 1))
 
     def count_names(text: str) -> int:
         return len(cast.mentions(text))
