@@ -74,6 +74,18 @@ def job_options(args: argparse.Namespace) -> dict[str, object]:
     return {name: value for name, value in options.items() if value is not None}
 
 
+def over_cap(job: dict[str, object]) -> str:
+    """Words for a film longer than the job's max_minutes (the planner fits the cap from expected
+    speech; a slower voice than it expects can still pass it), else ''."""
+    options = job.get("options")
+    cap = float(options.get("max_minutes") or 0) if isinstance(options, dict) else 0.0
+    length = job.get("duration_s")
+    if cap <= 0 or not isinstance(length, int | float) or length <= cap * 60:
+        return ""
+    return (f"the film is {length:.1f} s, over --max-minutes {cap:g} ({cap * 60:g} s): its voices speak more "
+            "slowly than the planner expected; a lower --max-minutes makes it shorter")
+
+
 def output_paths(video: Path) -> tuple[Path, Path, Path]:
     """The film, its subtitles and its storyboard, all named after the film (film.mp4, film.srt,
     film.storyboard.json), so another render in the same folder under another name keeps them."""
@@ -105,6 +117,9 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
     minutes, seconds = divmod(job["duration_s"], 60)
     console.print(f"film       {video}\nsubtitles  {srt}\nstoryboard {storyboard}")
     console.print(f"length     {int(minutes)} min {seconds:.1f} s")
+    over = over_cap(job)
+    if over:
+        console.print(f"[yellow]warning:[/yellow] {over}")
     return 0
 
 

@@ -174,6 +174,7 @@ function render(view) {
   }
   $("#cancel").hidden = FINISHED.has(view.state);
   showResume(view);
+  showOverCap(view);
   showFilm(view);
   showShots(view);
   showScenes(view);
@@ -508,6 +509,17 @@ async function cancel() {
     render(await api("DELETE", `/v1/jobs/${current.id}`));
   } catch (failure) {
     alert(failure.message);
+  }
+}
+
+function showOverCap(view) {
+  // The planner fits max_minutes from expected speech; say so when the measured film is longer.
+  const cap = view.options.max_minutes * 60;
+  const note = $("#job-over-cap");
+  note.hidden = !(cap > 0 && view.duration_s && view.duration_s > cap);
+  if (!note.hidden) {
+    note.textContent = `The film is ${formatSeconds(view.duration_s)}, over its limit of ${formatSeconds(cap)}: `
+      + "its voices speak more slowly than the planner expected. A lower limit makes it shorter.";
   }
 }
 

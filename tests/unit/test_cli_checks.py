@@ -162,3 +162,12 @@ def test_voices_from_the_command_line_reach_the_job_and_a_voice_the_engine_lacks
             assert "zz-nothing" in line, line
     finally:
         fakes.stop()
+
+
+def test_a_film_over_its_cap_is_said_not_hidden() -> None:
+    from cli.main import over_cap
+
+    job = {"options": {"max_minutes": 0.5}, "duration_s": 31.2}
+    assert over_cap(job).startswith("the film is 31.2 s, over --max-minutes 0.5 (30 s)")
+    assert over_cap({"options": {"max_minutes": 0.5}, "duration_s": 29.9}) == ""
+    assert over_cap({"options": {"max_minutes": 0}, "duration_s": 900.0}) == ""

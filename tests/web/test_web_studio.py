@@ -163,3 +163,21 @@ def test_the_page_at_phone_width_and_the_jobs_list(
         page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
         with httpx.Client(base_url=url) as client:
             assert client.get("/v1/jobs").json()["jobs"][0]["options"]["max_minutes"] == 0.5
+
+
+def test_a_film_longer_than_its_limit_says_so(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    # The fake planner does not shorten the story, as a voice slower than the planner expects
+    # would not: the measured film passes the limit, and the page says so instead of hiding it.
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("#job-form summary")
+        page.fill("#max-minutes", "0.05")
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        expect(page.locator("#job-over-cap")).to_be_visible()
+        expect(page.locator("#job-over-cap")).to_contain_text("over its limit of 3 s")
+    assert offline_browser.refused == []
