@@ -13,6 +13,11 @@ For each shot, read top to bottom in `_ShotRun.render`:
 4. ffmpeg joins the segments, converts the model's frame rate, fills the frame, adds the film
    look and stops at exactly the frame count asked for (services/visual/clipwork.py).
 5. The clip is measured (mostly black, frozen, flat); a bad one is made again with a new seed.
+The cast sheet: `render_reference` draws a character's full-length portrait (or a setting) with
+the keyframe pipeline from text; a shot whose main character has a reference picture starts its
+keyframe from that picture through the keyframe model's image-to-image pipeline
+(`DIFFUSERS_REFERENCE_STRENGTH`), in either mode (text_to_video then animates it with the
+family's picture-to-video pipeline).
 Every denoising step reports progress and checks for a cancel (raising RenderCancelled inside
 the pipeline, between steps). Pipelines are loaded once per process (loading.py) and one render
 runs at a time: the pipelines share one GPU.
@@ -32,7 +37,7 @@ from typing import Any
 import numpy
 from PIL import Image, ImageOps
 
-from services.visual.backends.base import RenderResult, RenderSpec
+from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpec, Subject
 from services.visual.backends.diffusers.families import (
     KEYFRAME_FAMILIES,
     VIDEO_FAMILIES,
@@ -52,6 +57,7 @@ from services.visual.clipwork import Segment, first_frame, last_frame, stitch, x
 from services.visual.consistency import shot_prompt
 from services.visual.control import RenderControl, Stage
 from services.visual.look import Look, look_filters
+from services.visual.references import reference_prompt
 from services.visual.rerolls import ENCODE_AT, render_with_rerolls
 from services.visual.settings import ComfyMode, KeyframeFamily, VideoFamily, VisualSettings
 from storyreel.domain import Character, Scene, Shot
@@ -92,10 +98,31 @@ class DiffusersRenderer:
         self.continue_model = settings.diffusers_continue_model or self.video_model
         self.keyframe: Family | None = None
         if not self.text_to_video:
-            chosen = settings.diffusers_keyframe_family
-            named = pipeline_class_name(settings.diffusers_keyframe_model) if chosen == KeyframeFamily.AUTO else ""
-            self.keyframe = KEYFRAME_FAMILIES[keyframe_family(chosen, named)]
+            self.keyframe = self.keyframe_family()
         self._busy = threading.Lock()
+
+    def keyframe_family(self) -> Family:
+        """The keyframe model's family (read from its model_index.json when set to auto)."""
+        chosen = self.settings.diffusers_keyframe_family
+        named = pipeline_class_name(self.settings.diffusers_keyframe_model) if chosen == KeyframeFamily.AUTO else ""
+        return KEYFRAME_FAMILIES[keyframe_family(chosen, named)]
+
+    def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
+        """The keyframe pipeline's picture of the subject from text, cropped to the asked size."""
+        control = control or RenderControl()
+        while not self._busy.acquire(timeout=WAIT_POLL_S):
+            control.check()
+        try:
+            with tempfile.TemporaryDirectory(prefix="storyreel-diffusers-") as work:
+                shot = Shot(id=f"reference-{subject.id}", seed=spec.seed)
+                shape = RenderSpec(spec.width // 2 * 2, spec.height // 2 * 2, 1, 1.0, spec.path, spec.path)
+                run = _ShotRun(self, shot, Scene(id=subject.id), [], shape, control, Path(work))
+                run.prompt = reference_prompt(subject)
+                picture = run._keyframe(spec.seed)
+                with Image.open(picture) as made:
+                    ImageOps.fit(made.convert("RGB"), (spec.width, spec.height)).save(spec.path, format="PNG")
+        finally:
+            self._busy.release()
 
     def render(
         self,
@@ -133,6 +160,8 @@ class _ShotRun:
         self.prompt = shot_prompt(shot, scene, characters)
         self.attempt = 1
         self.files = 0
+        self.keyframed = False
+        """Whether a keyframe was made, taking the first share of the progress bar."""
 
     def render(self) -> RenderResult:
         return render_with_rerolls(self, self.settings.diffusers_rerolls, self.settings.ffmpeg_timeout_s)
@@ -141,13 +170,19 @@ class _ShotRun:
 
     def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
-        if self.r.text_to_video:
+        reference = self._reference()
+        if self.r.text_to_video and reference is None:
             plan = self._plan(self.r.video)
             first = self._segment(self.r.video, self.r.video_model, None, seed, 0, plan)
             keyframe = self._path(".png")
             first_frame(first.path, keyframe, self.settings.ffmpeg_timeout_s)
+        elif self.r.text_to_video:
+            assert self.r.continuation is not None  # _reference gives none without a picture-to-video pipeline
+            keyframe = self._keyframe(seed, reference)
+            plan = self._plan(self.r.continuation)
+            first = self._segment(self.r.continuation, self.r.continue_model, keyframe, seed, 0, plan)
         else:
-            keyframe = self._keyframe(seed)
+            keyframe = self._keyframe(seed, reference)
             plan = self._plan(self.r.video)
             first = self._segment(self.r.video, self.r.video_model, keyframe, seed, 0, plan)
         segments = [first]
@@ -188,13 +223,29 @@ class _ShotRun:
         unet = self._pipeline(model, family).unet
         return int(unet.config.num_frames)
 
-    def _keyframe(self, seed: int) -> Path:
-        """The shot's picture: from the scene's first keyframe where there is one, else from text."""
-        family = self.r.keyframe
-        assert family is not None  # keyframe_then_animate always has a keyframe family
+    def _reference(self) -> Path | None:
+        """The main character's reference picture (the first in the shot that has one), when this
+        backend can start the shot from a picture."""
+        pictures = [path for _, path in self.spec.character_references]
+        if not pictures:
+            return None
+        if self.r.text_to_video and self.r.continuation is None:
+            log.info("%s has no picture-to-video pipeline: the reference pictures are not used", self.r.video.pipeline)
+            return None
+        if len(pictures) > 1:
+            log.info("the image-to-image keyframe starts from one picture: the main character's")
+        return pictures[0]
+
+    def _keyframe(self, seed: int, reference: Path | None = None) -> Path:
+        """The shot's picture: from the main character's reference picture, else from the scene's
+        first keyframe where there is one, else from text."""
+        family = self.r.keyframe or self.r.keyframe_family()
+        self.r.keyframe, self.keyframed = family, True
         model = self.settings.diffusers_keyframe_model
         pipe = self._pipeline(model, family)
         anchor, strength = self.spec.scene_keyframe_path, self.settings.diffusers_keyframe_img2img_strength
+        if reference is not None:
+            anchor, strength = reference, self.settings.diffusers_reference_strength
         area = self.settings.diffusers_keyframe_pixels or family.native_area
         width, height = family.size_for(area, self.spec.width, self.spec.height)
         arguments: dict[str, Any] = {"prompt": self.prompt, "negative_prompt": self.shot.negative_prompt or None,
@@ -213,7 +264,7 @@ class _ShotRun:
     def _segment(self, family: Family, model: str, picture: Path | None, seed: int, index: int,
                  plan: list[int]) -> Segment:  # fmt: skip
         """Segment `index` of the plan: from text (picture None) or animated from a picture."""
-        start = 0.0 if self.r.text_to_video else KEYFRAME_SHARE
+        start = KEYFRAME_SHARE if self.keyframed else 0.0
         share = (ENCODE_AT - start) / len(plan)
         span = (start + index * share, start + (index + 1) * share)
         pipe = self._pipeline(model, family)
