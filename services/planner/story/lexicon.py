@@ -291,7 +291,7 @@ MALE_WORDS_EN: frozenset[str] = wordset(
 )
 FEMALE_WORDS_EN: frozenset[str] = wordset(
     "she her hers herself girl woman women mother grandmother daughter granddaughter sister queen wife aunt "
-    "mrs miss lady madam maiden princess"
+    "mrs miss lady madam madame maiden princess witch"
 )
 MALE_WORDS_HI: frozenset[str] = wordset(
     "बोला कहा था गया आया लगा रहा उठा बैठा चला दादा नाना पिता बाप बेटा पोता भाई चाचा काका मामा लड़का"
@@ -443,3 +443,85 @@ def count_hits(words: Iterable[str], english: Mapping[str, V], hindi: Mapping[st
         if value is not None:
             counts[value] = counts.get(value, 0) + 1
     return counts
+
+# --------------------------------------------------------------------------- kinship, age and given names
+
+Kinship = tuple[str, str, float]
+"""(gender, age, how surely the age follows from the word)."""
+
+KIN_EN: dict[str, Kinship] = _spread(
+    {
+        ("male", "child", 1.0): "grandson grandsons boy lad laddie schoolboy",
+        ("female", "child", 1.0): "granddaughter granddaughters girl lass lassie schoolgirl",
+        ("", "child", 1.0): "grandchild grandchildren child kid baby infant toddler youngster",
+        ("female", "old", 1.0): "grandmother grandma granny grannie gran nana",
+        ("male", "old", 1.0): "grandfather grandpa granddad grandad gramps",
+        ("male", "child", 0.5): "son nephew",
+        ("female", "child", 0.5): "daughter niece",
+        ("female", "adult", 1.0): "mother mum mom mama mamma ma stepmother wife widow aunt auntie woman lady",
+        ("male", "adult", 1.0): "father dad daddy papa pa stepfather husband uncle man gentleman fellow farmer "
+        "fisherman sailor soldier",
+        ("male", "", 1.0): "brother king prince",
+        ("female", "", 1.0): "sister queen princess maiden",
+    }
+)
+"""English kinship and person nouns: (gender, age, how surely the age follows). 'her son' is
+usually young in a story, but not always, so son and daughter count half for age."""
+NUMBERS_EN: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+"""Number words that give an age ('a boy of ten', 'seventy years old', 'twenty-two')."""
+AGE_ADJECTIVES_EN: dict[str, tuple[str, float]] = {
+    "old": ("old", 1.0), "elderly": ("old", 1.0), "aged": ("old", 1.0), "ancient": ("old", 1.0),
+    "grey-haired": ("old", 1.0), "white-haired": ("old", 1.0), "wrinkled": ("old", 0.5),
+    "little": ("child", 0.7), "young": ("child", 0.5), "tiny": ("child", 0.7), "baby": ("child", 1.0),
+}  # fmt: skip
+"""Age words said of a person before the noun ('old Meera', 'a little girl')."""
+KIN_HI: dict[str, Kinship] = _spread(
+    {
+        ("male", "child", 1.0): "पोता पोते नाती लड़का लड़के लडका लडके बालक छोरा छोरे",
+        ("female", "child", 1.0): "पोती नातिन लड़की लडकी बालिका छोरी बच्ची बिटिया",
+        ("", "child", 1.0): "बच्चा बच्चे शिशु",
+        ("male", "child", 0.5): "बेटा बेटे भतीजा भतीजे भांजा भांजे",
+        ("female", "child", 0.5): "बेटी भतीजी भांजी",
+        ("female", "old", 1.0): "दादी नानी बूढ़ी बुढ़िया बुड्ढी",
+        ("male", "old", 1.0): "दादा नाना बूढ़ा बूढ़े बुड्ढा बुड्ढे",
+        ("", "old", 1.0): "वृद्ध",
+        ("female", "adult", 1.0): "माँ मां माता अम्मा अम्माँ मैया चाची ताई मामी बुआ मौसी पत्नी औरत स्त्री महिला",
+        ("male", "adult", 1.0): "पिता बाप बापू चाचा चाचे ताऊ मामा मामे काका काके मौसा पति आदमी",
+        ("female", "", 1.0): "काकी बहन बहिन दीदी",
+        ("male", "", 1.0): "भाई भैया",
+        ("male", "child", 0.7): "नन्हा नन्हे",
+        ("female", "child", 0.7): "नन्ही",
+    }
+)
+"""Hindi kinship, person and age words with their oblique forms (अपने पोते अर्जुन से): (gender,
+age, how surely the age follows). Adjectives agree in gender (बूढ़ी, नन्ही), so they tell both."""
+GRAND_RECIPROCAL = {"old": "child", "child": "old"}
+"""'Arjun's grandmother': the grandmother is old, so the one whose grandmother she is is young."""
+GRAND_WORDS = wordset(
+    "grandson grandsons granddaughter granddaughters grandchild grandchildren grandmother grandma granny "
+    "grannie gran grandfather grandpa granddad grandad gramps पोता पोते पोती नाती नातिन दादी नानी दादा नाना"
+)
+MALE_NAMES = wordset(
+    """arjun ravi raj rahul rohan amit anil ajay vijay sanjay suresh ramesh mahesh dinesh rakesh mohan sohan
+    ram shyam krishna gopal hamid mahmood mohsin halku jokhu hori gobar munna raju babu kabir
+    aman karan kishan manoj deepak vikram arun varun tarun harish girish prakash om vikas nikhil abhishek
+    john james jim jack tom thomas william bill george peter paul michael david robert richard charles henry
+    edward frank harry joe samuel ben benjamin oliver jacob hansel arthur alfred fred ted sam dick
+    अर्जुन रवि राज राहुल रोहन अमित अनिल अजय विजय संजय सुरेश रमेश महेश दिनेश राकेश मोहन सोहन राम श्याम कृष्ण
+    गोपाल हामिद महमूद मोहसिन हल्कू जोखू होरी गोबर मुन्ना राजू कबीर अमन करण किशन मनोज दीपक विक्रम अरुण"""
+)
+FEMALE_NAMES = wordset(
+    """meera mira sita gita geeta radha priya anita sunita kavita savita asha usha lata rekha seema neha
+    pooja puja anjali divya lakshmi parvati durga ganga gangi munni rupa ladli amina sakina fatima kamla
+    kamala shanti sarla sarala gudiya nandini sneha riya aisha zara maya tara uma
+    mary anne anna elizabeth margaret jane sarah emily alice helen della gretel grace rose lucy susan
+    martha ellen ruth clara emma sophie charlotte julia kate katherine catherine betty molly
+    मीरा सीता गीता राधा प्रिया अनीता सुनीता कविता सविता आशा उषा लता रेखा सीमा नेहा पूजा अंजलि दिव्या लक्ष्मी
+    पार्वती दुर्गा गंगा गंगी मुन्नी रूपा लाडली अमीना सकीना फ़ातिमा कमला शांति सरला गुड़िया नंदिनी माया तारा उमा"""
+)
+"""Given names commonly given to one gender: weak evidence, outweighed by pronouns and kinship words."""
