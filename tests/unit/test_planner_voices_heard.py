@@ -131,8 +131,9 @@ def _lines_by_speaker(board: Storyboard, fallback: str) -> dict[str, str]:
     [
         (REPO_ROOT / "samples" / "the_lantern_keeper.txt", TALK),
         ("hi_idgah.txt", TALK_HI),
+        ("en_hansel_and_gretel.txt", TALK),
     ],
-    ids=["sample", "idgah"],
+    ids=["sample", "idgah", "hansel"],
 )
 def test_every_character_of_a_story_sounds_unlike_the_narrator_and_the_others(
     speech: EspeakSpeech, story: Path | str, fallback: str
