@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 
 
@@ -35,15 +35,3 @@ def mentions(text: str, keywords: Iterable[str]) -> int:
     """How many times the keywords occur in the text."""
     plain = normalise(text)
     return sum(len(_pattern(keyword).findall(plain)) for keyword in keywords)
-
-
-def first_mentioned(text: str, choices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
-    """The name of the choice whose keyword appears earliest in the text (None when none does)."""
-    plain = normalise(text)
-    best: tuple[int, str] | None = None
-    for name, keywords in choices:
-        for keyword in keywords:
-            found = _pattern(keyword).search(plain)
-            if found and (best is None or found.start() < best[0]):
-                best = (found.start(), name)
-    return best[1] if best else None
