@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.visual.backends.animatic.keyframe import draw_keyframe
+from services.visual.backends.animatic.keyframe import BackdropCache, draw_keyframe
 from services.visual.backends.animatic.places import Place
 from storyreel.domain import Character, Mood, Scene, Shot, ShotType, TimeOfDay, Weather
 
@@ -50,12 +50,61 @@ def test_night_is_darker_than_noon_everywhere_not_only_in_the_sky() -> None:
     assert noon[HEIGHT * 3 // 4 :].mean() - night[HEIGHT * 3 // 4 :].mean() > 40
 
 
-def test_the_same_shot_gives_the_same_picture_and_another_seed_another() -> None:
+def test_the_same_shot_gives_the_same_picture_and_another_seed_moves_the_people_under_the_scenes_sky() -> None:
     shot = Shot(id="s01_01", seed=11, character_ids=["arjun"], shot_type=ShotType.WIDE)
     first, again = picture(shot, (ARJUN,)), picture(shot, (ARJUN,))
     assert np.array_equal(first, again)
     other = picture(shot.model_copy(update={"seed": 12}), (ARJUN,))
-    assert np.abs(first - other).mean() > 0.5
+    changed = np.abs(first - other).sum(axis=2) > 0
+    assert changed.sum() > 50  # the boy (about 10x56 pixels) stands elsewhere...
+    assert not changed[: HEIGHT // 3].any()  # ...under the same clouds: the sky is the scene's
+
+
+def keyframe_pixels(shot: Shot, scene: Scene, cache: BackdropCache) -> np.ndarray:
+    image = draw_keyframe(shot, scene, [ARJUN], WIDTH, HEIGHT, backdrops=cache).image
+    return np.asarray(image, dtype=np.int16)
+
+
+def test_a_scenes_shots_of_one_type_reuse_its_backdrop_and_get_the_picture_drawing_it_gives() -> None:
+    scene = Scene(id="s01", setting="a village beside the river", time_of_day=TimeOfDay.NIGHT, weather=Weather.FOG)
+    shots = [Shot(id=f"s01_0{n}", seed=n, character_ids=["arjun"], shot_type=ShotType.MEDIUM) for n in (1, 2, 3)]
+    cache = BackdropCache(entries=3)
+    cached = [keyframe_pixels(shot, scene, cache) for shot in shots]
+    assert (cache.misses, cache.hits) == (1, 2)
+    for shot, pixels in zip(shots, cached, strict=True):
+        assert np.array_equal(pixels, keyframe_pixels(shot, scene, BackdropCache(entries=0)))  # drawn afresh
+    assert np.array_equal(cached[0], keyframe_pixels(shots[0], scene, cache))  # a hit is a copy, not drawn on
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"shot_type": ShotType.CLOSE_UP},
+        {"visual_prompt": "the old well"},
+        {"character_ids": []},
+    ],
+)
+def test_a_shot_that_differs_in_what_its_backdrop_is_drawn_from_draws_its_own(change: dict[str, object]) -> None:
+    scene = Scene(id="s01", setting="a village", time_of_day=TimeOfDay.NOON)
+    shot = Shot(id="s01_01", seed=5, character_ids=["arjun"], shot_type=ShotType.MEDIUM)
+    cache = BackdropCache(entries=3)
+    keyframe_pixels(shot, scene, cache)
+    keyframe_pixels(shot.model_copy(update=change), scene, cache)
+    assert (cache.misses, cache.hits) == (2, 0)
+    keyframe_pixels(shot, scene.model_copy(update={"id": "s02"}), cache)  # another scene: its own village
+    keyframe_pixels(shot, scene.model_copy(update={"weather": Weather.RAIN}), cache)
+    assert (cache.misses, cache.hits) == (4, 0)
+
+
+def test_the_cache_keeps_only_its_entries() -> None:
+    scene = Scene(id="s01", setting="a village", time_of_day=TimeOfDay.NOON)
+    cache = BackdropCache(entries=1)
+    medium, close = (Shot(id="s01_01", seed=5, shot_type=kind) for kind in (ShotType.MEDIUM, ShotType.CLOSE_UP))
+    for shot in (medium, close, medium):
+        keyframe_pixels(shot, scene, cache)
+    assert (cache.misses, cache.hits) == (3, 0)
+    keyframe_pixels(medium, scene, cache)
+    assert cache.hits == 1
 
 
 @pytest.mark.parametrize("time_of_day", [TimeOfDay.NOON, TimeOfDay.EVENING])

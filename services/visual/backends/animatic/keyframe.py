@@ -2,16 +2,25 @@
 
 Read top to bottom, draw_keyframe paints the sky in the scene's light, the place the words
 name (with the props they mention) on a background plate, the shot's characters on a
-foreground plate, then the weather, the mood's grade and a vignette. The landscape's layout
-comes from the scene (every shot of a scene shows the same village); the sky and the people's
-places come from the shot's seed. The same inputs always give the same picture.
+foreground plate, then the weather, the mood's grade and a vignette. The landscape's layout and
+the sky come from the scene (every shot of a scene shows the same village under the same clouds,
+framed by the shot's type); the people's places come from the shot's seed. The same inputs always
+give the same picture.
+
+Everything behind the people (sky, place, props, fog, depth-of-field blur: the backdrop) is made
+from a `Backdrop`, which holds exactly what it is drawn from, so the backdrop is drawn once and
+reused by the scene's other shots that share it (a small LRU cache; on the Treasure Island
+storyboard 57% of 418 shots hit with 3 entries). The backdrop is most of the drawing time: the
+full-frame compositing, the blur of mediums and close-ups.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -85,6 +94,107 @@ class ShotWords:
         return props.props_in(f"{self.prompt} {self.lines}", setting=self.setting)
 
 
+@dataclass(frozen=True)
+class Backdrop:
+    """Everything the backdrop is drawn from, and nothing else: the backdrop cache's key."""
+
+    width: int
+    height: int
+    scene_id: str
+    setting: str
+    time_of_day: TimeOfDay
+    weather: Weather
+    shot_type: ShotType
+    place: Place
+    things: frozenset[str]
+    people: bool
+    """Whether the shot has people (a lantern is then held, not stood on the ground)."""
+    waterfront: bool
+
+    @property
+    def light(self) -> Light:
+        return light_for(self.place, self.time_of_day)
+
+    @property
+    def horizon(self) -> float:
+        return self.height * HORIZON[self.shot_type]
+
+    def draw(self) -> sky.Pixels:
+        """The sky in the scene's light, the place and its props, fog, and the framing's blur."""
+        width, height, horizon, light = self.width, self.height, self.horizon, self.light
+        overcast = OVERCAST[self.weather]
+        sky_rng = random.Random(zlib.crc32(f"{self.scene_id}|{self.setting}|{self.shot_type.value}|sky".encode()))
+        scene_rng = random.Random(zlib.crc32(f"{self.scene_id}|{self.setting}".encode()))
+        haze = sky.horizon_colour(light, overcast)
+
+        pixels = sky.gradient(width, height, horizon, light, overcast)
+        sky.add_stars(pixels, light, overcast, horizon, sky_rng)
+        sky.add_sun_or_moon(pixels, light, overcast, height, "moon" in self.things)
+        if self.weather == Weather.STORM and sky_rng.random() < 0.6:
+            weather.lightning(pixels, horizon, sky_rng)
+        cloud_colour = sky.cloud_colour(light, self.weather in (Weather.RAIN, Weather.STORM))
+        over(pixels, sky.clouds(width, height, horizon, CLOUDS[self.weather], cloud_colour, sky_rng))
+
+        back = Painter(
+            width,
+            height,
+            haze,
+            scene_rng,
+            snow=1.0 if self.weather == Weather.SNOW else 0.0,
+            haze_strength=1.7 if self.weather == Weather.FOG else 1.0,
+            tint=light.tint,
+            reflection=sky.reflected(light, overcast),
+        )
+        landscapes.LANDSCAPES[self.place](back, horizon, light.lamps_lit)
+        if self.waterfront:
+            landscapes.draw_waterfront(back, horizon)
+        place_props(back, self.place, set(self.things), horizon, light.lamps_lit, people=self.people)
+        show(pixels, back, light)
+        if self.weather == Weather.FOG:
+            fog_colour = mix(light.horizon, (200, 204, 210), 0.6)
+            weather.fog(pixels, horizon, lit_by(fog_colour, light.tint))
+        blur = FRAMINGS[self.shot_type].background_blur
+        return blurred(pixels, blur * height) if blur else pixels
+
+
+class BackdropCache:
+    """The last few backdrops drawn, by what they were drawn from. Thread-safe; each caller gets
+    its own copy to draw on. Two shots missing the same backdrop at once both draw it."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.hits = self.misses = 0
+        self._kept: OrderedDict[Backdrop, sky.Pixels] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def pixels(self, backdrop: Backdrop) -> sky.Pixels:
+        with self._lock:
+            kept = self._kept.get(backdrop)
+            if kept is not None:
+                self._kept.move_to_end(backdrop)
+                self.hits += 1
+                return kept.copy()
+            self.misses += 1
+        pixels = backdrop.draw()
+        if self.entries > 0:
+            with self._lock:
+                self._kept[backdrop] = pixels.copy()
+                self._kept.move_to_end(backdrop)
+                while len(self._kept) > self.entries:
+                    self._kept.popitem(last=False)
+        return pixels
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+BACKDROP_ENTRIES = 3
+"""Backdrops kept per process: 25 MB each for a 720p clip's 1920x1080 keyframe (56 MB at 1080p).
+3 catch 57% of shots on the Treasure Island storyboard (4: 58%, 1: 41%)."""
+BACKDROPS = BackdropCache(BACKDROP_ENTRIES)
+
+
 def draw_keyframe(
     shot: Shot,
     scene: Scene,
@@ -93,57 +203,33 @@ def draw_keyframe(
     height: int,
     vignetted: bool = True,
     looks: Mapping[str, Look] | None = None,
+    backdrops: BackdropCache = BACKDROPS,
 ) -> Keyframe:
-    """`looks`: the cast sheet's look of characters that have a reference picture (portrait.py)."""
+    """`looks`: the cast sheet's look of characters that have a reference picture (portrait.py).
+    `backdrops`: where the backdrop is looked up (and kept)."""
     words = ShotWords.of(shot, scene)
     place = choose_place(words.weighted())
     things = words.things()
-    light = light_for(place, scene.time_of_day)
-    overcast = OVERCAST[scene.weather]
-    horizon = height * HORIZON[shot.shot_type]
-    shot_rng = random.Random(shot.seed)
-    scene_rng = random.Random(zlib.crc32(f"{scene.id}|{scene.setting}".encode()))
-    haze = sky.horizon_colour(light, overcast)
-
-    pixels = sky.gradient(width, height, horizon, light, overcast)
-    sky.add_stars(pixels, light, overcast, horizon, shot_rng)
-    sky.add_sun_or_moon(pixels, light, overcast, height, "moon" in things)
-    if scene.weather == Weather.STORM and shot_rng.random() < 0.6:
-        weather.lightning(pixels, horizon, shot_rng)
-    over(
-        pixels,
-        sky.clouds(
-            width,
-            height,
-            horizon,
-            CLOUDS[scene.weather],
-            sky.cloud_colour(light, scene.weather in (Weather.RAIN, Weather.STORM)),
-            shot_rng,
-        ),
-    )
-
-    back = Painter(
+    backdrop = Backdrop(
         width,
         height,
-        haze,
-        scene_rng,
-        snow=1.0 if scene.weather == Weather.SNOW else 0.0,
-        haze_strength=1.7 if scene.weather == Weather.FOG else 1.0,
-        tint=light.tint,
-        reflection=sky.reflected(light, overcast),
+        scene.id,
+        scene.setting,
+        scene.time_of_day,
+        scene.weather,
+        shot.shot_type,
+        place,
+        frozenset(things),
+        people=bool(shot.character_ids),
+        waterfront=place not in NO_WATERFRONT
+        and bool(water_nearby(f"{words.setting} {words.prompt}") or "boat" in things),
     )
-    landscapes.LANDSCAPES[place](back, horizon, light.lamps_lit)
-    if place not in NO_WATERFRONT and (water_nearby(words.setting + " " + words.prompt) or "boat" in things):
-        landscapes.draw_waterfront(back, horizon)
-    place_props(back, place, things, horizon, light.lamps_lit, people=bool(shot.character_ids))
-    show(pixels, back, light)
-    if scene.weather == Weather.FOG:
-        fog_colour = mix(light.horizon, (200, 204, 210), 0.6)
-        weather.fog(pixels, horizon, lit_by(fog_colour, light.tint))
+    pixels = backdrops.pixels(backdrop)
+    light = backdrop.light
+    haze = sky.horizon_colour(light, OVERCAST[scene.weather])
+    shot_rng = random.Random(shot.seed)
 
     framing = FRAMINGS[shot.shot_type]
-    if framing.background_blur:
-        pixels = blurred(pixels, framing.background_blur * height)
     front = Painter(width, height, haze, shot_rng)
     focus = draw_people(front, shot, characters, framing, "lantern" in things, light.lamps_lit, looks or {})
     show(pixels, front, dataclasses.replace(light, tint=key_light(light.tint)))
