@@ -91,9 +91,15 @@ def compose_with_moviepy(root: Path, request: ComposeRequest, same_encoder: bool
             "audio_bitrate": f"{settings.audio_bitrate_kbps}k",
             "ffmpeg_params": ["-crf", str(settings.crf), "-x264-params", settings.x264_params, "-pix_fmt", "yuv420p"],
         }
+    # Only the folder of MoviePy's temporary audio file: MoviePy names the file after the codec it
+    # uses (.m4a for aac, .mp3 for its default libmp3lame). A fixed .m4a name made the defaults run
+    # crash: ffmpeg cannot put MP3 into an .m4a file.
     film.with_audio(sound).write_videofile(
-        str(root / "moviepy.mp4"), fps=profile.fps, codec="libx264", logger=None,
-        temp_audiofile=str(root / "moviepy-audio.m4a"),  # not in the working folder
+        str(root / "moviepy.mp4"),
+        fps=profile.fps,
+        codec="libx264",
+        logger=None,
+        temp_audiofile_path=str(root),  # not the working folder
         **encoder,
     )
 
