@@ -186,12 +186,19 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
                 for cid in dict.fromkeys(shot.character_ids)
                 if request.character_reference_keys.get(cid)
             ),
+            previous_clip_path=self._previous_clip(request),
             setting_reference=(
                 self._reference(request.setting_reference_key, "the setting's reference picture")
                 if request.setting_reference_key
                 else None
             ),
         )
+
+    def _previous_clip(self, request: visual_service_pb2.RenderShotRequest) -> Path | None:
+        key = request.previous_clip_key
+        if not self._settings.continue_in_scene or not key or key == request.output_key:
+            return None
+        return self._store.path(key) if self._store.exists(key) else None
 
     def _reference(self, key: str, what: str) -> Path:
         path = self._store.existing(key, what)

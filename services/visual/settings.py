@@ -124,6 +124,11 @@ class VisualSettings(ServiceSettings):
         default=2.0, ge=0, le=600, description="How long the simulated backend waits per shot (a stand-in GPU render)."
     )
 
+    continue_in_scene: bool = Field(
+        default=True,
+        description="A shot given the previous shot of its scene (previous_clip_key) starts from that clip's last "
+        "frame (ComfyUI, diffusers), so the action runs on without a jump; off: every shot from its own keyframe.",
+    )
     reference_max_mb: float = Field(
         default=20.0, gt=0, le=200,
         description="Largest reference picture (a cast sheet portrait or a user's upload) the service accepts, in MB.",

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from services.visual.backends.base import ReferenceSpec, RenderSpec
 from services.visual.backends.comfyui import ComfyRenderer
 from services.visual.backends.comfyui.workflow import Role, load_workflow
+from services.visual.clipwork import last_frame
 from services.visual.control import Progress, RenderControl
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot, ShotType
@@ -186,3 +187,26 @@ def test_a_workflow_folder_without_the_cast_workflows_still_starts(fake_comfy: R
     assert (shipped.portrait.name, shipped.reference and shipped.reference.name) == ("sdxl_portrait.json", QWEN)
     with pytest.raises(InvalidInput, match="does not exist"):  # a file named on purpose must be there
         renderer(fake_comfy, comfyui_reference_workflow="qwen_typo.json")
+
+
+@pytest.mark.parametrize("mode", ["keyframe_then_animate", "text_to_video"])
+def test_a_shot_continuing_its_scene_starts_from_the_previous_clips_last_frame(
+    fake_comfy: Running, tmp_path: Path, mode: str
+) -> None:
+    backend = renderer(fake_comfy, comfyui_mode=mode, comfyui_text_to_video_workflow="wan22_ti2v_5b_t2v.json",
+                       comfyui_animate_workflow="wan22_ti2v_5b_i2v.json")  # fmt: skip
+    earlier = RenderSpec(320, 180, 24, 1.0, tmp_path / "one.mp4", tmp_path / "one.png")
+    backend.render(SHOTS["meera"], SCENE, CAST, earlier)
+    made_before = len(fake_comfy.fake.seen.prompts)
+    later = RenderSpec(320, 180, 24, 1.0, tmp_path / "two.mp4", tmp_path / "two.png",
+                       character_references=(("meera", picture(tmp_path / "m.png", (1, 2, 3))),),
+                       previous_clip_path=earlier.clip_path)  # fmt: skip
+    backend.render(SHOTS["both"], SCENE, CAST, later)
+
+    (body,) = fake_comfy.fake.seen.prompts[made_before:]  # no keyframe run: one animate run
+    graph = body["prompt"]
+    assert any(node["class_type"] == "Wan22ImageToVideoLatent" for node in graph.values())
+    (image,) = fake_comfy.fake.seen.images[str(body["prompt_id"])]
+    last = tmp_path / "last.png"
+    last_frame(earlier.clip_path, last, 60)
+    assert fake_comfy.fake.seen.uploaded[image] == digest(last)

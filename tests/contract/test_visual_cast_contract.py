@@ -49,12 +49,14 @@ class CountingAnimatic:
         self.inner = AnimaticRenderer(settings)
         self.made: Counter[str] = Counter()
         self.given: dict[str, dict[str, Path]] = {}
+        self.previous: dict[str, Path | None] = {}
 
     def render(
         self, shot: Shot, scene: Scene, characters: list[Character], spec: RenderSpec,
         control: RenderControl | None = None,
     ) -> RenderResult:  # fmt: skip
         self.given[shot.id] = dict(spec.character_references)
+        self.previous[shot.id] = spec.previous_clip_path
         return self.inner.render(shot, scene, characters, spec, control)
 
     def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
@@ -203,3 +205,29 @@ async def test_a_reference_request_needs_a_subject_and_an_output_key(
             await stub.RenderReference(request, timeout=DEADLINE_S)
         assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert words in (error.value.details() or "")
+
+
+@pytest.mark.parametrize("continue_in_scene", [True, False])
+async def test_a_shot_gets_the_previous_clip_of_its_scene_unless_continuing_is_off(
+    grpc_channel: Any, artifact_root: Path, continue_in_scene: bool
+) -> None:
+    settings = VisualSettings.model_validate(
+        {"STORYREEL_ARTIFACT_ROOT": str(artifact_root), "continue_in_scene": continue_in_scene}
+    )
+    backend = CountingAnimatic(settings)
+    servicer = VisualServicer(settings, backend, ArtifactStore.from_settings(settings))
+    spec = ServiceSpec(SERVICE_NAME, lambda server: visual_service_pb2_grpc.add_VisualServiceServicer_to_server(
+        servicer, server))  # fmt: skip
+    stub = visual_service_pb2_grpc.VisualServiceStub(await grpc_channel([spec]))
+    first = await stub.RenderShot(shot_request(SHOTS[0], {}), timeout=DEADLINE_S)
+    second = shot_request(SHOTS[1], {})
+    second.previous_clip_key = first.clip.key
+    await stub.RenderShot(second, timeout=DEADLINE_S)
+    gone = shot_request(SHOTS[2], {})
+    gone.previous_clip_key = "clips/never_made.mp4"  # not rendered (yet): the shot starts on its own
+    await stub.RenderShot(gone, timeout=DEADLINE_S)
+    assert backend.previous == {
+        SHOTS[0].id: None,
+        SHOTS[1].id: artifact_root / first.clip.key if continue_in_scene else None,
+        SHOTS[2].id: None,
+    }

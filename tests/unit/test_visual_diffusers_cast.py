@@ -27,7 +27,7 @@ SHOT = Shot(id="s02_05", shot_type=ShotType.MEDIUM, seed=5, character_ids=["meer
 @pytest.fixture(scope="module")
 def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     os.environ["HF_HUB_OFFLINE"] = "1"  # a download would be a failure
-    return tiny.write(tmp_path_factory.mktemp("tiny-diffusers"), ["sdxl", "ltx"])
+    return tiny.write(tmp_path_factory.mktemp("tiny-diffusers"))
 
 
 def picture(path: Path, colour: tuple[int, int, int]) -> Path:
@@ -84,3 +84,16 @@ def test_text_to_video_with_a_reference_starts_from_its_keyframe(models: dict[st
     assert "LTXImageToVideoPipeline" in messages(seen, "segment 1 of")[0]
     assert [update.fraction for update in seen] == sorted(update.fraction for update in seen)
 
+
+
+def test_a_shot_continuing_its_scene_starts_from_the_previous_clips_last_frame(
+    models: dict[str, Path], tmp_path: Path
+) -> None:
+    backend = renderer(models, "ltx")
+    shot_with(backend, tmp_path / "one", None)
+    seen: list[Progress] = []
+    later = spec(tmp_path / "two", 0.5, previous_clip_path=tmp_path / "one" / "clip.mp4")
+    backend.render(SHOT, SCENE, [MEERA], later, RenderControl(seen.append))
+    assert messages(seen, "last frame of the scene's previous shot") and not messages(seen, "keyframe with")
+    assert "LTXImageToVideoPipeline" in messages(seen, "segment 1 of")[0]
+    assert int(probe(later.clip_path)["nb_read_frames"]) == 4

@@ -39,6 +39,8 @@ class RenderSpec:
     """(character id, reference picture) of the shot's characters that have one, in the shot's order."""
     setting_reference: Path | None = None
     """The reference picture of the shot's setting, when it has one."""
+    previous_clip_path: Path | None = None
+    """The previous shot's clip in the same scene and setting: a backend may start this shot from its last frame."""
 
     def __post_init__(self) -> None:
         for name, value in (("width", self.width), ("height", self.height)):

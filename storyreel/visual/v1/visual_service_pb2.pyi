@@ -38,7 +38,7 @@ RENDER_STAGE_CHECKING: RenderStage
 RENDER_STAGE_REROLLING: RenderStage
 
 class RenderShotRequest(_message.Message):
-    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key", "character_reference_keys", "setting_reference_key")
+    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key", "character_reference_keys", "setting_reference_key", "previous_clip_key")
     class CharacterReferenceKeysEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -59,6 +59,7 @@ class RenderShotRequest(_message.Message):
     SCENE_KEYFRAME_KEY_FIELD_NUMBER: _ClassVar[int]
     CHARACTER_REFERENCE_KEYS_FIELD_NUMBER: _ClassVar[int]
     SETTING_REFERENCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_CLIP_KEY_FIELD_NUMBER: _ClassVar[int]
     shot: _storyboard_pb2.Shot
     scene: _storyboard_pb2.Scene
     characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
@@ -72,7 +73,8 @@ class RenderShotRequest(_message.Message):
     scene_keyframe_key: str
     character_reference_keys: _containers.ScalarMap[str, str]
     setting_reference_key: str
-    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ..., character_reference_keys: _Optional[_Mapping[str, str]] = ..., setting_reference_key: _Optional[str] = ...) -> None: ...
+    previous_clip_key: str
+    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ..., character_reference_keys: _Optional[_Mapping[str, str]] = ..., setting_reference_key: _Optional[str] = ..., previous_clip_key: _Optional[str] = ...) -> None: ...
 
 class RenderReferenceRequest(_message.Message):
     __slots__ = ("character", "setting", "width", "height", "output_key", "backend", "seed", "upload_key")

@@ -263,17 +263,29 @@ class _ShotRun:
     def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
         references = self._references()
-        if self.flows.text_to_video is not None and not references:
+        previous = self.spec.previous_clip_path
+        if self.flows.text_to_video is not None and not references and previous is None:
             count = self._segments(self.flows.text_to_video)
             first = self._clip(self.flows.text_to_video, {"$prompt": self.prompt}, seed, 0, count)
             keyframe = self._path(".png")
             first_frame(first.path, keyframe, self.settings.ffmpeg_timeout_s)
             return keyframe, [first, *self._continue(first, seed, 1, count)]
-        keyframe = self._from_references(seed, references) if references else self._keyframe(seed)
+        keyframe = self._start_picture(seed, references)
         animate = self.flows.animate if self.flows.text_to_video is None else self.flows.continuation
         count = self._segments(animate)
         first = self._clip(animate, {"$init_image": self._upload(keyframe)}, seed, 0, count)
         return keyframe, [first, *self._continue(first, seed, 1, count)]
+
+    def _start_picture(self, seed: int, references: list[tuple[str, Path]]) -> Path:
+        """What the shot is animated from: the previous shot's last frame (the scene runs on), the
+        keyframe from the reference pictures, or the keyframe from text."""
+        previous = self.spec.previous_clip_path
+        if previous is not None:
+            picture = self._path(".png")
+            last_frame(previous, picture, self.settings.ffmpeg_timeout_s)
+            self.report(0.0, Stage.KEYFRAME, "starting from the last frame of the scene's previous shot")
+            return picture
+        return self._from_references(seed, references) if references else self._keyframe(seed)
 
     def _references(self) -> list[tuple[str, Path]]:
         """(whom it shows, picture) of the references the reference workflow takes: the shot's

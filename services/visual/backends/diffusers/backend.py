@@ -170,8 +170,17 @@ class _ShotRun:
 
     def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
-        reference = self._reference()
-        if self.r.text_to_video and reference is None:
+        reference, previous = self._reference(), self.spec.previous_clip_path
+        if previous is not None and (not self.r.text_to_video or self.r.continuation is not None):
+            keyframe = self._path(".png")
+            last_frame(previous, keyframe, self.settings.ffmpeg_timeout_s)
+            self.report(0.0, Stage.KEYFRAME, "starting from the last frame of the scene's previous shot")
+            family = self.r.continuation if self.r.text_to_video else self.r.video
+            model = self.r.continue_model if self.r.text_to_video else self.r.video_model
+            assert family is not None  # checked above
+            plan = self._plan(family)
+            first = self._segment(family, model, keyframe, seed, 0, plan)
+        elif self.r.text_to_video and reference is None:
             plan = self._plan(self.r.video)
             first = self._segment(self.r.video, self.r.video_model, None, seed, 0, plan)
             keyframe = self._path(".png")
