@@ -163,7 +163,7 @@ def make_call(target: Target, channel: grpc.aio.Channel, store: ArtifactStore) -
 
         async def score(caller: int, number: int, timeout: float) -> None:
             request = audio_pb.ComposeMusicRequest(
-                scene_id=SCENE.id, mood=proto_enum_value(SCENE.mood), duration_s=10.0,  # type: ignore[arg-type]
+                scene_id=SCENE.id, mood=proto_enum_value(SCENE.mood, storyboard_pb2.Mood), duration_s=10.0,
                 seed=number, output_key=_key(target, caller, number, ".wav"),
             )
             await audio.ComposeMusic(request, timeout=timeout)

@@ -14,8 +14,10 @@ from collections.abc import AsyncIterator, Callable
 
 from fastapi.sse import ServerSentEvent
 
-from gateway.jobs import FINISHED_STATES, JobView
+from gateway.jobs import FINISHED_STATES, EventKind, JobView
 from gateway.store import JobStore
+
+__all__ = ["EventHub", "job_events", "parse_last_event_id"]
 
 REPLAY_LIMIT = 2000
 """A client further behind than this gets a fresh snapshot instead of the whole backlog."""
@@ -58,7 +60,7 @@ async def job_events(
         if snapshot is None:
             return
         finished_seen = snapshot.state.finished
-        yield ServerSentEvent(id=str(cursor), event="snapshot", data=snapshot.model_dump(mode="json"),
+        yield ServerSentEvent(id=str(cursor), event=EventKind.SNAPSHOT.value, data=snapshot.model_dump(mode="json"),
                               retry=RETRY_MS)
     else:
         cursor = last_event_id
@@ -66,9 +68,9 @@ async def job_events(
     while True:
         events = store.events(job_id, cursor)
         for seq, kind, data in events:
-            yield ServerSentEvent(id=str(seq), event=kind, data=data)
+            yield ServerSentEvent(id=str(seq), event=kind.value, data=data)
             cursor = seq
-            if kind == "state":
+            if kind == EventKind.STATE:
                 finished_seen = data.get("state") in FINISHED_VALUES
         if events:
             continue

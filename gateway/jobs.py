@@ -43,6 +43,25 @@ class Step(StrEnum):
     COMPOSING = "composing"
 
 
+class EventKind(StrEnum):
+    """The kinds of a job's Server-Sent Events (`event:`); the event's `id` is its sequence
+    number in the job. Every kind but `snapshot` carries `state`, `progress` and `eta_s` beside
+    its own fields."""
+
+    SNAPSHOT = "snapshot"
+    """The whole job, as GET /v1/jobs/{id} shows it: the first event of a stream."""
+    STATE = "state"
+    """The job's state changed (`error` set when it failed)."""
+    STORYBOARD = "storyboard"
+    """A storyboard was planned or edited (`shots`: how many)."""
+    SHOT = "shot"
+    """A shot's speech or picture started, went on or finished (`shot_id`, `step`, `done`)."""
+    MUSIC = "music"
+    """A scene's music (or the user's track) is ready (`scene_id`)."""
+    FILM = "film"
+    """The film is composed (`duration_s`)."""
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -245,16 +264,3 @@ class JobList(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-class JobEvent(BaseModel):
-    """One Server-Sent Event: `id` is its sequence number in the job, `event` its kind.
-
-    Kinds: `snapshot` (data is a whole JobView), `state`, `storyboard`, `shot` (a shot's speech or
-    picture started or finished), `music`, `film`. Every kind but snapshot carries `state`,
-    `progress` and `eta_s` beside its own fields.
-    """
-
-    seq: int
-    kind: str
-    data: dict[str, Any]

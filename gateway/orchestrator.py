@@ -12,12 +12,15 @@ import asyncio
 import contextlib
 import logging
 
-from gateway.jobs import JobError, JobRequest, JobState, Step
-from gateway.pipeline import JobRun, StepFailed, Superseded
+from gateway.errors import StepFailed, Superseded
+from gateway.jobs import EventKind, JobError, JobRequest, JobState, Step
+from gateway.pipeline import JobRun
 from gateway.runtime import Runtime
-from gateway.store import JobRecord, StaleRevision
+from gateway.store import JobRecord
 from storyreel.errors import DiskFull
 from storyreel.logs import log_context
+
+__all__ = ["Orchestrator"]
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +83,14 @@ class Orchestrator:
         """Cancel a job: its calls in flight are cancelled (the services stop their work)."""
         self.store.revise(job_id, JobState.CANCELLED)
         await self._stop(job_id)
-        self.rt.publish(job_id, "state", {"error": None})
+        self.rt.publish(job_id, EventKind.STATE, {"error": None})
 
     async def revise(self, job_id: str, request: JobRequest | None = None) -> None:
         """After an edit: stop the run of the old revision and run the new one (it redoes only
         the steps whose requests changed)."""
         self.store.revise(job_id, JobState.QUEUED, request)
         await self._stop(job_id)
-        self.rt.publish(job_id, "state", {"error": None})
+        self.rt.publish(job_id, EventKind.STATE, {"error": None})
         self.start(job_id)
 
     # ----------------------------------------------------------------- runs
@@ -107,7 +110,7 @@ class Orchestrator:
             except StepFailed as failure:
                 log.warning("job failed at %s: %s", failure.error.step, failure.error.reason)
                 self._fail(run, failure.error)
-            except (Superseded, StaleRevision):
+            except Superseded:
                 log.info("the job was changed; this run stops and the new revision runs")
             except asyncio.CancelledError:
                 log.info("job run stopped (cancelled, edited, or the gateway is stopping)")

@@ -4,7 +4,14 @@ and score music side by side, then compose.
 Every step's result goes into the job store the moment it is done, with a hash of the request
 that made it (gateway.messages); a run skips every step whose result is stored with the same
 hash and whose files still exist. A run belongs to one revision of its job: once the job is
-edited, re-rolled or cancelled, the run's writes are refused (StaleRevision) and it stops.
+edited, re-rolled or cancelled, the run's writes are refused (Superseded) and it stops.
+
+A scene to plan again from new text (POST .../scenes/{id}/replan stores the order) is the run's
+first step after the storyboard: PlanScenes then PlanShots, through the same call path as every
+other step (fair slot, deadline, retries, metrics, log context). The storyboard changes only once
+both answered; a failure fails the job with the planner's reason and leaves it as it was.
+
+Every call to a service goes through JobRun._call.
 """
 
 from __future__ import annotations
@@ -20,50 +27,53 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf.message import Message
 
-from gateway import messages, timeline
+from gateway import edits, messages, replan, timeline
 from gateway.clients import ServiceName
-from gateway.edits import apply_voices, unmatched_voices
-from gateway.jobs import JobError, JobState, Step
-from gateway.progress import TRACK, Tally
-from gateway.results import COMPOSE, MUSIC_UPLOAD, STORYBOARD, job_key, result_name
+from gateway.errors import CallWentSilent, StepFailed, Superseded
+from gateway.jobs import EventKind, JobError, JobState, Step
+from gateway.progress import Tally
+from gateway.results import (
+    COMPOSE,
+    MUSIC_UPLOAD,
+    REPLAN,
+    STORYBOARD,
+    TRACK,
+    Composed,
+    MusicUpload,
+    Rendered,
+    ReplanOrder,
+    Scored,
+    Spoken,
+    StepResult,
+    StoredStoryboard,
+    job_key,
+    load,
+    result_name,
+)
 from gateway.runtime import Runtime
 from gateway.store import JobRecord
 from gateway.views import shot_links
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
-from storyreel.convert import from_proto, proto_enum_value
-from storyreel.domain import Scene, Shot, Storyboard
+from storyreel.convert import from_proto, proto_enum_value, to_proto
+from storyreel.domain import Character, Scene, Shot, Storyboard
+from storyreel.errors import InvalidInput
 from storyreel.grpckit import context_metadata
 from storyreel.logs import log_context
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
+from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
+
+__all__ = ["JobRun", "Rpc"]
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R", bound=Message)
+S = TypeVar("S", bound=StepResult)
 T = TypeVar("T")
 U = TypeVar("U")
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
-
-
-class StepFailed(Exception):
-    def __init__(self, error: JobError) -> None:
-        super().__init__(error.reason)
-        self.error = error
-
-
-class Superseded(Exception):
-    """The job moved on (edited, re-rolled, cancelled) while this run was working."""
-
-
-class CallWentSilent(Exception):
-    """A streamed call sent nothing, no progress and no heartbeat, for the idle timeout: the
-    service has hung or died. Retried like DEADLINE_EXCEEDED."""
-
-    def __init__(self, idle_s: float) -> None:
-        super().__init__(f"sent nothing for {idle_s:.0f} s")
-        self.idle_s = idle_s
 
 
 @dataclass(frozen=True)
@@ -90,9 +100,9 @@ class JobRun:
         self._pictures_done = self._music_done = False
 
     async def execute(self) -> None:
-        upload = self.rt.store.result(self.job_id, MUSIC_UPLOAD)
+        upload = load(MusicUpload, self.rt.store.result(self.job_id, MUSIC_UPLOAD))
         self.enter(JobState.PLANNING)
-        storyboard = await self._plan()
+        storyboard = await self._replan_all(await self._plan())
         self.tally.expect(storyboard, own_track=upload is not None)
         self.tally.finish(STORYBOARD, None)
         self.enter(JobState.SPEAKING)
@@ -112,19 +122,21 @@ class JobRun:
         if not self.rt.store.set_state(self.job_id, state, error, revision=self.revision):
             raise Superseded(self.job_id)
         self.state = state
-        self._publish("state", {"error": error.model_dump(mode="json") if error else None})
+        self._publish(EventKind.STATE, {"error": error.model_dump(mode="json") if error else None})
 
-    def _publish(self, kind: str, payload: dict[str, Any]) -> None:
+    def _publish(self, kind: EventKind, payload: dict[str, Any]) -> None:
         progress, eta = self.tally.summary(self.state, self.rt.pace())
         self.rt.publish(self.job_id, kind, payload, (self.state, progress, eta))
 
     # ----------------------------------------------------------------- one call: fair slot, deadline, retries
 
     async def _call(
-        self, rpc: Rpc, invoke: Callable[[], Awaitable[R]], item_id: str = "", shot_id: str | None = None
+        self, rpc: Rpc, invoke: Callable[[], Awaitable[R]], item_id: str = "", shot_id: str | None = None,
+        refused: bool = False,
     ) -> tuple[R, float]:
         """Make a call (invoke) in a fair slot, retrying UNAVAILABLE and DEADLINE_EXCEEDED with
-        backoff; the reply and the seconds it took, or StepFailed in words a user can act on."""
+        backoff; the reply and the seconds it took, or StepFailed in words a user can act on.
+        With `refused`, a service's INVALID_ARGUMENT is InvalidInput: the input can never be done."""
         for attempt in range(self.settings.rpc_retries + 1):
             async with self.rt.limits[rpc.step].slot(self.job_id):
                 with self._in_flight(rpc.step, item_id):
@@ -135,6 +147,9 @@ class JobRun:
                     except (grpc.aio.AioRpcError, CallWentSilent) as error:
                         code = _status(error)
                         self._observe(rpc, code, started)
+                        if refused and code == grpc.StatusCode.INVALID_ARGUMENT:
+                            assert isinstance(error, grpc.aio.AioRpcError)
+                            raise InvalidInput(error.details() or f"the {rpc.service} service refused it") from None
                         if code not in RETRYABLE or attempt == self.settings.rpc_retries:
                             raise self._failure(rpc, error, shot_id) from error
             # the slot is given back while we wait, so other jobs' calls go on
@@ -196,7 +211,7 @@ class JobRun:
         active = self.rt.active[self.job_id]
         active[step, item_id] = 0.0
         if step == Step.VISUALS:
-            self._publish("shot", {"shot_id": item_id, "step": step.value, "done": False})
+            self._publish(EventKind.SHOT, {"shot_id": item_id, "step": step.value, "done": False})
         try:
             yield
         finally:
@@ -208,52 +223,117 @@ class JobRun:
         before = active.get((Step.VISUALS, shot_id), 0.0)
         active[Step.VISUALS, shot_id] = max(before, min(fraction, 1.0))
         if int(fraction * 4) > int(before * 4) and fraction < 1.0:
-            self._publish("shot", {"shot_id": shot_id, "step": "visuals", "done": False,
-                                   "fraction": round(fraction, 3)})
+            self._publish(EventKind.SHOT, {"shot_id": shot_id, "step": Step.VISUALS.value, "done": False,
+                                           "fraction": round(fraction, 3)})
 
     # ----------------------------------------------------------------- stored results
 
-    def _stored(self, name: str, digest: str) -> dict[str, Any] | None:
+    def _stored(self, model: type[S], name: str, digest: str) -> S | None:
         """A stored result made from the same request, whose files are still there."""
-        value = self.rt.store.result(self.job_id, name)
-        if value and value.get("hash") == digest and all(self.rt.artifacts.exists(k) for k in value.get("keys", [])):
-            self.tally.finish(name, value.get("seconds"))
+        value = load(model, self.rt.store.result(self.job_id, name))
+        if value and value.hash == digest and all(self.rt.artifacts.exists(k) for k in value.keys):
+            self.tally.finish(name, value.seconds)
             return value
         return None
 
-    def _save(self, step: Step, name: str, value: dict[str, Any], seconds: float, per: float = 1.0) -> None:
-        """Store a finished item (refused once the job moved on), measure it, drop the files it replaces."""
-        previous = self.rt.store.put_result(self.job_id, name, {**value, "seconds": seconds}, self.revision)
+    def _save(self, step: Step, name: str, value: S, seconds: float, per: float = 1.0) -> S:
+        """Store a finished item (refused once the job moved on), measure it, drop the files it
+        replaces; the item as stored."""
+        value = value.model_copy(update={"seconds": seconds})
+        previous = load(StepResult, self.rt.store.put_result(self.job_id, name, value, self.revision))
         self.tally.finish(name, seconds)
         self.rt.store.record_rate(step.value, seconds / per)
         self.rt.metrics.step_seconds.labels(step.value).observe(seconds)
-        for key in set((previous or {}).get("keys", [])) - set(value.get("keys", [])):
+        for key in set(previous.keys if previous else []) - set(value.keys):
             with contextlib.suppress(OSError, ValueError):
                 self.rt.artifacts.path(key).unlink(missing_ok=True)
+        return value
 
     # ----------------------------------------------------------------- steps
 
     async def _plan(self) -> Storyboard:
-        stored = self.rt.store.result(self.job_id, STORYBOARD)
+        stored = load(StoredStoryboard, self.rt.store.result(self.job_id, STORYBOARD))
         if stored:
-            return Storyboard.model_validate(stored["storyboard"])
+            return stored.storyboard
         request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title,
                                          max_minutes=self.options.max_minutes)
         if self.options.language:
-            request.language = proto_enum_value(self.options.language)  # type: ignore[assignment]
+            request.language = proto_enum_value(self.options.language, storyboard_pb2.Language)
         rpc = Rpc(ServiceName.PLANNER, "Plan", Step.PLANNING, self.settings.plan_timeout_s)
         reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.planner.Plan, request))
-        storyboard = apply_voices(from_proto(reply.storyboard, Storyboard), self.options.voices)
-        for key in unmatched_voices(storyboard, self.options.voices):
+        storyboard = edits.apply_voices(from_proto(reply.storyboard, Storyboard), self.options.voices)
+        for key in edits.unmatched_voices(storyboard, self.options.voices):
             log.warning("voice %r names no character of this story; it is not used", key)
         if not storyboard.shots():
             raise StepFailed(JobError(step=Step.PLANNING, reason="the story has no sentences to narrate",
                                       service=ServiceName.PLANNER.value))
         self.rt.store.record_rate(Step.PLANNING.value, seconds)
-        if not self.rt.store.add_result(self.job_id, STORYBOARD, {"storyboard": storyboard.model_dump(mode="json")}):
+        if not self.rt.store.add_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard)):
             return await self._plan()  # an edit was stored meanwhile: it wins
-        self._publish("storyboard", {"shots": len(storyboard.shots())})
+        self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
         return storyboard
+
+    async def _replan_all(self, storyboard: Storyboard) -> Storyboard:
+        """The storyboard with every scene waiting to be planned again (replan/<scene>) planned."""
+        for name in self.rt.store.result_names(self.job_id, REPLAN):
+            order = load(ReplanOrder, self.rt.store.result(self.job_id, name))
+            if order is None:
+                continue  # dropped meanwhile
+            with log_context(scene_id=order.scene_id):
+                storyboard = await self._replan(storyboard, name, order)
+        return storyboard
+
+    async def _replan(self, storyboard: Storyboard, name: str, order: ReplanOrder) -> Storyboard:
+        """One scene planned again from new text: PlanScenes reads the text, its speakers are
+        matched to the story's cast, PlanShots cuts it into this scene's shots. Stored (and the
+        order dropped) only once both answered; StepFailed leaves the storyboard as it was (and
+        drops an order the planner refused: it can never be done)."""
+        try:
+            replanned = await self._replan_scene(storyboard, order)
+        except StepFailed as failure:
+            error = failure.error
+            reason = f"scene {order.scene_id} was not planned again, the storyboard is as it was: {error.reason}"
+            raise StepFailed(error.model_copy(update={"reason": reason})) from failure
+        except InvalidInput as refused:
+            self.rt.store.drop_result(self.job_id, name, revision=self.revision)
+            raise StepFailed(JobError(
+                step=Step.PLANNING, service=ServiceName.PLANNER.value,
+                reason=f"scene {order.scene_id} was not planned again, the storyboard is as it was: {refused}",
+            )) from None
+        self.rt.store.put_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=replanned), self.revision,
+                                 drop=[name])
+        self._publish(EventKind.STORYBOARD, {"shots": len(replanned.shots())})
+        return replanned
+
+    async def _replan_scene(self, storyboard: Storyboard, order: ReplanOrder) -> Storyboard:
+        index = next((i for i, scene in enumerate(storyboard.scenes) if scene.id == order.scene_id), None)
+        if index is None:
+            raise InvalidInput(f"the storyboard has no scene {order.scene_id!r} any more")
+        language = proto_enum_value(storyboard.language, storyboard_pb2.Language)
+        read_rpc = Rpc(ServiceName.PLANNER, "PlanScenes", Step.PLANNING, self.settings.plan_timeout_s)
+        read_request = planner_pb.PlanScenesRequest(story=order.text, language=language)
+        read, _ = await self._call(read_rpc, self._unary(read_rpc, self.rt.services.planner.PlanScenes, read_request),
+                                   order.scene_id, refused=True)
+        if not read.outlines or not any(outline.sentences for outline in read.outlines):
+            raise InvalidInput("the new text has no sentences to narrate")
+        found = [from_proto(character, Character) for character in read.storyboard.characters]
+        cast, ids = replan.match_cast(storyboard.characters, found)
+        shots_rpc = Rpc(ServiceName.PLANNER, "PlanShots", Step.PLANNING, self.settings.plan_timeout_s)
+        shots_request = planner_pb.PlanShotsRequest(
+            outline=replan.one_outline(read.outlines, storyboard.scenes[index], ids),
+            characters=[to_proto(character, storyboard_pb2.Character) for character in cast],
+            language=language,
+            seed_key=read.seed_key,
+        )
+        planned, _ = await self._call(
+            shots_rpc, self._unary(shots_rpc, self.rt.services.planner.PlanShots, shots_request), order.scene_id,
+            refused=True,
+        )
+        result = storyboard.model_copy(deep=True)
+        result.scenes[index] = from_proto(planned.scene, Scene)
+        result.characters = cast
+        edits.check_storyboard(result)  # InvalidInput: what the planner made cannot be rendered
+        return result
 
     async def _speak_all(self, storyboard: Storyboard) -> dict[str, timeline.SpeechResult]:
         rpc = Rpc(ServiceName.AUDIO, "SpeakStream", Step.SPEECH, self.settings.speak_timeout_s)
@@ -262,17 +342,16 @@ class JobRun:
             with log_context(scene_id=scene.id, shot_id=shot.id):
                 request = messages.speech_request(storyboard, shot)
                 name, digest = result_name(Step.SPEECH, shot.id), messages.request_hash(request)
-                stored = self._stored(name, digest)
+                stored = self._stored(Spoken, name, digest)
                 if stored is None:
                     request.output_key = job_key(self.job_id, "speech", f"{shot.id}-{digest}.wav")
                     reply, seconds = await self._call(rpc, lambda: self._speak_stream(rpc, request, shot.id),
                                                       shot.id, shot.id)
-                    result = timeline.SpeechResult(reply.audio.key, reply.duration_s,
-                                                   [(t.start_s, t.end_s) for t in reply.timings])
-                    stored = {"hash": digest, "keys": [result.key], **result.to_json()}
-                    self._save(Step.SPEECH, name, stored, seconds)
-                    self._publish("shot", {"shot_id": shot.id, "step": "speech", "done": True})
-                return shot.id, timeline.SpeechResult.from_json(stored)
+                    spoken = Spoken(hash=digest, keys=[reply.audio.key], key=reply.audio.key,
+                                    duration_s=reply.duration_s, timings=[(t.start_s, t.end_s) for t in reply.timings])
+                    stored = self._save(Step.SPEECH, name, spoken, seconds)
+                    self._publish(EventKind.SHOT, {"shot_id": shot.id, "step": Step.SPEECH.value, "done": True})
+                return shot.id, stored.timing()
 
         pairs = await _all([speak(scene, shot) for scene in storyboard.scenes for shot in scene.shots])
         return dict(pairs)
@@ -300,18 +379,18 @@ class JobRun:
         with log_context(scene_id=scene.id, shot_id=shot.id):
             request = messages.render_request(storyboard, scene, shot, self.options, self.film)
             name, digest = result_name(Step.VISUALS, shot.id), messages.request_hash(request)
-            stored = self._stored(name, digest)
+            stored = self._stored(Rendered, name, digest)
             if stored is None:
                 request.output_key = job_key(self.job_id, "clips", f"{shot.id}-{digest}.mp4")
                 request.keyframe_key = job_key(self.job_id, "keyframes", f"{shot.id}-{digest}.png")
                 request.scene_keyframe_key = scene_keyframe
                 reply, seconds = await self._call(rpc, lambda: self._render_stream(rpc, request), shot.id, shot.id)
-                stored = {"hash": digest, "keys": [reply.clip.key, reply.keyframe.key],
-                          "clip": reply.clip.key, "keyframe": reply.keyframe.key}
-                self._save(Step.VISUALS, name, stored, seconds)
-                self._publish("shot", {"shot_id": shot.id, "step": "visuals", "done": True,
-                                       "keyframe": shot_links(self.job_id, shot.id, digest)["keyframe"]})
-            return shot.id, str(stored["clip"]), str(stored["keyframe"])
+                rendered = Rendered(hash=digest, keys=[reply.clip.key, reply.keyframe.key],
+                                    clip=reply.clip.key, keyframe=reply.keyframe.key)
+                stored = self._save(Step.VISUALS, name, rendered, seconds)
+                self._publish(EventKind.SHOT, {"shot_id": shot.id, "step": Step.VISUALS.value, "done": True,
+                                               "keyframe": shot_links(self.job_id, shot.id, digest)["keyframe"]})
+            return shot.id, stored.clip, stored.keyframe
 
     async def _render_stream(self, rpc: Rpc, request: visual_pb.RenderShotRequest) -> visual_pb.RenderShotResponse:
         """RenderShotStream: progress as it comes (shown on the shot), then the result."""
@@ -342,9 +421,9 @@ class JobRun:
         result: audio_pb.ComposeMusicResponse = await self._streamed(rpc, call, "", _ignore)
         return result
 
-    async def _music(self, storyboard: Storyboard, upload: dict[str, Any] | None) -> list[composer_pb.MusicCue]:
+    async def _music(self, storyboard: Storyboard, upload: MusicUpload | None) -> list[composer_pb.MusicCue]:
         if upload is not None:
-            cues = [await self._track(storyboard, str(upload["key"]))]
+            cues = [await self._track(storyboard, upload.key)]
         else:
             crossfade_s = self.settings.music_crossfade_s
             cues = timeline.music_cues(storyboard, await self._score_all(storyboard), crossfade_s)
@@ -359,15 +438,15 @@ class JobRun:
             with log_context(scene_id=scene.id):
                 request = messages.music_request(self.job_id, scene, tails[scene.id])
                 name, digest = result_name(Step.MUSIC, scene.id), messages.request_hash(request)
-                stored = self._stored(name, digest)
+                stored = self._stored(Scored, name, digest)
                 if stored is None:
                     request.output_key = job_key(self.job_id, "music", f"{scene.id}-{digest}.wav")
                     reply, seconds = await self._call(rpc, lambda: self._music_stream(rpc, request, scene.id),
                                                       scene.id)
-                    stored = {"hash": digest, "keys": [reply.audio.key], "audio": reply.audio.key}
-                    self._save(Step.MUSIC, name, stored, seconds)
-                    self._publish("music", {"scene_id": scene.id, "done": True})
-                return scene.id, str(stored["audio"])
+                    scored = Scored(hash=digest, keys=[reply.audio.key], audio=reply.audio.key)
+                    stored = self._save(Step.MUSIC, name, scored, seconds)
+                    self._publish(EventKind.MUSIC, {"scene_id": scene.id, "done": True})
+                return scene.id, stored.audio
 
         pairs = await _all([score(scene) for scene in storyboard.scenes])
         return dict(pairs)
@@ -378,15 +457,15 @@ class JobRun:
         film_s = storyboard.total_duration_s()
         request = messages.track_request(upload_key, film_s)
         name, digest = result_name(Step.MUSIC, TRACK), messages.request_hash(request)
-        stored = self._stored(name, digest)
+        stored = self._stored(Scored, name, digest)
         if stored is None:
             request.output_key = job_key(self.job_id, "music", f"track-{digest}.wav")
             prepare = self._unary(rpc, self.rt.services.audio.PrepareTrack, request)
             reply, seconds = await self._call(rpc, prepare, TRACK)
-            stored = {"hash": digest, "keys": [reply.audio.key], "audio": reply.audio.key}
-            self._save(Step.MUSIC, name, stored, seconds)
-            self._publish("music", {"scene_id": "", "done": True})
-        return composer_pb.MusicCue(audio_key=str(stored["audio"]), start_s=0.0, duration_s=film_s)
+            scored = Scored(hash=digest, keys=[reply.audio.key], audio=reply.audio.key)
+            stored = self._save(Step.MUSIC, name, scored, seconds)
+            self._publish(EventKind.MUSIC, {"scene_id": "", "done": True})
+        return composer_pb.MusicCue(audio_key=stored.audio, start_s=0.0, duration_s=film_s)
 
     async def _compose(
         self,
@@ -402,16 +481,15 @@ class JobRun:
         )
         self.film.set_on(request)
         digest = messages.request_hash(request)
-        if self._stored(COMPOSE, digest):
+        if self._stored(Composed, COMPOSE, digest):
             return
         messages.set_film_outputs(request, job_key(self.job_id, f"film-{digest}"))
         rpc = Rpc(ServiceName.COMPOSER, "Compose", Step.COMPOSING, self.settings.compose_timeout_s)
         reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Compose, request), "film")
-        value = {"hash": digest, "video": reply.video.key, "srt": reply.srt.key, "vtt": reply.vtt.key,
-                 "duration_s": reply.duration_s}
-        value["keys"] = [key for key in (reply.video.key, reply.srt.key, reply.vtt.key) if key]
-        self._save(Step.COMPOSING, COMPOSE, value, seconds, per=max(reply.duration_s, 1.0))
-        self._publish("film", {"duration_s": reply.duration_s})
+        film = Composed(hash=digest, keys=[key for key in (reply.video.key, reply.srt.key, reply.vtt.key) if key],
+                        video=reply.video.key, srt=reply.srt.key, vtt=reply.vtt.key, duration_s=reply.duration_s)
+        self._save(Step.COMPOSING, COMPOSE, film, seconds, per=max(reply.duration_s, 1.0))
+        self._publish(EventKind.FILM, {"duration_s": reply.duration_s})
 
 
 def _status(error: grpc.aio.AioRpcError | CallWentSilent) -> grpc.StatusCode:

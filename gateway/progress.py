@@ -10,13 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gateway.jobs import JobState, Step, StepProgress
-from gateway.results import COMPOSE, STORYBOARD, result_name
+from gateway.results import COMPOSE, STORYBOARD, TRACK, result_name
 from storyreel.domain import Storyboard
 
 # Share of the whole job each step stands for, by the time it usually takes.
 _STEP_WEIGHTS = {Step.PLANNING: 0.05, Step.SPEECH: 0.2, Step.VISUALS: 0.45, Step.MUSIC: 0.1, Step.COMPOSING: 0.2}
-TRACK = "track"
-"""The music item of a job with the user's own track (instead of one item per scene)."""
 
 
 @dataclass(frozen=True)

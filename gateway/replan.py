@@ -1,28 +1,21 @@
-"""Re-plan one scene from new text: the planner reads the text into an outline (PlanScenes), the
-outline's speakers are matched to the story's characters, and the planner cuts it into shots for
-this scene alone (PlanShots). The rest of the storyboard is untouched, so only the scene's speech,
-pictures and music and the film are made again.
+"""Re-plan one scene from new text, the pieces that need no service: the scene as text to
+rewrite, the new text's speakers matched to the story's cast, the text's outlines as one outline
+for the scene.
+
+The calls themselves (PlanScenes reads the text, PlanShots cuts it into the scene's shots) are a
+step of the job's run (gateway.pipeline.JobRun._replan), made like every other call. The rest of
+the storyboard is untouched, so only the scene's speech, pictures and music and the film are made
+again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
-import grpc
-
-from gateway.clients import ServiceName, Services
-from storyreel.convert import from_proto, proto_enum_value, to_proto
 from storyreel.domain import Character, Scene, Storyboard
-from storyreel.errors import InvalidInput
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
-from storyreel.storyboard.v1 import storyboard_pb2
 
-R = TypeVar("R")
-
-
-class PlannerFailed(Exception):
-    """The planner could not re-plan the scene; the message says why, in a user's words."""
+__all__ = ["match_cast", "one_outline", "scene_text"]
 
 
 def scene_text(storyboard: Storyboard, scene_id: str) -> str:
@@ -78,40 +71,3 @@ def one_outline(
             for line in copy.lines:
                 line.line.speaker_id = ids.get(line.line.speaker_id, line.line.speaker_id)
     return merged
-
-
-async def replan_scene(
-    services: Services, job_id: str, storyboard: Storyboard, scene_id: str, text: str, timeout_s: float
-) -> Storyboard:
-    """The storyboard with scene `scene_id` planned again from `text`. KeyError for an unknown
-    scene, InvalidInput for text the planner cannot use, PlannerFailed when the planner fails."""
-    index = next((i for i, scene in enumerate(storyboard.scenes) if scene.id == scene_id), None)
-    if index is None:
-        raise KeyError(scene_id)
-    language = proto_enum_value(storyboard.language)
-    scenes_request = planner_pb.PlanScenesRequest(story=text, language=language)  # type: ignore[arg-type]
-    read = await _ask(services.planner.PlanScenes(scenes_request, timeout=timeout_s), services, timeout_s, job_id)
-    if not read.outlines or not any(outline.sentences for outline in read.outlines):
-        raise InvalidInput("the new text has no sentences to narrate")
-    found = [from_proto(character, Character) for character in read.storyboard.characters]
-    cast, ids = match_cast(storyboard.characters, found)
-    request = planner_pb.PlanShotsRequest(
-        outline=one_outline(read.outlines, storyboard.scenes[index], ids),
-        characters=[to_proto(character, storyboard_pb2.Character) for character in cast],
-        language=language,  # type: ignore[arg-type]
-        seed_key=read.seed_key,
-    )
-    planned = await _ask(services.planner.PlanShots(request, timeout=timeout_s), services, timeout_s, job_id)
-    result = storyboard.model_copy(deep=True)
-    result.scenes[index] = from_proto(planned.scene, Scene)
-    result.characters = cast
-    return result
-
-
-async def _ask(call: Awaitable[R], services: Services, timeout_s: float, job_id: str) -> R:
-    try:
-        return await call
-    except grpc.aio.AioRpcError as error:
-        if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
-            raise InvalidInput(error.details() or "the planner cannot use the new text") from None
-        raise PlannerFailed(services.explain(ServiceName.PLANNER, error, timeout_s, job_id)) from None

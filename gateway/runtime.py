@@ -9,9 +9,10 @@ from typing import Any
 from gateway.clients import Services
 from gateway.events import EventHub
 from gateway.fair import FairLimiter
-from gateway.jobs import JobState, JobView, Step
+from gateway.jobs import EventKind, JobState, JobView, Step
 from gateway.metrics import GatewayMetrics
 from gateway.progress import Pace
+from gateway.results import JobResults
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore
 from gateway.views import job_view
@@ -47,9 +48,9 @@ class Runtime:
         record = self.store.get(job_id)
         if record is None:
             return None
-        return job_view(record, self.store.results(job_id), dict(self.active.get(job_id, {})), self.pace())
+        return job_view(record, JobResults(self.store.results(job_id)), dict(self.active.get(job_id, {})), self.pace())
 
-    def publish(self, job_id: str, kind: str, payload: dict[str, Any] | None = None,
+    def publish(self, job_id: str, kind: EventKind, payload: dict[str, Any] | None = None,
                 summary: tuple[JobState, float, float | None] | None = None) -> None:
         """Append an event with the job's state, progress and ETA, and wake the job's streams. A
         running job passes its own summary (state, progress, ETA); otherwise the view gives it."""

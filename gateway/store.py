@@ -9,7 +9,11 @@ deleted (`sweep`) with their results and events.
 A step's result is written the moment the step finishes, so a restarted gateway redoes only what
 is missing. A running job is leased by one gateway (`owner`, `lease_until`); a gateway that dies
 stops renewing, and another one takes the job over. `revision` counts edits: a run writes its
-state only while the revision it started from is current, so a stale run cannot undo an edit.
+state and its results only while the revision it started from is current (else Superseded), so
+a stale run cannot undo an edit.
+
+Results are JSON; gateway.results has a model for each kind, and the store takes those models
+(or plain JSON) and gives back JSON, which the models read.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +46,15 @@ from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from gateway.jobs import FINISHED_STATES, JobError, JobRequest, JobState
+from gateway.errors import QueueFull, Superseded
+from gateway.jobs import FINISHED_STATES, EventKind, JobError, JobRequest, JobState
+from gateway.results import Stored
 from storyreel.errors import DiskFull
+
+__all__ = ["JobRecord", "JobStore", "Limits", "QueueFull", "Superseded", "new_job_id"]
+
+Value = Mapping[str, Any] | Stored
+"""A result to store: one of gateway.results' models, or its JSON."""
 
 _metadata = MetaData()
 
@@ -105,9 +117,6 @@ SWEEP_BATCH = 500
 def new_job_id() -> str:
     return uuid.uuid4().hex[:16]
 
-class StaleRevision(Exception):
-    """The job was edited, re-rolled or cancelled since this run started: the run must stop."""
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -115,15 +124,6 @@ class Limits:
 
     unfinished: int = 0
     per_client: int = 0
-
-
-class QueueFull(Exception):
-    """A new job would go over a queue limit; nothing was stored."""
-
-    def __init__(self, unfinished: int, limit: int, client: str | None) -> None:
-        self.unfinished, self.limit, self.client = unfinished, limit, client
-        whose = "this API key has" if client else "the gateway has"
-        super().__init__(f"{whose} {unfinished} unfinished jobs, the most it may have is {limit}")
 
 
 @dataclass(frozen=True)
@@ -318,33 +318,43 @@ class JobStore:
     # ------------------------------------------------------------------ step results
 
     def put_result(
-        self, job_id: str, name: str, value: dict[str, Any], revision: int | None = None
+        self, job_id: str, name: str, value: Value, revision: int | None = None, drop: Sequence[str] = ()
     ) -> dict[str, Any] | None:
-        """Store a result (replacing the one of that name) and return the one it replaced. With a
-        revision, StaleRevision when the job has moved on: a superseded run stores nothing."""
+        """Store a result (replacing the one of that name), drop the results named in `drop` in
+        the same transaction, and return the one it replaced. With a revision, Superseded when
+        the job has moved on: a superseded run stores nothing."""
         condition = (results_table.c.job_id == job_id) & (results_table.c.name == name)
         with self.engine.begin() as conn:
             if revision is not None:
-                current = conn.execute(select(jobs_table.c.revision).where(jobs_table.c.id == job_id)).scalar()
-                if current != revision:
-                    raise StaleRevision(f"job {job_id} is at revision {current}, not {revision}")
+                _check_revision(conn, job_id, revision)
             previous = conn.execute(select(results_table.c.value).where(condition)).scalar_one_or_none()
             conn.execute(results_table.delete().where(condition))
-            conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
+            if drop:
+                conn.execute(results_table.delete().where(
+                    (results_table.c.job_id == job_id) & results_table.c.name.in_(list(drop))))
+            conn.execute(results_table.insert().values(job_id=job_id, name=name, value=_json(value)))
             conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(updated_at=time.time()))
         return dict(previous) if previous is not None else None
 
-    def drop_result(self, job_id: str, name: str) -> None:
+    def drop_result(self, job_id: str, name: str, revision: int | None = None) -> None:
+        """Delete a result; with a revision, Superseded (and nothing deleted) when the job moved on."""
         with self.engine.begin() as conn:
+            if revision is not None:
+                _check_revision(conn, job_id, revision)
             conn.execute(
                 results_table.delete().where((results_table.c.job_id == job_id) & (results_table.c.name == name))
             )
 
-    def add_result(self, job_id: str, name: str, value: dict[str, Any]) -> bool:
+    def drop_results(self, job_id: str, prefix: str) -> None:
+        """Delete every result of a job under `prefix/`."""
+        with self.engine.begin() as conn:
+            conn.execute(results_table.delete().where((results_table.c.job_id == job_id) & _under(prefix)))
+
+    def add_result(self, job_id: str, name: str, value: Value) -> bool:
         """Store a result unless one is there already (an edit made meanwhile wins). True when stored."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
+                conn.execute(results_table.insert().values(job_id=job_id, name=name, value=_json(value)))
         except IntegrityError:
             return False
         return True
@@ -362,9 +372,19 @@ class JobStore:
             ).all()
         return {row.name: row.value for row in rows}
 
+    def result_names(self, job_id: str, prefix: str) -> list[str]:
+        """The names of a job's results under `prefix/`, in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(results_table.c.name)
+                .where((results_table.c.job_id == job_id) & _under(prefix))
+                .order_by(results_table.c.name)
+            ).all()
+        return [row.name for row in rows]
+
     # ------------------------------------------------------------------ events
 
-    def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> int:
+    def add_event(self, job_id: str, kind: EventKind, data: dict[str, Any]) -> int:
         """Append to the job's event log; its sequence number (1, 2, ...) is the SSE event id."""
         for _ in range(5):  # two gateways may append at once: the loser takes the next number
             try:
@@ -374,7 +394,7 @@ class JobStore:
                 continue
         raise RuntimeError(f"cannot append an event to job {job_id}: the event log is contended")
 
-    def events(self, job_id: str, after: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
+    def events(self, job_id: str, after: int, limit: int = 500) -> list[tuple[int, EventKind, dict[str, Any]]]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(events_table.c.seq, events_table.c.kind, events_table.c.data)
@@ -382,7 +402,7 @@ class JobStore:
                 .order_by(events_table.c.seq)
                 .limit(limit)
             ).all()
-        return [(int(row.seq), row.kind, row.data) for row in rows]
+        return [(int(row.seq), EventKind(row.kind), row.data) for row in rows]
 
     def last_seq(self, job_id: str) -> int:
         with self.engine.connect() as conn:
@@ -424,11 +444,26 @@ def _check_limits(conn: Connection, limits: Limits, client: str | None) -> None:
         raise QueueFull(count, limits.per_client, client)
 
 
-def _append_event(conn: Connection, job_id: str, kind: str, data: dict[str, Any]) -> int:
+def _append_event(conn: Connection, job_id: str, kind: EventKind, data: dict[str, Any]) -> int:
     last = conn.execute(select(func.max(events_table.c.seq)).where(events_table.c.job_id == job_id)).scalar()
     seq = int(last or 0) + 1
-    conn.execute(events_table.insert().values(job_id=job_id, seq=seq, kind=kind, data=data, at=time.time()))
+    row = {"job_id": job_id, "seq": seq, "kind": EventKind(kind).value, "data": data, "at": time.time()}
+    conn.execute(events_table.insert().values(**row))
     return seq
+
+
+def _under(prefix: str) -> ColumnElement[bool]:
+    return results_table.c.name.startswith(prefix + "/", autoescape=True)
+
+
+def _check_revision(conn: Connection, job_id: str, revision: int) -> None:
+    current = conn.execute(select(jobs_table.c.revision).where(jobs_table.c.id == job_id)).scalar()
+    if current != revision:
+        raise Superseded(f"job {job_id} is at revision {current}, not {revision}")
+
+
+def _json(value: Value) -> dict[str, Any]:
+    return value.to_json() if isinstance(value, Stored) else dict(value)
 
 
 _POSTGRES_DISK_FULL = "53100"

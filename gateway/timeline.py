@@ -10,6 +10,7 @@ from typing import Any
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import proto_enum_value
 from storyreel.domain import Shot, Storyboard
+from storyreel.storyboard.v1 import storyboard_pb2
 
 _EPSILON = 1e-9
 
@@ -51,7 +52,7 @@ def subtitle_cues(shot: Shot, speech: SpeechResult) -> list[composer_pb.Subtitle
         cues.append(
             composer_pb.SubtitleCue(
                 text=line.text,
-                language=proto_enum_value(line.language),  # type: ignore[arg-type]
+                language=proto_enum_value(line.language, storyboard_pb2.Language),
                 start_s=start,
                 end_s=min(end, shot.duration_s),
             )

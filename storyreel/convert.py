@@ -3,13 +3,16 @@
 Fields are matched by name. Enums are matched by member name: the proto value MOOD_CALM is
 the domain member Mood.CALM. The proto zero value (..._UNSPECIFIED) becomes "not set", so the
 domain model's default applies.
+
+`proto_enum_value(member, storyboard_pb2.Mood)` gives a domain member as the proto enum a field
+is typed with, so a request is built without casts.
 """
 
 from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args, overload
 
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
@@ -18,8 +21,11 @@ from pydantic import BaseModel
 from storyreel import domain
 from storyreel.storyboard.v1 import storyboard_pb2
 
+__all__ = ["enum_prefix", "from_proto", "proto_enum_value", "to_proto"]
+
 M = TypeVar("M", bound=Message)
 B = TypeVar("B", bound=BaseModel)
+P = TypeVar("P", bound=int)
 
 _DOMAIN_ENUMS: dict[str, type[Enum]] = {
     name: value
@@ -49,10 +55,25 @@ def _enum_to_proto(field: FieldDescriptor, value: Any) -> int:
     return int(field.enum_type.values_by_name[enum_prefix(field.enum_type) + member.name].number)
 
 
-def proto_enum_value(member: Enum) -> int:
-    """The proto number of a domain enum member: Mood.SAD -> MOOD_SAD's number."""
-    descriptor = storyboard_pb2.DESCRIPTOR.enum_types_by_name[type(member).__name__]
-    return int(descriptor.values_by_name[enum_prefix(descriptor) + member.name].number)
+@overload
+def proto_enum_value(member: Enum) -> int: ...
+
+
+@overload
+def proto_enum_value(member: Enum, enum_type: type[P]) -> P: ...
+
+
+def proto_enum_value(member: Enum, enum_type: Any = None) -> Any:
+    """A domain enum member as its proto enum value: Mood.SAD -> MOOD_SAD. Given the proto enum
+    (`storyboard_pb2.Mood`), the value is typed as that enum, as a message field wants it;
+    without it, a plain int. TypeError when the enum is not the member's own."""
+    if enum_type is None:
+        descriptor = storyboard_pb2.DESCRIPTOR.enum_types_by_name[type(member).__name__]
+    else:  # a generated enum is typed as a class, but is an EnumTypeWrapper holding its descriptor
+        descriptor = enum_type.DESCRIPTOR
+        if descriptor.name != type(member).__name__:
+            raise TypeError(f"{type(member).__name__}.{member.name} is not a value of the proto enum {descriptor.name}")
+    return descriptor.values_by_name[enum_prefix(descriptor) + member.name].number
 
 
 def _enum_from_proto(field: FieldDescriptor, number: int) -> Any:

@@ -7,7 +7,9 @@
     ├── BackendError               a backend (espeak-ng, ffmpeg, ComfyUI...) failed -> INTERNAL
     │   └── ToolFailed             an external program exited non-zero or ran out of time
     ├── DiskFull                   no room left to write a file                   -> RESOURCE_EXHAUSTED
-    └── ServiceUnavailable         a service could not be reached                 -> UNAVAILABLE
+    ├── ServiceUnavailable         a service could not be reached                 -> UNAVAILABLE
+    └── gateway.errors.GatewayError  the gateway's own (StepFailed, Superseded, CallWentSilent,
+                                   QueueFull): its branch and docstring tree are in gateway/errors.py
 
 The gRPC kit turns these into status codes on the server side; the gateway turns status codes
 back into words a user can act on.
@@ -18,6 +20,19 @@ from __future__ import annotations
 import errno
 
 import grpc
+
+__all__ = [
+    "NO_ROOM_MESSAGES",
+    "BackendError",
+    "DiskFull",
+    "InvalidInput",
+    "MissingArtifact",
+    "ServiceUnavailable",
+    "StoryreelError",
+    "ToolFailed",
+    "UnsafeArtifactKey",
+    "is_disk_full",
+]
 
 _NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 NO_ROOM_MESSAGES = ("No space left on device", "Disk quota exceeded")

@@ -98,6 +98,7 @@ class FakeServices:
         self.cancelled_after_result: list[str] = []
         self.render_heartbeat_s = 1.0  # while a render itself waits: the real service's STORYREEL_VISUAL_HEARTBEAT_S
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
+        self.planner_refuses = False  # PlanScenes answers INVALID_ARGUMENT
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._hold: asyncio.Event | None = None
@@ -216,6 +217,8 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
         self.fakes.calls["PlanScenes", ""] += 1
         if self.fakes.planner_down:
             await context.abort(grpc.StatusCode.UNAVAILABLE, "the fake planner is down")
+        if self.fakes.planner_refuses:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the fake planner finds no story in it")
         return await self.rules.PlanScenes(request, context)
 
     async def PlanShots(self, request: planner_pb.PlanShotsRequest, context: Any) -> planner_pb.PlanShotsResponse:
@@ -337,14 +340,19 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
         film = b"\x00\x00\x00\x18ftypisom" + _digest(request).encode() + bytes(range(256)) * 16
         video = self.fakes.files.write_bytes(request.video_key, film)
         subtitles = self.fakes.files.write_bytes(request.srt_key, srt.encode())
-        return composer_pb.ComposeResponse(video=video, srt=subtitles, duration_s=duration)
+        reply = composer_pb.ComposeResponse(video=video, srt=subtitles, duration_s=duration)
+        if request.vtt_key:  # as the real composer: WebVTT too when asked for
+            vtt = "WEBVTT\n\n" + "\n".join(f"{n}\n{_srt_time(a, '.')} --> {_srt_time(b, '.')}\n{text}\n"
+                                            for n, (a, b, text) in enumerate(cues, 1))
+            reply.vtt.CopyFrom(self.fakes.files.write_bytes(request.vtt_key, vtt.encode()))
+        return reply
 
 
-def _srt_time(seconds: float) -> str:
+def _srt_time(seconds: float, mark: str = ",") -> str:
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d},{rest % 1000:03d}"
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}{mark}{rest % 1000:03d}"
 
 
 # ---------------------------------------------------------------------- a gateway in front of the fakes

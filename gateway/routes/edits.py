@@ -1,5 +1,7 @@
-"""Changing a job: edit its storyboard, or re-roll one shot. Either starts a new revision of the
-job, which redoes only the steps whose requests changed (see gateway.messages)."""
+"""Changing a job: edit its storyboard, re-roll one shot, or plan one scene again from new text.
+Each starts a new revision of the job, which redoes only the steps whose requests changed (see
+gateway.messages); a scene to plan again is an order the run carries out first (gateway.pipeline),
+so the planner is called as every service is, outside the HTTP request."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from fastapi.responses import PlainTextResponse
 
 from gateway import edits
 from gateway.deps import Gateway, GatewayDep, require_api_key
-from gateway.jobs import JobView, ReplanRequest, RerollRequest
-from gateway.replan import PlannerFailed, replan_scene, scene_text
-from gateway.results import STORYBOARD
+from gateway.jobs import EventKind, JobView, ReplanRequest, RerollRequest
+from gateway.replan import scene_text
+from gateway.results import REPLAN, STORYBOARD, ReplanOrder, StoredStoryboard, load, replan_name
 from gateway.routes.docs import JobId, SceneId, ShotId, errors
 from gateway.routes.jobs import current_view, job_record
 from storyreel.domain import Storyboard, check_story
@@ -32,17 +34,17 @@ EXAMPLE_STORYBOARD = {
 
 def _planned(gateway: Gateway, job_id: str) -> Storyboard:
     record = job_record(gateway, job_id)
-    stored = gateway.store.result(job_id, STORYBOARD)
+    stored = load(StoredStoryboard, gateway.store.result(job_id, STORYBOARD))
     if stored is None:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"job {job_id} is {record.state.value} and has no storyboard to change yet")
-    return Storyboard.model_validate(stored["storyboard"])
+    return stored.storyboard
 
 
 async def _store_and_rerun(gateway: Gateway, job_id: str, storyboard: Storyboard) -> JobView:
-    gateway.store.put_result(job_id, STORYBOARD, {"storyboard": storyboard.model_dump(mode="json")})
+    gateway.store.put_result(job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard))
     await gateway.orchestrator.revise(job_id)
-    gateway.runtime.publish(job_id, "storyboard", {"shots": len(storyboard.shots())})
+    gateway.runtime.publish(job_id, EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
     return current_view(gateway, job_id)
 
 
@@ -67,6 +69,7 @@ async def edit_storyboard(
     edits.check_storyboard(storyboard)  # InvalidInput -> 422; nothing is stored
     if edits.names_new_voices(planned, storyboard):
         await edits.check_voices(gateway.runtime.services.audio, storyboard)
+    gateway.store.drop_results(job_id, REPLAN)  # the whole storyboard is given: scenes waiting to be re-planned are not
     return await _store_and_rerun(gateway, job_id, storyboard)
 
 
@@ -87,30 +90,31 @@ async def reroll_shot(job_id: JobId, shot_id: ShotId, change: RerollRequest, gat
 
 @router.post(
     "/{job_id}/scenes/{scene_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=JobView,
-    responses=errors(404, 409, 422, 502),
+    responses=errors(404, 409, 422),
     summary="Plan one scene again from new text; only that scene and the film are made again",
     description="Without text, the scene's current text (see GET .../text) is planned again as it is (with an "
-                "LLM planner, a new take). The planner reads the text (PlanScenes) and cuts it into shots for "
+                "LLM planner, a new take). Answered at once (202); the job then plans the scene (state "
+                "`planning`): the planner reads the text (PlanScenes) and cuts it into shots for "
                 "this scene alone (PlanShots), with the story's characters: a speaker named in the text is the story's "
                 "character of that name, and a new name joins the cast. The scene keeps its id and title; "
                 "its setting, time of day and mood come from the new text. Its speech, pictures and music "
-                "are made again, then the film. Other scenes are untouched. If the planner fails, the job "
-                "is unchanged (502).",
+                "are made again, then the film. Other scenes are untouched. If the planner fails or refuses the "
+                "text, the job fails with its reason (`error`, step `planning`) and the storyboard is unchanged; "
+                "POST .../render then renders the unchanged storyboard, after trying again a re-plan that failed "
+                "only because the planner was unreachable.",
 )
 async def replan(job_id: JobId, scene_id: SceneId, change: ReplanRequest, gateway: GatewayDep) -> JobView:
     planned = _planned(gateway, job_id)
     try:
-        text = change.text if change.text is not None else scene_text(planned, scene_id)
-        check_story(text, gateway.settings.max_story_bytes)  # InvalidInput -> 422
-        storyboard = await replan_scene(
-            gateway.runtime.services, job_id, planned, scene_id, text, gateway.settings.plan_timeout_s
-        )
+        text = scene_text(planned, scene_id) if change.text is None else change.text
+        if all(scene.id != scene_id for scene in planned.scenes):
+            raise KeyError(scene_id)
     except KeyError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"job {job_id} has no scene {scene_id!r}") from None
-    except PlannerFailed as error:
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(error)) from None
-    edits.check_storyboard(storyboard)
-    return await _store_and_rerun(gateway, job_id, storyboard)
+    check_story(text, gateway.settings.max_story_bytes)  # InvalidInput -> 422; nothing is stored
+    gateway.store.put_result(job_id, replan_name(scene_id), ReplanOrder(scene_id=scene_id, text=text))
+    await gateway.orchestrator.revise(job_id)
+    return current_view(gateway, job_id)
 
 
 @router.get(

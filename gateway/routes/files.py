@@ -4,18 +4,17 @@ each shot's clip and keyframe."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import FileResponse
 
 from gateway.deps import Gateway, GatewayDep, require_api_key
 from gateway.jobs import Step
-from gateway.results import COMPOSE, result_name
+from gateway.results import COMPOSE, Composed, JobResults, Rendered, load, result_name
 from gateway.routes.docs import JobId, ShotId, errors, file_response
 from gateway.routes.edits import EXAMPLE_STORYBOARD
 from gateway.routes.jobs import job_record
-from gateway.subtitles import srt_to_vtt
 from gateway.views import timed_storyboard
 from storyreel.domain import Storyboard
 
@@ -25,21 +24,22 @@ _SRT_EXAMPLE = "1\n00:00:00,000 --> 00:00:02,400\nOld Meera lived by the river.\
 _VTT_EXAMPLE = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.400\nOld Meera lived by the river.\n"
 
 
-def _film_file(gateway: Gateway, job_id: str, field: str) -> Path:
+def _film_file(gateway: Gateway, job_id: str, field: Literal["video", "srt", "vtt"]) -> Path:
     """A file of the latest film; while a re-roll or edit renders, the previous film is served."""
     record = job_record(gateway, job_id)
-    compose = gateway.store.result(job_id, COMPOSE)
-    if compose is None or not compose.get(field):
+    film = load(Composed, gateway.store.result(job_id, COMPOSE))
+    key = getattr(film, field) if film else ""
+    if not key:
         raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} is {record.state.value} and has no film yet")
-    return gateway.artifacts.existing(str(compose[field]), field)
+    return gateway.artifacts.existing(key, field)
 
 
-def _shot_file(gateway: Gateway, job_id: str, shot_id: str, field: str) -> Path:
+def _shot_file(gateway: Gateway, job_id: str, shot_id: str, field: Literal["clip", "keyframe"]) -> Path:
     job_record(gateway, job_id)
-    rendered = gateway.store.result(job_id, result_name(Step.VISUALS, shot_id))
+    rendered = load(Rendered, gateway.store.result(job_id, result_name(Step.VISUALS, shot_id)))
     if rendered is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"shot {shot_id!r} of job {job_id} is not rendered (yet)")
-    return gateway.artifacts.existing(str(rendered[field]), field)
+    return gateway.artifacts.existing(getattr(rendered, field), field)
 
 
 @router.get("/{job_id}/video", response_class=FileResponse, responses={
@@ -57,16 +57,12 @@ async def get_subtitles(job_id: JobId, gateway: GatewayDep) -> FileResponse:
     return FileResponse(path, media_type="application/x-subrip; charset=utf-8", filename="film.srt")
 
 
-@router.get("/{job_id}/subtitles.vtt", response_class=PlainTextResponse, responses={
+@router.get("/{job_id}/subtitles.vtt", response_class=FileResponse, responses={
     **file_response("text/vtt", "WebVTT subtitles, for a <track> element", _VTT_EXAMPLE), **errors(404, 409, 410)},
     summary="The film's subtitles (WebVTT)")
-async def get_vtt(job_id: JobId, gateway: GatewayDep) -> Any:
-    compose = gateway.store.result(job_id, COMPOSE) or {}
-    if compose.get("vtt"):
-        return FileResponse(_film_file(gateway, job_id, "vtt"), media_type="text/vtt; charset=utf-8",
-                            filename="film.vtt")
-    srt = _film_file(gateway, job_id, "srt").read_text("utf-8")
-    return PlainTextResponse(srt_to_vtt(srt), media_type="text/vtt; charset=utf-8")
+async def get_vtt(job_id: JobId, gateway: GatewayDep) -> FileResponse:
+    """The composer's WebVTT (the gateway has asked for one with every film since it first did)."""
+    return FileResponse(_film_file(gateway, job_id, "vtt"), media_type="text/vtt; charset=utf-8", filename="film.vtt")
 
 
 @router.get("/{job_id}/storyboard", response_model=Storyboard,
@@ -75,7 +71,7 @@ async def get_vtt(job_id: JobId, gateway: GatewayDep) -> Any:
 async def get_storyboard(job_id: JobId, gateway: GatewayDep) -> Storyboard:
     record = job_record(gateway, job_id)
     settings = gateway.settings
-    storyboard = timed_storyboard(gateway.store.results(job_id), settings.speech_air_s, settings.min_shot_s,
+    storyboard = timed_storyboard(JobResults(gateway.store.results(job_id)), settings.speech_air_s, settings.min_shot_s,
                                   settings.fps)
     if storyboard is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} is {record.state.value} and has no storyboard yet")

@@ -69,6 +69,12 @@ def test_unspecified_enum_takes_the_domain_default() -> None:
 def test_proto_enum_value() -> None:
     assert proto_enum_value(domain.Language.HI) == storyboard_pb2.LANGUAGE_HI
     assert proto_enum_value(domain.TimeOfDay.NIGHT) == storyboard_pb2.TIME_OF_DAY_NIGHT
+    for member in domain.Mood:  # typed as the proto enum, the same number
+        assert proto_enum_value(member, storyboard_pb2.Mood) == proto_enum_value(member)
+    scene = storyboard_pb2.Scene(mood=proto_enum_value(domain.Mood.SAD, storyboard_pb2.Mood))
+    assert scene.mood == storyboard_pb2.MOOD_SAD
+    with pytest.raises(TypeError, match=r"Mood\.SAD is not a value of the proto enum Language"):
+        proto_enum_value(domain.Mood.SAD, storyboard_pb2.Language)
 
 
 def test_storyboard_totals() -> None:

@@ -269,10 +269,56 @@ def test_a_replan_that_cannot_be_done_leaves_the_job_as_it_was(
     assert client.post(url, json={"text": ""}).status_code == 422
     blank = client.post(url, json={"text": "   \n  "})
     assert blank.status_code == 422 and "the story is empty" in blank.json()["detail"]
+    assert client.get(f"/v1/jobs/{done_job}").json()["revision"] == 0, "a refused text changes nothing"
+
+    board, film = client.get(f"/v1/jobs/{done_job}/storyboard").json(), client.get(f"/v1/jobs/{done_job}/video")
+    before = fakes.calls.copy()
     fakes.planner_down = True
-    down = client.post(url, json={"text": NEW_SCENE})
-    assert down.status_code == 502 and "planner service" in down.json()["detail"]
-    assert client.get(f"/v1/jobs/{done_job}").json()["revision"] == 0
+    accepted = client.post(url, json={"text": NEW_SCENE})
+    assert accepted.status_code == 202 and accepted.json()["revision"] == 1, accepted.text
+    job = finished(client, done_job)
+    assert job["state"] == "failed" and job["error"]["step"] == "planning" and job["error"]["service"] == "planner"
+    assert "planner service" in job["error"]["reason"] and "storyboard is as it was" in job["error"]["reason"]
+    assert calls_since(fakes, before)[("PlanScenes", "")] > 1, "retried like every call"
+    assert client.get(f"/v1/jobs/{done_job}/storyboard").json() == board, "the storyboard is unchanged"
+    assert client.get(f"/v1/jobs/{done_job}/video").content == film.content, "the film is still there"
+
+    fakes.planner_down = False  # the planner is back: rendering again carries out the re-plan
+    assert client.post(f"/v1/jobs/{done_job}/render", json={}).status_code == 202
+    assert finished(client, done_job)["state"] == "done"
+    scene = next(s for s in client.get(f"/v1/jobs/{done_job}/storyboard").json()["scenes"] if s["id"] == "s02")
+    assert scene["shots"][0]["lines"][0]["text"].startswith("Next morning the river lay calm.")
+
+
+def test_a_text_the_planner_refuses_fails_the_job_once_and_is_dropped(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    board = client.get(f"/v1/jobs/{done_job}/storyboard").json()
+    fakes.planner_refuses = True
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s02/replan", json={"text": NEW_SCENE}).status_code == 202
+    job = finished(client, done_job)
+    assert job["state"] == "failed" and job["error"]["step"] == "planning", job["error"]
+    assert "finds no story in it" in job["error"]["reason"] and "storyboard is as it was" in job["error"]["reason"]
+    assert fakes.calls[("PlanScenes", "")] == 1, "a refusal is not retried"
+    fakes.planner_refuses = False
+    before = fakes.calls.copy()
+    assert client.post(f"/v1/jobs/{done_job}/render", json={}).status_code == 202
+    assert finished(client, done_job)["state"] == "done"
+    assert calls_since(fakes, before) == {}, "the refused text is not tried again, and nothing else changed"
+    assert client.get(f"/v1/jobs/{done_job}/storyboard").json() == board
+
+
+def test_a_storyboard_edit_replaces_a_replan_still_to_do(
+    client: TestClient, fakes: FakeServices, done_job: str
+) -> None:
+    fakes.planner_down = True
+    assert client.post(f"/v1/jobs/{done_job}/scenes/s02/replan", json={"text": NEW_SCENE}).status_code == 202
+    assert finished(client, done_job)["state"] == "failed"
+    fakes.planner_down = False
+    before = fakes.calls.copy()
+    job = edit(client, done_job, lambda board: shot(board, "s01_01").update(visual_prompt="a lantern, close"))
+    assert ("PlanScenes", "") not in calls_since(fakes, before), "the whole storyboard was given: it wins"
+    assert job["revision"] == 2 and job["error"] is None
 
 
 def test_a_scene_reads_back_as_text_and_replans_as_it_is(client: TestClient, done_job: str) -> None:

@@ -8,7 +8,6 @@ import pytest
 from gateway import edits, messages
 from gateway.jobs import JobOptions, JobState, RerollRequest, Step, StepProgress, VoiceChoice
 from gateway.progress import Pace, eta_s
-from gateway.subtitles import srt_to_vtt
 from storyreel.domain import Character, Line, Scene, Shot, Storyboard, Voice
 from storyreel.errors import InvalidInput
 
@@ -120,11 +119,3 @@ def test_eta_is_unknown_before_planning_or_without_a_measurement() -> None:
     assert eta_s(JobState.SPEAKING, unmeasured, 10.0, Pace()) is None
     assert eta_s(JobState.DONE, unmeasured, 10.0, Pace()) == 0.0
     assert eta_s(JobState.CANCELLED, unmeasured, 10.0, Pace()) is None
-
-
-def test_webvtt_from_srt() -> None:
-    srt = ("\ufeff1\r\n00:00:01,500 --> 00:00:03,020\r\nकिसान बोला, 12,000 रुपये\r\n\r\n"
-           "2\r\n00:01:00,000 --> 00:01:02,000\r\nहाँ\r\n")
-    assert srt_to_vtt(srt) == (
-        "WEBVTT\n\n1\n00:00:01.500 --> 00:00:03.020\nकिसान बोला, 12,000 रुपये\n\n2\n00:01:00.000 --> 00:01:02.000\nहाँ\n"
-    )

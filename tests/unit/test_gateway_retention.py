@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from gateway.jobs import JobRequest, JobState
+from gateway.jobs import EventKind, JobRequest, JobState
 from gateway.retention import DAY_S, sweep
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore, jobs_table
@@ -48,7 +48,7 @@ def _job(store: JobStore, artifacts: ArtifactStore, state: JobState, age_days: f
     """A job in this state that last changed so long ago, with a result, an event and a file."""
     job_id = store.create(JobRequest(story="A lantern in the rain."))
     store.put_result(job_id, "upload/music", {"key": f"jobs/{job_id}/upload/music.mp3"})
-    store.add_event(job_id, "state", {"state": state.value})
+    store.add_event(job_id, EventKind.STATE, {"state": state.value})
     artifacts.write_bytes(f"jobs/{job_id}/clips/s01_01.mp4", b"clip")
     with store.engine.begin() as conn:
         conn.execute(update(jobs_table).where(jobs_table.c.id == job_id)

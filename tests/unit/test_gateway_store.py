@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from gateway.jobs import JobError, JobRequest, JobState, Step, VoiceChoice
-from gateway.store import JobStore, StaleRevision
+from gateway import results
+from gateway.errors import Superseded
+from gateway.jobs import EventKind, JobError, JobRequest, JobState, Step, VoiceChoice
+from gateway.store import JobStore, results_table
+from gateway.views import job_view, timed_storyboard
+from storyreel.domain import Storyboard
 from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
 from tests.gateway_postgres import PostgresServer
 
@@ -59,8 +63,10 @@ def test_a_stale_revision_cannot_write(store: JobStore) -> None:
     assert store.set_state(job_id, JobState.RENDERING, revision=0)
     assert store.revise(job_id, JobState.QUEUED) == 1
     assert not store.set_state(job_id, JobState.DONE, revision=0), "the old run's state is refused"
-    with pytest.raises(StaleRevision):
+    with pytest.raises(Superseded):
         store.put_result(job_id, "visuals/s01_01", {"hash": "old"}, revision=0)
+    with pytest.raises(Superseded):
+        store.drop_result(job_id, "visuals/s01_01", revision=0)
     assert store.put_result(job_id, "visuals/s01_01", {"hash": "a", "keys": ["x"]}, revision=1) is None
     assert store.put_result(job_id, "visuals/s01_01", {"hash": "b"}, revision=1) == {"hash": "a", "keys": ["x"]}
     assert store.get(job_id).state == JobState.QUEUED  # type: ignore[union-attr]
@@ -71,6 +77,67 @@ def test_the_first_stored_storyboard_wins(store: JobStore) -> None:
     assert store.add_result(job_id, "storyboard", {"storyboard": {"title": "edited"}})
     assert not store.add_result(job_id, "storyboard", {"storyboard": {"title": "planned later"}})
     assert store.result(job_id, "storyboard") == {"storyboard": {"title": "edited"}}
+
+
+# Results as the gateway stored them before they had models (commit 35d745d and earlier): a
+# store written then must still load, and a result read and stored again keeps its shape.
+OLD_RESULTS: dict[str, dict[str, object]] = {
+    "upload/music": {"key": "jobs/j/upload/music.mp3", "bytes": 1234, "name": "song.mp3"},
+    # the old gateway stored storyboard.model_dump(mode="json"): the domain's own shape
+    "storyboard": {"storyboard": Storyboard.model_validate({"title": "The lantern", "language": "en", "scenes": [
+        {"id": "s01", "title": "Scene 1", "mood": "calm", "shots": [
+            {"id": "s01_01", "visual_prompt": "a river at dusk", "lines": [{"text": "Meera lit the lantern."}],
+             "duration_s": 3.0, "seed": 7}]}]}).model_dump(mode="json")},
+    "speech/s01_01": {"hash": "h1", "keys": ["jobs/j/speech/s01_01-h1.wav"], "key": "jobs/j/speech/s01_01-h1.wav",
+                      "duration_s": 2.25, "timings": [[0, 2.25]], "seconds": 0.4},
+    "visuals/s01_01": {"hash": "h2", "keys": ["jobs/j/clips/s01_01-h2.mp4", "jobs/j/keyframes/s01_01-h2.png"],
+                       "clip": "jobs/j/clips/s01_01-h2.mp4", "keyframe": "jobs/j/keyframes/s01_01-h2.png",
+                       "seconds": 6.5},
+    "music/track": {"hash": "h3", "keys": ["jobs/j/music/track-h3.wav"], "audio": "jobs/j/music/track-h3.wav",
+                    "seconds": 1.0},
+    "compose": {"hash": "h4", "video": "jobs/j/film-h4.mp4", "srt": "jobs/j/film-h4.srt",
+                "vtt": "jobs/j/film-h4.vtt", "duration_s": 3.0,
+                "keys": ["jobs/j/film-h4.mp4", "jobs/j/film-h4.srt", "jobs/j/film-h4.vtt"], "seconds": 0.8},
+}
+OLD_MODELS: dict[str, type[results.Stored]] = {
+    "upload/music": results.MusicUpload, "storyboard": results.StoredStoryboard, "speech/s01_01": results.Spoken,
+    "visuals/s01_01": results.Rendered, "music/track": results.Scored, "compose": results.Composed,
+}
+
+
+def test_results_stored_in_the_old_shape_load_and_keep_it(store: JobStore) -> None:
+    job_id = new_job(store)
+    with store.engine.begin() as conn:  # as an older gateway wrote them: plain JSON rows
+        for name, value in OLD_RESULTS.items():
+            conn.execute(results_table.insert().values(job_id=job_id, name=name, value=value))
+    stored = store.results(job_id)
+    for name, model in OLD_MODELS.items():
+        loaded = results.load(model, stored[name])
+        assert loaded is not None and loaded.to_json() == OLD_RESULTS[name], name
+    spoken = results.load(results.Spoken, stored["speech/s01_01"])
+    assert spoken is not None and spoken.timing().timings == [(0.0, 2.25)]
+    view = job_view(store.get(job_id), results.JobResults(stored))  # type: ignore[arg-type]
+    assert view.duration_s == 3.0 and view.links["video"].endswith("?v=h4")
+    shot = view.shots[0]
+    assert shot.speech_done and shot.visual_done and shot.duration_s == 2.25 and shot.links["clip"].endswith("?v=h2")
+    assert view.steps[Step.VISUALS].seconds_per_item == 6.5 and view.scenes[0].music_done
+    board = timed_storyboard(results.JobResults(stored), air_s=0.25, min_s=1.0, fps=24)
+    assert board is not None and board.shots()[0].duration_s == 2.5
+
+    # written back through the models: the same JSON the old gateway wrote
+    for name, model in OLD_MODELS.items():
+        store.put_result(job_id, name, results.load(model, stored[name]))  # type: ignore[arg-type]
+    assert store.results(job_id) == OLD_RESULTS
+
+
+def test_a_result_from_before_seconds_were_measured_loads(store: JobStore) -> None:
+    job_id = new_job(store)
+    store.put_result(job_id, "visuals/s01_01", {"hash": "h", "clip": "c.mp4", "keyframe": "k.png"})
+    rendered = results.load(results.Rendered, store.result(job_id, "visuals/s01_01"))
+    assert rendered is not None and rendered.keys == [] and rendered.seconds is None
+    assert results.JobResults(store.results(job_id)).seconds("visuals/s01_01") is None
+    with pytest.raises(ValueError, match="clip"):
+        results.load(results.Rendered, {"hash": "h", "keyframe": "k.png"})
 
 
 def test_leases_keep_a_job_with_one_gateway_until_it_lapses(store: JobStore) -> None:
@@ -91,9 +158,10 @@ def test_leases_keep_a_job_with_one_gateway_until_it_lapses(store: JobStore) -> 
 
 def test_the_event_log_numbers_events_per_job(store: JobStore) -> None:
     first, second = new_job(store), new_job(store)
-    assert [store.add_event(first, "state", {"n": n}) for n in range(3)] == [1, 2, 3]
-    assert store.add_event(second, "state", {"n": 0}) == 1
+    assert [store.add_event(first, EventKind.STATE, {"n": n}) for n in range(3)] == [1, 2, 3]
+    assert store.add_event(second, EventKind.SHOT, {"n": 0}) == 1
     assert [(seq, data["n"]) for seq, _, data in store.events(first, after=1)] == [(2, 1), (3, 2)]
+    assert [kind for _, kind, _ in store.events(second, after=0)] == [EventKind.SHOT]
     assert store.last_seq(first) == 3 and store.last_seq("nobody") == 0
 
 
