@@ -18,6 +18,8 @@ from storyreel.errors import DiskFull, MissingArtifact, UnsafeArtifactKey, is_di
 from storyreel.settings import CommonSettings
 from storyreel.storyboard.v1.artifact_pb2 import ArtifactRef
 
+__all__ = ["MIB", "ArtifactStore"]
+
 MIB = 1024 * 1024
 
 

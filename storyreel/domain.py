@@ -15,6 +15,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from storyreel import storytext
 from storyreel.errors import InvalidInput
 
+__all__ = [
+    "NARRATOR",
+    "CameraMove",
+    "Character",
+    "Language",
+    "Line",
+    "Mood",
+    "Scene",
+    "Shot",
+    "ShotType",
+    "Storyboard",
+    "TimeOfDay",
+    "Voice",
+    "VoiceEngine",
+    "Weather",
+    "check_story",
+]
+
 
 class Language(StrEnum):
     EN = "en"

@@ -34,6 +34,24 @@ from storyreel.logs import configure_logging, job_id_var, log_context, scene_id_
 from storyreel.metrics import RPC_IN_FLIGHT, record_rpc, serve_metrics
 from storyreel.settings import CommonSettings, ServiceSettings
 
+__all__ = [
+    "CONTEXT_METADATA",
+    "MAX_MESSAGE_BYTES",
+    "TOKEN_METADATA",
+    "RunningServer",
+    "Security",
+    "ServiceSpec",
+    "context_metadata",
+    "make_channel",
+    "open_channel",
+    "retry_service_config",
+    "run_service",
+    "serve_until_signalled",
+    "start_server",
+    "validation_words",
+    "wait_serving",
+]
+
 log = logging.getLogger("storyreel.grpc")
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024

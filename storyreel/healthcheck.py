@@ -17,6 +17,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from storyreel.grpckit import Security
 from storyreel.settings import CommonSettings
 
+__all__ = ["TIMEOUT_S", "is_serving", "main"]
+
 TIMEOUT_S = 3.0
 
 

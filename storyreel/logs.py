@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+__all__ = ["JsonFormatter", "configure_logging", "job_id_var", "log_context", "scene_id_var", "shot_id_var"]
+
 job_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("job_id", default=None)
 scene_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("scene_id", default=None)
 shot_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("shot_id", default=None)

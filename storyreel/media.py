@@ -10,6 +10,8 @@ from typing import Any
 
 from storyreel.errors import NO_ROOM_MESSAGES, DiskFull, ToolFailed
 
+__all__ = ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "probe", "run_tool"]
+
 STDERR_TAIL_CHARS = 2000
 SAFE_PROTOCOLS = ("-protocol_whitelist", "file,pipe")
 """Put before every -i so a crafted input cannot make ffmpeg open a URL or another protocol."""

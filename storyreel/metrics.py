@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+__all__ = ["RPC_IN_FLIGHT", "RPC_SECONDS", "RPC_TOTAL", "record_rpc", "serve_metrics"]
+
 RPC_SECONDS = Histogram(
     "storyreel_rpc_seconds",
     "Time to handle one gRPC call, by method and status code.",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["ProfileName"]
+
 
 class ProfileName(StrEnum):
     """On the wire PROFILE_NAME_<member name>: PROFILE_NAME_HD720 is HD720."""

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+__all__ = ["DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS", "CommonSettings", "ServiceSettings"]
+
 DEFAULT_STATE_DIR = Path(".storyreel")
 MIN_TOKEN_CHARS = 16
 PLACEHOLDER_TOKENS = frozenset({"changeme", "change-me", "secret", "password", "example", "token"})

@@ -19,6 +19,19 @@ from collections import Counter
 
 from storyreel.errors import InvalidInput
 
+__all__ = [
+    "SCRIPT_LANGUAGES",
+    "SPOKEN_DIGITS",
+    "check_scripts",
+    "check_speakable",
+    "letter_scripts",
+    "normal_text",
+    "script_of",
+    "speakable",
+    "supported_languages",
+    "unspoken_script",
+]
+
 SCRIPT_LANGUAGES = {"Latin": "English", "Devanagari": "Hindi"}
 """The scripts the configured voices read (espeak-ng's en and hi voices; Parler and Piper alike)."""
 SPOKEN_DIGITS = frozenset("0123456789०१२३४५६७८९")
