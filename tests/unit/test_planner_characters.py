@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.planner.story.characters import Cast, find_cast
-from services.planner.story.describe import FEMALE, MALE, profiles
+from services.planner.story.describe import CHILD, FEMALE, MALE, OLD, Profile, profiles
 from services.planner.story.translit import transliterate
-from services.planner.story.voices import NARRATOR_VOICE, assign_voices
+from services.planner.story.voices import NARRATOR_VOICE, SLOTS, assign_voices
 
 LANTERN = [
     "Old Meera lived in a small stone cottage. Every evening she climbed the hill.",
@@ -108,6 +108,17 @@ def test_voices_are_distinct_stable_and_fit_the_character() -> None:
     assert voices["c_arjun"].voice_id.startswith("m") and voices["c_arjun"].pitch > NARRATOR_VOICE.pitch
     heard = {(v.voice_id, v.pitch) for v in voices.values()} | {(NARRATOR_VOICE.voice_id, NARRATOR_VOICE.pitch)}
     assert len(heard) == len(voices) + 1
+
+
+def test_a_cast_larger_than_its_group_borrows_the_nearest_age_but_never_an_elderly_voice_for_the_young() -> None:
+    women = {f"c_{n}": Profile(FEMALE, "", "a woman") for n in range(len(SLOTS[(FEMALE, "")]) + 4)}
+    voices = assign_voices(list(women), women)
+    heard = [(v.voice_id, v.pitch) for v in voices.values()]
+    assert len(set(heard)) == len(heard)
+    assert heard[: len(SLOTS[(FEMALE, "")])] == list(SLOTS[(FEMALE, "")])
+    assert set(heard[len(SLOTS[(FEMALE, "")]) :]) <= set(SLOTS[(FEMALE, OLD)]) | set(SLOTS[(FEMALE, CHILD)])
+    assert not any(variant in ("grandma", "grandpa") for variant, _ in heard)
+    assert {v.rate_wpm for v in voices.values()} == {160}
 
 
 def test_a_large_cast_still_gets_distinct_voices() -> None:

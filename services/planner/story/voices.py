@@ -44,6 +44,8 @@ old men 82, 111, 79, 96, 66, 111 Hz; men 130, 123, 102, 146, 131; boys 176, 218,
 women 159, 146, 188; women 200, 206, 171, 176, 235; girls 266, 262, 242, 294, 306, 324 Hz. Slots
 that share a pitch band have variants of clearly different timbre."""
 _NEAREST_AGES = {"": ("", OLD, CHILD), OLD: (OLD, "", CHILD), CHILD: (CHILD, "", OLD)}
+_ELDERLY_VARIANTS = ("grandma", "grandpa")
+"""Variants that sound old (and that the Parler speakers take for old): never lent to a younger character."""
 _RATE = {CHILD: 175, OLD: 135, "": 160}
 _PITCH_STEP = 3
 _SPEAKER_WORDS = {
@@ -76,10 +78,11 @@ def assign_voices(character_ids: list[str], profiles: dict[str, Profile]) -> dic
 
 
 def _slot(gender: str, age: str, used: set[tuple[str, int]]) -> tuple[str, int]:
-    """The first free slot of the character's group, else of the same gender at the nearest age,
-    else the group's first slot at the nearest free pitch."""
+    """The first free slot of the character's group, else of the same gender at the nearest age
+    (an elderly variant only for the old), else the group's slots again at another pitch."""
     for nearest in _NEAREST_AGES[age]:
-        free = next((slot for slot in SLOTS[(gender, nearest)] if slot not in used), None)
+        fitting = [slot for slot in SLOTS[(gender, nearest)] if nearest == age or slot[0] not in _ELDERLY_VARIANTS]
+        free = next((slot for slot in fitting if slot not in used), None)
         if free is not None:
             return free
     slots = SLOTS[(gender, age)]
