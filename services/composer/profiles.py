@@ -1,7 +1,8 @@
 """Output profiles: what a request asks for (a named profile, an explicit size and rate, both or
 neither) becomes the film's frame size and rate and the encoder settings of its one encode.
 
-Named profiles fix the size; the rate, CRF and preset come from settings. An explicit size and
+Named profiles fix the size; the rate, CRF, preset and whether subtitles are burned in come from
+settings. An explicit size and
 rate in the request win over the named profile's (the gateway sends its own), and the named
 profile (or the service's default) still chooses the encoder settings.
 """
@@ -30,6 +31,8 @@ class RenderProfile:
     name: ProfileName
     frame: OutputProfile
     encoding: Encoding
+    burn_subtitles: bool = True
+    """Subtitles drawn into the picture; False: only the soft track (and the SRT and WebVTT files)."""
 
 
 def encoding_for(name: ProfileName, settings: ComposerSettings) -> Encoding:
@@ -44,4 +47,5 @@ def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> Rend
     name = request.profile_name or settings.profile
     width, height = name.size
     frame = request.profile or OutputProfile(width=width, height=height, fps=settings.fps)
-    return RenderProfile(name, frame, encoding_for(name, settings))
+    burn = settings.preview_burn_subtitles if name is ProfileName.PREVIEW else settings.burn_subtitles
+    return RenderProfile(name, frame, encoding_for(name, settings), burn)

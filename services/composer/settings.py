@@ -68,6 +68,14 @@ class ComposerSettings(ServiceSettings):
     scene_fade_s: float = Field(
         default=0.3, ge=0, le=2, description="Fade out and back in through black at each scene change (0: hard cut)."
     )
+    burn_subtitles: bool = Field(
+        default=True,
+        description="Burn the subtitles into the picture of 720p and 1080p films (false: the soft track and the"
+        " SRT/WebVTT files only, which saves the ass filter's CPU).",
+    )
+    preview_burn_subtitles: bool = Field(
+        default=True, description="Burn the subtitles into the picture of preview films (false: soft track only)."
+    )
     subtitle_font: str = Field(
         default="Noto Sans", description="Subtitle font family; glyphs it lacks (Devanagari) fall back via fontconfig."
     )

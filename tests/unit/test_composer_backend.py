@@ -3,8 +3,10 @@ and shot (or music cue) at fault, and no partial output ever appears."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.composer_bench import make_clip
@@ -102,3 +104,33 @@ def test_a_shot_without_speech_is_silent_but_still_composed(
     quiet = request_.shots[1].model_copy(update={"speech_key": ""})
     film = composer.compose(request_.model_copy(update={"shots": [request_.shots[0], quiet, request_.shots[2]]}))
     assert film.duration_s == pytest.approx(6.0, abs=1 / 24)
+
+
+def bottom_and_top(video: Path, seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """The frame at `seconds` as pixels: its lower third (where subtitles sit) and its top third."""
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", f"{seconds}", "-i", str(video), "-frames:v", "1",
+         "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    frame = np.frombuffer(raw, dtype=np.uint8).reshape(PROFILE.height, PROFILE.width).astype(np.int16)
+    third = PROFILE.height // 3
+    return frame[-third:], frame[:third]
+
+
+def test_a_profile_that_burns_no_subtitles_keeps_the_soft_track_and_the_srt_and_a_clean_picture(
+    store: ArtifactStore, request_: ComposeRequest
+) -> None:
+    settings = ComposerSettings().model_copy(update={"artifact_root": store.root})
+    burned = FfmpegComposer(settings, store).compose(request_)
+    burned_copy = store.path("out/burned.mp4")
+    store.path(burned.video_key).rename(burned_copy)
+    soft = FfmpegComposer(settings.model_copy(update={"burn_subtitles": False}), store).compose(request_)
+
+    streams = [s["codec_type"] for s in probe(store.path(soft.video_key))["streams"]]
+    assert streams.count("subtitle") == 1 and streams.count("video") == 1
+    assert "किसान" in store.path(soft.srt_key).read_text("utf-8")
+    at_cue = 1.0  # the English cue shows from 0.1 s to 1.9 s
+    burned_bottom, burned_top = bottom_and_top(burned_copy, at_cue)
+    soft_bottom, soft_top = bottom_and_top(store.path(soft.video_key), at_cue)
+    assert np.abs(burned_bottom - soft_bottom).mean() > 3 * (np.abs(burned_top - soft_top).mean() + 0.5)

@@ -37,6 +37,17 @@ def test_the_preview_profile_is_small_and_encoded_fast() -> None:
     assert preview.encoding == Encoding("ultrafast", 28)
 
 
+def test_subtitles_are_burned_in_by_default_and_each_profile_can_turn_that_off() -> None:
+    assert all(resolve_profile(request(profile_name=name), SETTINGS).burn_subtitles for name in ProfileName)
+    soft = SETTINGS.model_copy(update={"burn_subtitles": False})
+    assert not resolve_profile(request(), soft).burn_subtitles
+    assert not resolve_profile(request(profile_name=ProfileName.HD1080), soft).burn_subtitles
+    assert resolve_profile(request(profile_name=ProfileName.PREVIEW), soft).burn_subtitles
+    soft_preview = SETTINGS.model_copy(update={"preview_burn_subtitles": False})
+    assert not resolve_profile(request(profile_name=ProfileName.PREVIEW), soft_preview).burn_subtitles
+    assert resolve_profile(request(), soft_preview).burn_subtitles
+
+
 def test_an_explicit_size_and_rate_win_and_the_named_profile_still_sets_the_encoder() -> None:
     explicit = OutputProfile(width=320, height=180, fps=12)
     preview = resolve_profile(request(profile=explicit, profile_name=ProfileName.PREVIEW), SETTINGS)

@@ -208,9 +208,10 @@ class FfmpegComposer:
         return encode_segment_argv(clip_list, graph, keyframes, job.profile.encoding, threads, work / f"{name}.mp4")
 
     def _write_ass(self, job: _Job, path: Path, start_s: float, end_s: float) -> Path | None:
-        """The segment's subtitles, timed from its start; None when it has none (no ass filter needed)."""
+        """The segment's subtitles, timed from its start; None when it has none or the profile burns
+        none in (no ass filter needed)."""
         inside = [event for event in job.events if start_s <= event.start_s < end_s]
-        if not inside:
+        if not inside or not job.profile.burn_subtitles:
             return None
         path.write_text(ass_document(inside, job.profile.frame, self.settings.subtitle_font, start_s), "utf-8")
         return path
