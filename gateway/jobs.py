@@ -250,6 +250,10 @@ class JobView(BaseModel):
     duration_s: float | None = Field(description="Length of the finished film.")
     error: JobError | None
     options: JobOptions
+    plan_notes: list[str] = Field(
+        default_factory=list,
+        description="What the planner said of the plan: what condensing to max_minutes cut (sentences, scenes).",
+    )
     revision: int = Field(description="Counts edits, re-rolls and re-renders of this job.")
     created_at: float
     updated_at: float

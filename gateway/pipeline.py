@@ -35,11 +35,13 @@ from gateway.progress import Tally
 from gateway.results import (
     COMPOSE,
     MUSIC_UPLOAD,
+    PLAN_NOTES,
     REPLAN,
     STORYBOARD,
     TRACK,
     Composed,
     MusicUpload,
+    PlanNotes,
     Rendered,
     ReplanOrder,
     Scored,
@@ -270,6 +272,7 @@ class JobRun:
         self.rt.store.record_rate(Step.PLANNING.value, seconds)
         if not self.rt.store.add_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard)):
             return await self._plan()  # an edit was stored meanwhile: it wins
+        self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=list(reply.report.notes)))
         self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
         return storyboard
 

@@ -26,12 +26,14 @@ from storyreel.domain import Storyboard
 __all__ = [
     "COMPOSE",
     "MUSIC_UPLOAD",
+    "PLAN_NOTES",
     "REPLAN",
     "STORYBOARD",
     "TRACK",
     "Composed",
     "JobResults",
     "MusicUpload",
+    "PlanNotes",
     "Rendered",
     "ReplanOrder",
     "Scored",
@@ -55,6 +57,8 @@ REPLAN = "replan"
 """A scene's new text, waiting for the job's run to plan it (`replan/<scene id>`)."""
 TRACK = "track"
 """The music item of a job with the user's own track (instead of one item per scene)."""
+PLAN_NOTES = "plan/notes"
+"""What the planner said of its plan (what condensing to max_minutes cut), for the job view."""
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -128,6 +132,12 @@ class StoredStoryboard(Stored):
     storyboard: Storyboard
 
 
+class PlanNotes(Stored):
+    """The planner's notes on the plan (PlanResponse.report.notes), kept through later edits."""
+
+    notes: list[str] = []
+
+
 class MusicUpload(Stored):
     """The user's own music file as uploaded."""
 
@@ -171,6 +181,10 @@ class JobResults:
 
     def film(self) -> Composed | None:
         return self.get(Composed, COMPOSE)
+
+    def plan_notes(self) -> list[str]:
+        stored = self.get(PlanNotes, PLAN_NOTES)
+        return stored.notes if stored else []
 
     def own_track(self) -> bool:
         return MUSIC_UPLOAD in self._values

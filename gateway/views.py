@@ -58,6 +58,7 @@ def job_view(
         duration_s=film.duration_s if film else None,
         error=record.error,
         options=record.request.options(),
+        plan_notes=results.plan_notes(),
         revision=record.revision,
         created_at=record.created_at,
         updated_at=record.updated_at,
