@@ -117,6 +117,8 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
     minutes, seconds = divmod(job["duration_s"], 60)
     console.print(f"film       {video}\nsubtitles  {srt}\nstoryboard {storyboard}")
     console.print(f"length     {int(minutes)} min {seconds:.1f} s")
+    for note in job.get("plan_notes") or []:
+        console.print(f"cut        {note}")
     over = over_cap(job)
     if over:
         console.print(f"[yellow]warning:[/yellow] {over}")

@@ -6,6 +6,7 @@
 const $ = (selector) => document.querySelector(selector);
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 const KEY_STORAGE = "storyreel-api-key";
+const SOFT_STORAGE = "storyreel-soft-subtitles";
 
 let current = null;   // the job shown, as GET /v1/jobs/{id} returns it
 let events = null;    // its EventSource
@@ -175,6 +176,9 @@ function render(view) {
   $("#cancel").hidden = FINISHED.has(view.state);
   showResume(view);
   showOverCap(view);
+  const notes = view.plan_notes || [];
+  $("#job-notes").hidden = !notes.length;
+  $("#job-notes").textContent = notes.length ? "Shortened: " + notes.join(" ") : "";
   showFilm(view);
   showShots(view);
   showScenes(view);
@@ -206,15 +210,22 @@ function showFilm(view) {
   if (video.dataset.src === src) return;  // the same film: keep playing
   video.dataset.src = src;
   video.replaceChildren();
-  // The composer burns the subtitles into the picture (every film has them), so the soft track
-  // is never shown over them: it is loaded as metadata, for the page to know which line is on.
+  // The composer burns the subtitles into the picture unless its BURN_SUBTITLES setting is off,
+  // and the job does not say which: the soft track stays hidden (loaded, not drawn) unless the
+  // viewer asks for it, so one line shows, not two.
   const track = document.createElement("track");
-  Object.assign(track, { kind: "metadata", label: "Subtitles", srclang: "en",
+  Object.assign(track, { kind: "subtitles", label: "Subtitles", srclang: "en",
                          src: withToken(view.links.subtitles_vtt) });
   video.append(track);
+  showSoftSubtitles();
   video.src = src;
   $("#download").href = src;
   $("#download-srt").href = withToken(view.links.subtitles);
+}
+
+function showSoftSubtitles() {
+  const track = $("#film").textTracks[0];
+  if (track) track.mode = $("#soft-subtitles").checked ? "showing" : "hidden";
 }
 
 function showList(list, entries, make, update) {
@@ -597,6 +608,10 @@ function start() {
   $("#cancel").addEventListener("click", cancel);
   $("#resume").addEventListener("click", resume);
   $("#board-save").addEventListener("click", saveBoard);
+  const soft = $("#soft-subtitles");
+  soft.checked = localStorage.getItem(SOFT_STORAGE) === "on";
+  soft.addEventListener("change", () => { localStorage.setItem(SOFT_STORAGE, soft.checked ? "on" : "off");
+                                          showSoftSubtitles(); });
   $("#board-undo").addEventListener("click", undoBoard);
   const match = location.hash.match(/job=([A-Za-z0-9]+)/);
   if (match) openJob(match[1]);

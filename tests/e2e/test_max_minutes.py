@@ -72,4 +72,5 @@ def test_a_rendered_film_is_no_longer_than_its_cap(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert film_report(film)["duration_s"] <= 12.0
+    assert "cut        to fit 0.2 min, kept 1 of 6 sentences" in result.stderr, result.stderr[-2000:]
     assert film.with_suffix(".storyboard.json").is_file()

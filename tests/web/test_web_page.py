@@ -96,17 +96,19 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
     seeked = _video(page, f"v.currentTime = {target}; await new Promise(r => v.addEventListener('seeked', r, "
                           "{once: true})); return v.currentTime;")
     assert abs(float(seeked) - target) < 0.5, "the film does not seek"  # type: ignore[arg-type]
-    # The film has its subtitles burned in, so the page never shows the soft track over them:
-    # one line on screen at a time. The track is there (as metadata) with the film's cues.
-    shown = _video(page, "return [...v.textTracks].filter(t => ['subtitles', 'captions'].includes(t.kind)"
-                         " && t.mode === 'showing').length;")
-    assert shown == 0, "the soft subtitles show over the burned-in ones"
-    cues = _video(page, "const t = v.textTracks[0]; if (t.mode === 'disabled') t.mode = 'hidden';"
+    # The film has its subtitles burned in (the composer's default), so the page does not draw the
+    # soft track over them: one line on screen at a time. The track is loaded, with the cues.
+    showing = "return [...v.textTracks].filter(t => t.mode === 'showing').length;"
+    assert _video(page, showing) == 0, "the soft subtitles show over the burned-in ones"
+    cues = _video(page, "const t = v.textTracks[0];"
                         " for (let i = 0; i < 50 && !(t.cues && t.cues.length); i++)"
                         " await new Promise(r => setTimeout(r, 100));"
                         " return t.cues ? t.cues.length : 0;")
     assert int(cues) >= 1, "the subtitles track has no cues"  # type: ignore[call-overload]
-    assert _video(page, "return v.textTracks[0].kind;") == "metadata"
+    page.check("#soft-subtitles")  # for a film made with BURN_SUBTITLES off: the viewer's choice
+    assert _video(page, showing) == 1
+    page.uncheck("#soft-subtitles")
+    assert _video(page, showing) == 0
     assert page.locator("#film").get_attribute("poster"), "the film has no poster"
     expect(page.locator("#storyboard .board-shot")).to_have_count(count)
     _screenshots(page, "done")

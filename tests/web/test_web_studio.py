@@ -181,3 +181,32 @@ def test_a_film_longer_than_its_limit_says_so(
         expect(page.locator("#job-over-cap")).to_be_visible()
         expect(page.locator("#job-over-cap")).to_contain_text("over its limit of 3 s")
     assert offline_browser.refused == []
+
+
+def test_the_page_says_what_the_plan_cut(
+    tmp_path: Path, offline_browser: OfflineBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typing import Any
+
+    from storyreel.planner.v1 import planner_service_pb2 as planner_pb
+    from tests import gateway_fakes
+
+    plan = gateway_fakes._Planner.Plan
+
+    async def plan_with_notes(self: Any, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
+        reply = await plan(self, request, context)
+        reply.report.notes.append("to fit 0.5 min, kept 3 of 5 sentences")
+        return reply
+
+    monkeypatch.setattr(gateway_fakes._Planner, "Plan", plan_with_notes)  # before the server binds it
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    try:
+        with live_gateway(tmp_path, fakes) as url:
+            page = offline_browser.context.new_page()
+            page.goto(url)
+            page.fill("#story", STORY)
+            page.click("#submit")
+            expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+            expect(page.locator("#job-notes")).to_have_text("Shortened: to fit 0.5 min, kept 3 of 5 sentences")
+    finally:
+        fakes.stop()
