@@ -221,6 +221,20 @@ class JobStore:
                 conn.execute(events_table.delete().where(events_table.c.job_id.in_(deleted)))
             gone.extend(deleted)
 
+    def delete(self, job_id: str) -> bool:
+        """Delete one finished job (done, failed, cancelled) with its results and events; False
+        when there is no such finished job (none, or it runs again). Its files are the caller's."""
+        with self.engine.begin() as conn:
+            gone = conn.execute(
+                jobs_table.delete().where((jobs_table.c.id == job_id) & jobs_table.c.state.in_(_FINISHED))
+                .returning(jobs_table.c.id)
+            ).first()
+            if gone is None:
+                return False
+            conn.execute(results_table.delete().where(results_table.c.job_id == job_id))
+            conn.execute(events_table.delete().where(events_table.c.job_id == job_id))
+        return True
+
     def get(self, job_id: str) -> JobRecord | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).first()

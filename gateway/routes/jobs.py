@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from gateway import admission, edits, messages
@@ -112,10 +112,22 @@ async def get_job(job_id: JobId, gateway: GatewayDep) -> JobView:
     return current_view(gateway, job_id)
 
 
-@router.delete("/{job_id}", response_model=JobView, responses=errors(404, 409),
-               summary="Cancel a job: its calls in flight are cancelled; what is done is kept")
-async def cancel_job(job_id: JobId, gateway: GatewayDep) -> JobView:
+@router.delete("/{job_id}", response_model=JobView,
+               responses={**errors(404, 409), 204: {"description": "With purge=true: the job and its files are gone"}},
+               summary="Cancel a job: its calls in flight are cancelled; what is done is kept. "
+                       "With purge=true, delete a finished job with its files")
+async def cancel_job(
+    job_id: JobId, gateway: GatewayDep,
+    purge: Annotated[bool, Query(description="Delete the finished job (done, failed or cancelled) with its "
+                                             "results, events and files, instead of cancelling it.")] = False,
+) -> JobView | Response:
     record = job_record(gateway, job_id)
+    if purge:
+        if not record.state.finished or not gateway.store.delete(job_id):
+            raise HTTPException(status.HTTP_409_CONFLICT,
+                                f"job {job_id} is {record.state.value}: cancel it first, then delete it")
+        remove_job_files(gateway.artifacts, job_id)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
     if record.state in (JobState.DONE, JobState.FAILED):
         raise HTTPException(status.HTTP_409_CONFLICT, f"job {job_id} is {record.state.value}: nothing to cancel")
     if record.state != JobState.CANCELLED:
