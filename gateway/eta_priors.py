@@ -1,0 +1,52 @@
+"""Priors for the ETA: seconds per item of each step before this gateway has measured any.
+
+The job view's `eta_s` is items left times seconds per item (gateway/progress.py). A step's rate
+is this job's own mean, else the rate measured on recent jobs (the store's step_rates); a gateway
+that has never run a step had none, so `eta_s` stayed null until the composer had run once. These
+priors fill only what is missing: a measured rate always replaces its prior.
+
+Units are the store's: wall seconds per storyboard (planning), per shot (speech, visuals), per
+scene (music) and per second of film (composing), with the items of a step in flight at once.
+
+Where the numbers come from (2 cores, Debian 12, the animatic and espeak-ng, 720p):
+- visuals and composing: the 60-minute Treasure Island film of ../shared/FACTS.md (quiet machine):
+  499 shots drawn and encoded in 190 + 571 CPU-s, two at a time (1.53 s each), and the composer's
+  444 s for a 3323 s film (0.134 s per film second);
+- planning, speech and music: `python -m bench.render_bench` on Treasure Island capped at 5 minutes
+  (the gateway's own step_rates after the run; load average 3-7): 4.16 s, 0.228 s per shot,
+  8.30 s per scene.
+A step with no prior here (the cast sheet's portraits, which no run measured yet) keeps the ETA
+null until it is measured, as before.
+Other profiles scale the two picture steps by their pixels against 720p: an estimate, not a
+measurement (x264's and the drawing's cost grow about with the pixel count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from storyreel.profiles import ProfileName
+
+PRIORS_720P = {
+    "planning": 4.16,
+    "speech": 0.228,
+    "visuals": 1.53,
+    "music": 8.30,
+    "composing": 0.134,
+}
+"""Seconds per item at 720p, by step name (gateway.jobs.Step values)."""
+BY_PIXELS = ("visuals", "composing")
+"""The steps whose cost follows the picture's size."""
+
+
+def prior_rates(profile: ProfileName = ProfileName.HD720) -> dict[str, float]:
+    """Seconds per item of every step for a film at `profile`."""
+    width, height = profile.size
+    base_width, base_height = ProfileName.HD720.size
+    scale = (width * height) / (base_width * base_height)
+    return {step: rate * scale if step in BY_PIXELS else rate for step, rate in PRIORS_720P.items()}
+
+
+def with_priors(measured: Mapping[str, float], profile: ProfileName = ProfileName.HD720) -> dict[str, float]:
+    """The measured rates, and a prior for every step that has none."""
+    return {**prior_rates(profile), **measured}

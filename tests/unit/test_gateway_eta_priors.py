@@ -1,0 +1,51 @@
+"""ETA priors: every step has a rate before any was measured, a measured rate replaces its prior,
+and a job's ETA is known from its first run (once planned)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.eta_priors import PRIORS_720P, prior_rates, with_priors
+from gateway.jobs import JobState, Step
+from gateway.progress import Pace, eta_s, step_progress
+from storyreel.profiles import ProfileName
+
+
+def test_the_five_measured_steps_have_a_positive_prior_named_as_the_gateway_names_steps() -> None:
+    rates = prior_rates()
+    assert {"planning", "speech", "visuals", "music", "composing"} == set(rates) <= {step.value for step in Step}
+    assert all(rate > 0 for rate in rates.values())
+
+
+def test_a_measured_rate_replaces_its_prior_and_the_others_stay() -> None:
+    rates = with_priors({"visuals": 9.5})
+    assert rates["visuals"] == 9.5
+    assert rates["composing"] == PRIORS_720P["composing"]
+
+
+def test_picture_steps_scale_with_the_profiles_pixels_and_the_others_do_not() -> None:
+    hd, full, preview = (prior_rates(name) for name in (ProfileName.HD720, ProfileName.HD1080, ProfileName.PREVIEW))
+    assert full["visuals"] == pytest.approx(hd["visuals"] * 2.25)
+    assert preview["composing"] == pytest.approx(hd["composing"] / 4)
+    assert full["speech"] == hd["speech"] == preview["speech"]
+
+
+def test_with_the_priors_a_first_job_on_a_fresh_gateway_has_an_eta_once_planned() -> None:
+    """What progress.step_progress gives once it looks rates up in with_priors(rates)."""
+    items = {
+        Step.PLANNING: ["storyboard"],
+        Step.SPEECH: ["speech/a", "speech/b"],
+        Step.VISUALS: ["visuals/a", "visuals/b"],
+        Step.MUSIC: ["music/s1"],
+        Step.COMPOSING: ["compose"],
+    }
+    assert eta_s(JobState.SPEAKING, step_progress(items, {"storyboard": 4.0}, {}), 10.0, Pace()) is None
+    steps = step_progress(items, {"storyboard": 4.0}, with_priors({}))  # nothing measured by any job yet
+    eta = eta_s(JobState.SPEAKING, steps, film_s=10.0, pace=Pace())
+    priors = prior_rates()
+    expected = 2 * priors["speech"] + max(2 * priors["visuals"], priors["music"]) + 10.0 * priors["composing"]
+    assert eta == pytest.approx(expected, abs=0.1)
+    measured = step_progress(items, {"storyboard": 4.0}, with_priors({"composing": 1.0}))
+    assert eta_s(JobState.SPEAKING, measured, film_s=10.0, pace=Pace()) == pytest.approx(
+        expected + 10 * (1.0 - priors["composing"]), abs=0.1
+    )
