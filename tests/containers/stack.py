@@ -1,5 +1,6 @@
 """The cpu compose stack, for real: build the images, start them, render a story through the gateway's
-published port, check the film with ffprobe, print each image's size, bring the stack down.
+published port, check the film with ffprobe, print each image's size, bring the stack down; then the
+gpu images, built and checked on the CPU (tests/containers/gpu_images.py).
 
 scripts/compose_check.sh runs `python3 tests/containers/stack.py check`; tests/containers imports the
 same functions. Standard library only, so the system python3 runs it. Every wait is bounded and only
@@ -253,7 +254,7 @@ def film_facts(path: Path) -> dict[str, Any]:
     return {"duration_s": float(info["format"]["duration"]), "streams": kinds, "subtitle_codecs": subtitles}
 
 
-def check(out_dir: Path, keep: bool) -> int:
+def check(out_dir: Path, keep: bool, gpu: bool = True) -> int:
     problem = engine_problem()
     if problem:
         say(problem)
@@ -281,6 +282,11 @@ def check(out_dir: Path, keep: bool) -> int:
             say(f"image storyreel-{name}:{TAG} {size / 1e6:.0f} MB")
         if not keep:
             stack.down()
+    if gpu:
+        from tests.containers import gpu_images
+
+        if gpu_images.check_all(base):
+            return 1
     say(f"done in {time.monotonic() - started:.0f} s")
     return 0
 
@@ -290,9 +296,11 @@ def main() -> int:
     parser.add_argument("command", choices=["check"])
     parser.add_argument("--out", type=Path, default=REPO / "out" / "compose_check")
     parser.add_argument("--keep", action="store_true", help="leave the stack up")
+    parser.add_argument("--cpu-only", action="store_true", help="skip the gpu images (several GB each)")
     args = parser.parse_args()
-    return check(args.out, args.keep)
+    return check(args.out, args.keep, gpu=not args.cpu_only)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))  # run as a script: tests.containers.gpu_images imports from here
     sys.exit(main())
