@@ -566,6 +566,27 @@ async function resume() {
   }
 }
 
+async function deleteJob(job) {
+  if (!confirm(`Delete “${job.title || job.id}” and all its files? This cannot be undone.`)) return;
+  try {
+    const headers = apiKey() ? { Authorization: "Bearer " + apiKey() } : {};
+    const response = await fetch(`/v1/jobs/${job.id}?purge=true`, { method: "DELETE", headers });
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      throw new Error(describeError(data, response.status));
+    }
+    if (current && current.id === job.id) {
+      if (events) events.close();
+      current = null;
+      $("#job").hidden = true;
+      history.replaceState(null, "", location.pathname);
+    }
+    loadRecent();
+  } catch (failure) {
+    alert(failure.message);
+  }
+}
+
 async function loadRecent() {
   const list = $("#recent");
   try {
@@ -590,6 +611,15 @@ async function loadRecent() {
       link.append(img, title, facts);
       link.addEventListener("click", (event) => { event.preventDefault(); openJob(job.id, job); });
       item.append(link);
+      if (FINISHED.has(job.state)) {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary delete";
+        remove.textContent = "Delete";
+        remove.title = "Delete this film with all its files";
+        remove.addEventListener("click", () => deleteJob(job));
+        item.append(remove);
+      }
       return item;
     }));
   } catch (failure) {

@@ -210,3 +210,26 @@ def test_the_page_says_what_the_plan_cut(
             expect(page.locator("#job-notes")).to_have_text("Shortened: to fit 0.5 min, kept 3 of 5 sentences")
     finally:
         fakes.stop()
+
+
+def test_a_film_is_deleted_from_the_list_with_its_files(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        with httpx.Client(base_url=url) as client:
+            job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]
+        folder = fakes.files.path(f"jobs/{job_id}")
+        assert folder.is_dir()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(f"#recent li[data-id='{job_id}'] .delete").click()
+        expect(page.locator("#recent li")).to_have_count(0, timeout=TIMEOUT_MS)
+        expect(page.locator("#job")).to_be_hidden()
+        with httpx.Client(base_url=url) as client:
+            assert client.get(f"/v1/jobs/{job_id}").status_code == 404
+        assert not folder.exists()
+    assert offline_browser.refused == []
