@@ -34,9 +34,11 @@ FINISHED_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED}
 
 
 class Step(StrEnum):
-    """The steps a job runs, in order (visuals and music run side by side)."""
+    """The steps a job runs, in order (cast and speech run side by side, then visuals and music)."""
 
     PLANNING = "planning"
+    CAST = "cast"
+    """The cast sheet: one reference picture per character (and recurring setting), before any shot."""
     SPEECH = "speech"
     VISUALS = "visuals"
     MUSIC = "music"
@@ -60,6 +62,8 @@ class EventKind(StrEnum):
     """A scene's music (or the user's track) is ready (`scene_id`)."""
     FILM = "film"
     """The film is composed (`duration_s`)."""
+    CAST = "cast"
+    """A reference picture of the cast sheet is ready (`item_id`: a character's id, or `setting.<digest>`)."""
 
 
 class _Body(BaseModel):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
 
@@ -75,11 +76,24 @@ def cast_request(storyboard: Storyboard) -> audio_pb.CheckVoicesRequest:
     )
 
 
+@dataclass(frozen=True)
+class CastSheet:
+    """The cast's reference pictures: character id -> PNG key, and a recurring setting's key per
+    scene id. Each key is named after the hash of the request that made the picture, so a new
+    picture is a new key, and a new key is a new hash for every shot that uses it."""
+
+    characters: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
 def render_request(
-    storyboard: Storyboard, scene: Scene, shot: Shot, options: JobOptions, film: FilmProfile
+    storyboard: Storyboard, scene: Scene, shot: Shot, options: JobOptions, film: FilmProfile,
+    cast: CastSheet | None = None,
 ) -> visual_pb.RenderShotRequest:
-    """One shot of a timed storyboard, with its scene (without the other shots) and the looks of
-    the characters in it (not their voices)."""
+    """One shot of a timed storyboard, with its scene (without the other shots), the looks of
+    the characters in it (not their voices) and their reference pictures (and its setting's):
+    those keys are part of the request, so a character's new picture re-renders its shots alone."""
+    cast = cast or CastSheet()
     styled = shot.model_copy(update={"visual_prompt": styled_prompt(shot.visual_prompt, options.style)})
     request = visual_pb.RenderShotRequest(
         shot=to_proto(styled, storyboard_pb2.Shot),
@@ -87,9 +101,58 @@ def render_request(
         characters=[to_proto(_looks_only(c), storyboard_pb2.Character)
                     for c in storyboard.characters if c.id in shot.character_ids],
         width=film.width, height=film.height, fps=film.fps, duration_s=shot.duration_s,
+        character_reference_keys={cid: cast.characters[cid] for cid in shot.character_ids if cid in cast.characters},
+        setting_reference_key=cast.settings.get(scene.id, ""),
     )
     request.backend = visual_backend(options.visual_backend)  # type: ignore[assignment]
     return request
+
+
+def cast_members(storyboard: Storyboard) -> list[Character]:
+    """The characters the cast sheet draws: those shown in at least one shot."""
+    shown = {cid for shot in storyboard.shots() for cid in shot.character_ids}
+    return [character for character in storyboard.characters if character.id in shown]
+
+
+def recurring_settings(storyboard: Storyboard) -> dict[str, tuple[Scene, list[str]]]:
+    """Each place used by two or more scenes (same `setting` words, case and spaces aside): its id
+    (`setting.<digest of the words>`), the setting to draw (nobody in it, no mood or time of day:
+    those stay each scene's) and the ids of the scenes set there."""
+    places: dict[str, list[Scene]] = {}
+    for scene in storyboard.scenes:
+        words = " ".join(scene.setting.lower().split())
+        if words:
+            places.setdefault(words, []).append(scene)
+    recurring = {}
+    for words, scenes in places.items():
+        if len(scenes) >= 2:
+            digest = hashlib.sha256(words.encode()).hexdigest()[:8]
+            setting = Scene(id=f"setting-{digest}", setting=scenes[0].setting.strip())
+            recurring[f"setting.{digest}"] = (setting, [scene.id for scene in scenes])
+    return recurring
+
+
+def reference_request(
+    subject: Character | Scene, options: JobOptions, take: int = 0, upload_key: str = ""
+) -> visual_pb.RenderReferenceRequest:
+    """RenderReference for a character (its looks, not its voice) or a recurring setting, by the
+    job's visual backend: take 0 is the service's own seed for the subject, each later take
+    another; with upload_key, the user's picture checked and stored as the reference instead.
+    Size 0x0: the backend's default (a 2:3 portrait, a 16:9 setting)."""
+    request = visual_pb.RenderReferenceRequest(seed=reference_seed(subject.id, take), upload_key=upload_key)
+    if isinstance(subject, Character):
+        request.character.CopyFrom(to_proto(_looks_only(subject), storyboard_pb2.Character))
+    else:
+        request.setting.CopyFrom(to_proto(subject.model_copy(update={"shots": []}), storyboard_pb2.Scene))
+    request.backend = visual_backend(options.visual_backend)  # type: ignore[assignment]
+    return request
+
+
+def reference_seed(subject_id: str, take: int) -> int:
+    """0 (the service derives one from the subject) for the first take; another seed per later take."""
+    if take == 0:
+        return 0
+    return zlib.crc32(f"reference|{subject_id}|take {take}".encode()) & 0x7FFFFFFF or 1
 
 
 def music_request(job_id: str, scene: Scene, tail_s: float = 0.0) -> audio_pb.ComposeMusicRequest:

@@ -1,5 +1,7 @@
-"""One run of one job: plan, speak every shot, time the shots from their speech, render pictures
-and score music side by side, then compose.
+"""One run of one job: plan; speak every shot while the cast sheet is drawn (one reference
+picture per character shown, and per recurring setting); time the shots from their speech; render
+pictures (each from its characters' and setting's references) and score music side by side; then
+compose.
 
 Every step's result goes into the job store the moment it is done, with a hash of the request
 that made it (gateway.messages); a run skips every step whose result is stored with the same
@@ -39,6 +41,8 @@ from gateway.results import (
     REPLAN,
     STORYBOARD,
     TRACK,
+    CastChoice,
+    CastPicture,
     Composed,
     MusicUpload,
     PlanNotes,
@@ -48,6 +52,7 @@ from gateway.results import (
     Spoken,
     StepResult,
     StoredStoryboard,
+    cast_choice_name,
     job_key,
     load,
     result_name,
@@ -76,6 +81,8 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+SLOTS_OF = {Step.CAST: Step.VISUALS}
+"""A step whose calls share another step's fair slots (the cast sheet is drawn by the visual service)."""
 
 
 @dataclass(frozen=True)
@@ -108,13 +115,17 @@ class JobRun:
         self.tally.expect(storyboard, own_track=upload is not None)
         self.tally.finish(STORYBOARD, None)
         self.enter(JobState.SPEAKING)
-        speech = await self._speak_all(storyboard)
-        timed = timeline.timed(
-            storyboard, speech, self.settings.speech_air_s, self.settings.min_shot_s, self.settings.fps
-        )
-        self.tally.film_s = timed.total_duration_s()
-        self.enter(JobState.RENDERING)
-        clips, music = await _both(self._render_all(timed), self._music(timed, upload))
+        cast = asyncio.ensure_future(self._cast_all(storyboard))  # beside speech and music; pictures wait for it
+        try:
+            speech = await self._speak_all(storyboard)
+            timed = timeline.timed(
+                storyboard, speech, self.settings.speech_air_s, self.settings.min_shot_s, self.settings.fps
+            )
+            self.tally.film_s = timed.total_duration_s()
+            self.enter(JobState.RENDERING)
+            clips, music = await _both(self._render_all(timed, cast), self._music(timed, upload))
+        finally:
+            await _settled(cast)
         self.enter(JobState.COMPOSING)
         await self._compose(timed, speech, clips, music)
         self.enter(JobState.DONE)
@@ -140,7 +151,7 @@ class JobRun:
         backoff; the reply and the seconds it took, or StepFailed in words a user can act on.
         With `refused`, a service's INVALID_ARGUMENT is InvalidInput: the input can never be done."""
         for attempt in range(self.settings.rpc_retries + 1):
-            async with self.rt.limits[rpc.step].slot(self.job_id):
+            async with self.rt.limits[SLOTS_OF.get(rpc.step, rpc.step)].slot(self.job_id):
                 with self._in_flight(rpc.step, item_id):
                     started = time.perf_counter()
                     try:
@@ -359,12 +370,47 @@ class JobRun:
         pairs = await _all([speak(scene, shot) for scene in storyboard.scenes for shot in scene.shots])
         return dict(pairs)
 
-    async def _render_all(self, storyboard: Storyboard) -> dict[str, str]:
-        """Every shot's clip. Each scene's first shot goes first: its keyframe is offered to the
-        scene's other shots (backends that start from a picture keep the scene's look)."""
+    async def _cast_all(self, storyboard: Storyboard) -> messages.CastSheet:
+        """The cast sheet: a reference picture per character shown in a shot (the user's own, a
+        take they re-rolled, or the backend's first) and per recurring setting; each made once and
+        kept while its request hashes the same."""
+        rpc = Rpc(ServiceName.VISUAL, "RenderReference", Step.CAST, self.settings.render_timeout_s)
+
+        async def draw(item_id: str, request: visual_pb.RenderReferenceRequest) -> tuple[str, str]:
+            name, digest = result_name(Step.CAST, item_id), messages.request_hash(request)
+            stored = self._stored(CastPicture, name, digest)
+            if stored is None:
+                request.output_key = job_key(self.job_id, "cast", f"{item_id}-{digest}.png")
+                reply, seconds = await self._call(
+                    rpc, self._unary(rpc, self.rt.services.visual.RenderReference, request), item_id)
+                made = CastPicture(hash=digest, keys=[reply.picture.key], picture=reply.picture.key,
+                                   width=reply.width, height=reply.height, uploaded=reply.uploaded)
+                stored = self._save(Step.CAST, name, made, seconds)
+                self._publish(EventKind.CAST, {"item_id": item_id, "done": True})
+            return item_id, stored.picture
+
+        async def character(member: Character) -> tuple[str, str]:
+            choice = load(CastChoice, self.rt.store.result(self.job_id, cast_choice_name(member.id)))
+            request = messages.reference_request(member, self.options, choice.take if choice else 0,
+                                                 choice.upload_key if choice else "")
+            return await draw(member.id, request)
+
+        settings = messages.recurring_settings(storyboard)
+        drawn = dict(await _all([character(member) for member in messages.cast_members(storyboard)]
+                                + [draw(item, messages.reference_request(setting, self.options))
+                                   for item, (setting, _) in settings.items()]))
+        places = {scene_id: drawn[item] for item, (_, scene_ids) in settings.items() for scene_id in scene_ids}
+        return messages.CastSheet(
+            characters={member.id: drawn[member.id] for member in messages.cast_members(storyboard)}, settings=places)
+
+    async def _render_all(self, storyboard: Storyboard, casting: Awaitable[messages.CastSheet]) -> dict[str, str]:
+        """Every shot's clip, once the cast sheet is made. Each scene's first shot goes first: its
+        keyframe is offered to the scene's other shots (backends that start from a picture keep the
+        scene's look)."""
+        cast = await casting
         async def scene_clips(scene: Scene) -> list[tuple[str, str]]:
-            first = await self._render(storyboard, scene, scene.shots[0], "")
-            rest = [self._render(storyboard, scene, shot, first[2]) for shot in scene.shots[1:]]
+            first = await self._render(storyboard, scene, scene.shots[0], "", cast)
+            rest = [self._render(storyboard, scene, shot, first[2], cast) for shot in scene.shots[1:]]
             return [first[:2], *[done[:2] for done in await _all(rest)]]
 
         scenes = await _all([scene_clips(scene) for scene in storyboard.scenes if scene.shots])
@@ -374,13 +420,13 @@ class JobRun:
         return dict(pair for pairs in scenes for pair in pairs)
 
     async def _render(
-        self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str
+        self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str, cast: messages.CastSheet
     ) -> tuple[str, str, str]:
         """(shot id, clip key, keyframe key), rendered or as stored. The scene's keyframe is a hint,
         not an input: it stays out of the hash, so re-rolling a scene's first shot redoes only that shot."""
         rpc = Rpc(ServiceName.VISUAL, "RenderShotStream", Step.VISUALS, self.settings.render_timeout_s)
         with log_context(scene_id=scene.id, shot_id=shot.id):
-            request = messages.render_request(storyboard, scene, shot, self.options, self.film)
+            request = messages.render_request(storyboard, scene, shot, self.options, self.film, cast)
             name, digest = result_name(Step.VISUALS, shot.id), messages.request_hash(request)
             stored = self._stored(Rendered, name, digest)
             if stored is None:
@@ -512,6 +558,15 @@ async def _all(coroutines: list[Coroutine[Any, Any, T]]) -> list[T]:
     except BaseExceptionGroup as group_error:
         raise group_error.exceptions[0] from None
     return [task.result() for task in tasks]
+
+
+async def _settled(task: asyncio.Future[Any]) -> None:
+    """A side task the run no longer waits for: cancelled if still going; its failure, if any,
+    has reached the run where it was awaited (or no longer matters once the run has failed)."""
+    if not task.done():
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
 
 
 async def _both(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:

@@ -2,7 +2,8 @@
 where its files go under the artifact root.
 
 Every result is stored as JSON under a name (`storyboard`, `speech/<shot>`, `visuals/<shot>`,
-`music/<scene>`, `music/track`, `compose`, `upload/music`, `replan/<scene>`). A step's result
+`music/<scene>`, `music/track`, `compose`, `upload/music`, `replan/<scene>`, `cast/<character>`,
+`cast/setting.<digest>`, `cast-choice/<character>`). A step's result
 (StepResult) carries the hash of the request that made it, the files it made (`keys`) and the
 seconds it took; each kind adds its own fields. The models dump to the same JSON the gateway has
 always stored (tests/unit/test_gateway_store.py loads results stored in that shape), so a job
@@ -24,12 +25,15 @@ from gateway.jobs import Step
 from storyreel.domain import Storyboard
 
 __all__ = [
+    "CAST_CHOICE",
     "COMPOSE",
     "MUSIC_UPLOAD",
     "PLAN_NOTES",
     "REPLAN",
     "STORYBOARD",
     "TRACK",
+    "CastChoice",
+    "CastPicture",
     "Composed",
     "JobResults",
     "MusicUpload",
@@ -41,6 +45,7 @@ __all__ = [
     "StepResult",
     "Stored",
     "StoredStoryboard",
+    "cast_choice_name",
     "job_key",
     "load",
     "replan_name",
@@ -60,6 +65,9 @@ TRACK = "track"
 PLAN_NOTES = "plan/notes"
 """What the planner said of its plan (what condensing to max_minutes cut), for the job view."""
 
+CAST_CHOICE = "cast-choice"
+"""A user's choice for one character's reference picture (`cast-choice/<character id>`): an upload, or a take."""
+
 R = TypeVar("R", bound=BaseModel)
 
 
@@ -69,6 +77,10 @@ def result_name(step: Step, item_id: str) -> str:
 
 def replan_name(scene_id: str) -> str:
     return f"{REPLAN}/{scene_id}"
+
+
+def cast_choice_name(character_id: str) -> str:
+    return f"{CAST_CHOICE}/{character_id}"
 
 
 def job_key(job_id: str, *parts: str) -> str:
@@ -109,6 +121,25 @@ class Rendered(StepResult):
 
     clip: str
     keyframe: str
+
+
+class CastPicture(StepResult):
+    """A character's (or a recurring setting's) reference picture: the PNG every shot of it is
+    drawn from, its size, and whether it is the user's own picture (checked and converted)."""
+
+    picture: str
+    width: int = 0
+    height: int = 0
+    uploaded: bool = False
+
+
+class CastChoice(Stored):
+    """What the user chose for a character's picture: their own (upload_key, as stored at the
+    door) or a take of the backend's (take 0 is the first; each re-roll adds one)."""
+
+    upload_key: str = ""
+    take: int = 0
+    bytes: int = 0
 
 
 class Scored(StepResult):
@@ -178,6 +209,12 @@ class JobResults:
 
     def clip(self, shot_id: str) -> Rendered | None:
         return self.get(Rendered, result_name(Step.VISUALS, shot_id))
+
+    def cast(self, item_id: str) -> CastPicture | None:
+        return self.get(CastPicture, result_name(Step.CAST, item_id))
+
+    def cast_choice(self, character_id: str) -> CastChoice | None:
+        return self.get(CastChoice, cast_choice_name(character_id))
 
     def film(self) -> Composed | None:
         return self.get(Composed, COMPOSE)

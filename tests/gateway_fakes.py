@@ -3,7 +3,10 @@ server kit, on a free loopback port) whose work is instant, counted and controll
 
 Each fake writes real files under the artifact root, whose bytes depend on the request, so a
 test can tell which outputs changed. The visual fake can be held (to cancel a job mid-render)
-and told to fail a shot.
+and told to fail a shot. Its RenderReference is as strict as the real one: a real PNG of the
+requested (or the backend's default) size, a user's picture checked and converted by the visual
+service's own checks, INVALID_ARGUMENT naming the problem; and RenderShot refuses a reference
+picture it cannot read, as the real service does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 import grpc
 import uvicorn
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from cli.stack import free_port
 from gateway.app import create_app
@@ -31,13 +35,15 @@ from services.audio.models import CastInput
 from services.planner.backends import make_backend as make_planner
 from services.planner.servicer import PlannerServicer
 from services.planner.settings import PlannerSettings
+from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE
+from services.visual.references import checked_picture, save_as_png
 from storyreel.artifacts import ArtifactStore
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.composer.v1 import composer_service_pb2_grpc as composer_grpc
 from storyreel.convert import from_proto
-from storyreel.errors import InvalidInput
+from storyreel.errors import InvalidInput, MissingArtifact
 from storyreel.grpckit import RunningServer, ServiceSpec, start_server
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.planner.v1 import planner_service_pb2_grpc as planner_grpc
@@ -85,6 +91,9 @@ class FakeServices:
         self.calls: Counter[tuple[str, str]] = Counter()  # (method, shot/scene id) -> calls
         self.cancelled: list[str] = []  # shots whose RenderShot the caller cancelled
         self.requests: dict[str, visual_pb.RenderShotRequest] = {}  # the latest per shot
+        self.shot_references: list[tuple[str, dict[str, str], str]] = []  # (shot, character refs, setting ref) per call
+        self.reference_requests: list[visual_pb.RenderReferenceRequest] = []
+        self.reference_max_mb = 20.0  # the real service's STORYREEL_VISUAL_REFERENCE_MAX_MB default
         self.compositions: list[composer_pb.ComposeRequest] = []
         self.fail_shots: dict[str, grpc.StatusCode] = {}
         self.fail_once: dict[str, grpc.StatusCode] = {}
@@ -183,9 +192,20 @@ class FakeServices:
         shot_id = request.shot.id
         self.calls["RenderShot", shot_id] += 1
         self.requests[shot_id] = request
+        self.shot_references.append((shot_id, dict(request.character_reference_keys), request.setting_reference_key))
         failure = self.fail_shots.get(shot_id) or self.fail_once.pop(shot_id, None)
         if failure is not None:
             await context.abort(failure, f"the fake cannot draw shot {shot_id}")
+        shown = set(request.shot.character_ids)
+        references = [(f"the reference picture of {cid}", key)
+                      for cid, key in request.character_reference_keys.items() if cid in shown]
+        if request.setting_reference_key:
+            references.append(("the setting's reference picture", request.setting_reference_key))
+        for what, key in references:  # as the real service: each checked before a backend reads it
+            try:
+                checked_picture(self.files.existing(key, what), f"{what} ({key})", self.reference_max_mb)
+            except (InvalidInput, MissingArtifact, ValueError) as refused:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(refused))
         try:
             if self._hold is not None and self.count("RenderShot") > self._hold_after:
                 await self._hold.wait()
@@ -198,6 +218,39 @@ class FakeServices:
         keyframe = self.files.write_bytes(request.keyframe_key, b"\x89PNG fake " + digest)
         return visual_pb.RenderShotResponse(clip=clip, keyframe=keyframe, duration_s=request.duration_s,
                                             frame_count=round(request.duration_s * request.fps))
+
+
+    async def reference(
+        self, request: visual_pb.RenderReferenceRequest, context: grpc.aio.ServicerContext
+    ) -> visual_pb.RenderReferenceResponse:
+        """A real PNG: the user's picture checked and converted (the visual service's own code),
+        else one flat colour (from the request, so another take is another picture) at the
+        requested size or the backend's default one."""
+        kind = request.WhichOneof("subject")
+        if kind is None or not request.output_key:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a character or a setting, and output_key, please")
+        subject = request.character.id if kind == "character" else request.setting.id
+        self.calls["RenderReference", subject] += 1
+        self.reference_requests.append(request)
+        if request.upload_key:
+            what = f"the picture given for {subject} ({request.upload_key})"
+            try:
+                source = self.files.existing(request.upload_key, "upload_key")
+                checked_picture(source, what, self.reference_max_mb)
+            except (InvalidInput, MissingArtifact, ValueError) as refused:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(refused))
+            with self.files.writing(request.output_key) as path:
+                width, height = save_as_png(source, path)
+            return visual_pb.RenderReferenceResponse(picture=self.files.ref(request.output_key), width=width,
+                                                     height=height, uploaded=True)
+        width, height = request.width, request.height
+        if not width and not height:
+            width, height = PORTRAIT_SIZE if kind == "character" else SETTING_SIZE
+        colour = tuple(hashlib.sha256(request.SerializeToString(deterministic=True)).digest()[:3])
+        with self.files.writing(request.output_key) as path:
+            Image.new("RGB", (width, height), colour).save(path, format="PNG")
+        return visual_pb.RenderReferenceResponse(picture=self.files.ref(request.output_key), width=width,
+                                                 height=height)
 
 
 class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
@@ -297,6 +350,12 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
         self, request: visual_pb.RenderShotRequest, context: grpc.aio.ServicerContext
     ) -> visual_pb.RenderShotResponse:
         response: visual_pb.RenderShotResponse = await self.fakes.render(request, context)
+        return response
+
+    async def RenderReference(
+        self, request: visual_pb.RenderReferenceRequest, context: grpc.aio.ServicerContext
+    ) -> visual_pb.RenderReferenceResponse:
+        response: visual_pb.RenderReferenceResponse = await self.fakes.reference(request, context)
         return response
 
     async def RenderShotStream(

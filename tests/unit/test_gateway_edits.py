@@ -112,7 +112,8 @@ def test_a_description_edit_rerenders_the_shots_that_show_the_character(
 ) -> None:
     before = fakes.calls.copy()
     edit(client, done_job, lambda board: board["characters"][0].update(description="a girl in a red coat"))
-    assert calls_since(fakes, before) == {("RenderShot", "s01_01"): 1, ("RenderShot", "s03_01"): 1,
+    assert calls_since(fakes, before) == {("RenderReference", "meera"): 1,  # her cast picture: a new look
+                                          ("RenderShot", "s01_01"): 1, ("RenderShot", "s03_01"): 1,
                                           ("Compose", ""): 1}
 
 
@@ -167,7 +168,7 @@ def test_preview_then_final_redoes_only_pictures_and_film(
     response = client.post(f"/v1/jobs/{done_job}/render", json={"visual_backend": "comfyui"})
     assert response.status_code == 202 and response.json()["options"]["visual_backend"] == "comfyui"
     assert finished(client, done_job)["state"] == "done"
-    assert {method for method, _ in calls_since(fakes, before)} == {"RenderShot", "Compose"}
+    assert {method for method, _ in calls_since(fakes, before)} == {"RenderReference", "RenderShot", "Compose"}
     assert fakes.requests["s01_01"].backend == visual_pb.VISUAL_BACKEND_COMFYUI
     response = client.post(f"/v1/jobs/{done_job}/render", json={"visual_backend": "dalle"})
     assert response.status_code == 422 and "is not one of: animatic, comfyui" in response.text
@@ -189,7 +190,7 @@ def test_a_profile_sets_the_film_size_and_encoding_and_changing_it_redoes_pictur
     response = client.post(f"/v1/jobs/{job_id}/render", json={"profile": "1080p"})
     assert response.status_code == 202 and response.json()["options"]["profile"] == "1080p"
     assert finished(client, job_id)["state"] == "done"
-    assert {method for method, _ in calls_since(fakes, before)} == {"RenderShot", "Compose"}
+    assert {method for method, _ in calls_since(fakes, before)} == {"RenderShot", "Compose"}  # the cast is kept
     assert (fakes.requests["s01_01"].width, fakes.requests["s01_01"].height) == (1920, 1080)
     assert fakes.compositions[-1].profile_name == composer_pb.PROFILE_NAME_HD1080
     assert submit_status(client, profile="4k") == 422
