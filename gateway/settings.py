@@ -56,6 +56,10 @@ class GatewaySettings(CommonSettings):
     max_upload_bytes: int = Field(
         default=60_000_000, ge=1024, description="Largest multipart job submission (story file plus music file)."
     )
+    max_reference_mb: float = Field(
+        default=20.0, gt=0, le=1000,
+        description="Largest picture of a character accepted by PUT .../characters/{id}/reference, in MB.",
+    )
     web_page: bool = Field(default=True, description="Serve the web page at / (false: the API only).")
     public_docs: bool = Field(
         default=False,
