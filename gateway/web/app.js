@@ -410,7 +410,30 @@ function voiceEditor(who) {
     input.value = String(voice[field]);
     input.addEventListener("input", () => { voice[field] = convert(input.value); showChanges(); });
   }
+  box.querySelector(".voice-listen").addEventListener("click", () => audition(box, voice));
   return box;
+}
+
+async function audition(box, voice) {
+  // A short sample of the voice as set now, spoken by the audio service (POST /v1/voices/audition).
+  const said = box.querySelector(".voice-said");
+  const player = box.querySelector(".voice-sample");
+  said.textContent = "speaking…";
+  const headers = { "Content-Type": "application/json" };
+  if (apiKey()) headers.Authorization = "Bearer " + apiKey();
+  const language = board.saved && board.saved.language === "hi" ? "hi" : "en";
+  const response = await fetch("/v1/voices/audition", {
+    method: "POST", headers, body: JSON.stringify({ voice, language }),
+  });
+  if (!response.ok) {
+    said.textContent = describeError(await response.json().catch(() => ({})), response.status);
+    return;
+  }
+  if (player.src) URL.revokeObjectURL(player.src);
+  player.src = URL.createObjectURL(await response.blob());
+  said.textContent = "";
+  await player.play().catch(() => { said.textContent = "press play: the browser held the sound back"; });
+  player.controls = true;
 }
 
 function changes() {

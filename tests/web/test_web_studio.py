@@ -4,14 +4,22 @@ resumed from the page, and the page's scene states follow the job's."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
+from cli.stack import free_port
+from storyreel.grpckit import wait_serving
+from tests.conftest import REPO_ROOT
 from tests.gateway_fakes import STORY, FakeServices, live_gateway
 from tests.web.conftest import OfflineBrowser
 
@@ -232,4 +240,38 @@ def test_a_film_is_deleted_from_the_list_with_its_files(
         with httpx.Client(base_url=url) as client:
             assert client.get(f"/v1/jobs/{job_id}").status_code == 404
         assert not folder.exists()
+    assert offline_browser.refused == []
+
+
+def test_the_voice_picker_plays_an_audition(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    """Listen speaks the voice as set in the picker through the real audio service (espeak-ng) and plays it."""
+    address = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, "STORYREEL_AUDIO_ADDRESS": address, "STORYREEL_AUDIO_METRICS_PORT": str(free_port()),
+           "STORYREEL_ARTIFACT_ROOT": str(tmp_path / "artifacts")}
+    audio = subprocess.Popen([sys.executable, "-m", "services.audio"], cwd=REPO_ROOT, env=env,
+                             stderr=subprocess.DEVNULL)
+    try:
+        with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
+            pool.submit(asyncio.run, wait_serving(address, "storyreel.audio.v1.AudioService", timeout_s=60)).result()
+        with live_gateway(tmp_path, fakes, audio_address=address) as url:
+            page = offline_browser.context.new_page()
+            page.goto(url)
+            page.fill("#story", STORY)
+            page.click("#submit")
+            expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+            narrator = page.locator("#voices .voice").first
+            narrator.locator(".voice-pitch").fill("20")
+            narrator.locator(".voice-listen").click()
+            player = narrator.locator(".voice-sample")
+            expect(player).to_have_attribute("src", re.compile(r"^blob:"), timeout=TIMEOUT_MS)
+            page.wait_for_function("document.querySelector('#voices .voice .voice-sample').currentTime > 0.3",
+                                   timeout=TIMEOUT_MS)
+            seconds = player.evaluate("audio => audio.duration")
+            assert seconds > 1.5, f"the sample is {seconds} s long"
+            expect(narrator.locator(".voice-said")).to_have_text("")
+    finally:
+        audio.terminate()
+        audio.wait(10)
     assert offline_browser.refused == []
