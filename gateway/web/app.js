@@ -563,6 +563,26 @@ function showResume(view) {
   const button = $("#resume");
   button.hidden = !FINISHED.has(view.state);
   button.textContent = view.state === "done" ? "Render again" : "Resume";
+  // After a preview, one button makes the final: storyboard, speech and music are reused.
+  $("#final-cut").hidden = !(view.state === "done" && view.options.profile === "preview");
+}
+
+async function finalCut() {
+  if (!current) return;
+  const button = $("#final-cut");
+  button.disabled = true;
+  try {
+    // The final quality: the form's choice when it names one, else 720p (the default profile).
+    const chosen = $("#profile").value;
+    const change = { ...renderChanges(), profile: chosen && chosen !== "preview" ? chosen : "720p" };
+    const view = await api("POST", `/v1/jobs/${current.id}/render`, change);
+    render(view);
+    follow(view.id);
+  } catch (failure) {
+    alert(failure.message);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function renderChanges() {
@@ -660,6 +680,7 @@ function start() {
   $("#story-file").addEventListener("change", readStoryFile);
   $("#cancel").addEventListener("click", cancel);
   $("#resume").addEventListener("click", resume);
+  $("#final-cut").addEventListener("click", finalCut);
   $("#board-save").addEventListener("click", saveBoard);
   const soft = $("#soft-subtitles");
   soft.checked = localStorage.getItem(SOFT_STORAGE) === "on";

@@ -275,3 +275,38 @@ def test_the_voice_picker_plays_an_audition(
         audio.terminate()
         audio.wait(10)
     assert offline_browser.refused == []
+
+
+def test_a_preview_then_the_final_cut_with_one_button(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    """After a preview, Make the final cut renders the pictures again at 720p and reuses the storyboard,
+    speech and music."""
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("form details summary")
+        page.select_option("#profile", "preview")
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        final = page.locator("#final-cut")
+        expect(final).to_be_visible()
+        preview_width = {shot_id: request.width for shot_id, request in fakes.requests.items()}
+        spoken, planned = fakes.count("Speak"), fakes.count("Plan")
+        page.select_option("#profile", "")  # the form names no quality: the final is 720p
+        final.click()
+        with httpx.Client(base_url=url) as client:
+            job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]
+            deadline = time.monotonic() + TIMEOUT_MS / 1000
+            while (job := client.get(f"/v1/jobs/{job_id}").json())["revision"] < 1 or job["state"] != "done":
+                assert time.monotonic() < deadline, f"the final cut did not finish: {job['state']}"
+                time.sleep(0.1)
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        expect(final).to_be_hidden()  # a 720p film needs no final cut
+        assert job["options"]["profile"] == "720p"
+        assert {shot_id: request.width for shot_id, request in fakes.requests.items()} == dict.fromkeys(
+            preview_width, 1280), "every picture is made again at the final size"
+        assert set(preview_width.values()) == {640}
+        assert (fakes.count("Speak"), fakes.count("Plan")) == (spoken, planned), "speech or plan was made again"
+    assert offline_browser.refused == []
