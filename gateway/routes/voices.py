@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.deps import Gateway, GatewayDep, require_api_key
-from gateway.routes.docs import errors
+from gateway.routes.docs import errors, file_response
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.convert import to_proto
 from storyreel.domain import Language, Line, Voice
@@ -83,7 +83,8 @@ async def _spoken(gateway: Gateway, request: audio_pb.SpeakRequest) -> None:
 
 @router.post(
     "/audition", response_class=FileResponse, responses={
-        200: {"content": {"audio/wav": {}}, "description": "The sample as a WAV file."}, **errors(422, 502)},
+        **file_response("audio/wav", "The sample as a WAV file (mono PCM, the engine's rate).", "<binary>"),
+        **errors(422, 502)},
     summary="Hear a voice: a short sample spoken with it, as a WAV",
     description="The voice as a character's or the narrator's `voice` in the storyboard or the job's `voices` "
                 "(engine, voice id, pitch, rate). Without `text`, a sample sentence in `language`. A voice the "
