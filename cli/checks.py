@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 from pydantic import AliasChoices, ValidationError
 from pydantic_settings import BaseSettings
 
+from gateway.cast import check_picture
 from gateway.jobs import JobOptions
 from gateway.messages import check_options
 from storyreel.errors import InvalidInput
@@ -141,3 +142,35 @@ def parse_voices(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
         choice = {"engine": engine, "voice_id": voice_id} if colon else {"voice_id": voice.strip()}
         voices[name.strip()] = choice
     return voices
+
+
+_PICTURE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def parse_cast(pairs: Iterable[str], max_mb: float) -> dict[str, tuple[Path, bytes, str]]:
+    """--cast NAME=FILE (repeatable): a character's name, id or alias and a PNG or JPEG of them,
+    read and decoded now (as the gateway will: gateway.cast.check_picture), so a bad file is one
+    line before anything starts; NAME -> (file, its bytes, its content type). Whether NAME is a
+    character can only be known once the story is planned."""
+    cast: dict[str, tuple[Path, bytes, str]] = {}
+    for pair in pairs:
+        name, sep, file = pair.partition("=")
+        if not sep or not name.strip() or not file.strip():
+            raise OptionError(f"--cast {pair!r}: write NAME=FILE, e.g. --cast Meera=meera.png")
+        path = Path(file.strip()).expanduser()
+        try:
+            body = path.read_bytes()
+        except OSError as error:
+            raise OptionError(f"--cast {pair}: cannot read {path}: {error.strerror}") from None
+        if len(body) > max_mb * 1024 * 1024:
+            raise OptionError(f"--cast {pair}: {path} is {len(body) / 1024 / 1024:.1f} MB, over the {max_mb:g} MB "
+                              "limit (STORYREEL_GATEWAY_MAX_REFERENCE_MB)")
+        kind = next((kind for magic, kind in _PICTURE_TYPES.items() if body.startswith(magic)), "")
+        if not kind:
+            raise OptionError(f"--cast {pair}: {path} is not a PNG or JPEG picture")
+        try:
+            check_picture(body, kind)
+        except InvalidInput as refused:
+            raise OptionError(f"--cast {pair}: {path}: {refused}") from None
+        cast[name.strip()] = (path, body, kind)
+    return cast

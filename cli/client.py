@@ -57,6 +57,19 @@ class GatewayClient:
         data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}").json()
         return data
 
+    def storyboard(self, job_id: str) -> dict[str, Any]:
+        data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}/storyboard").json()
+        return data
+
+    def put_reference(self, job_id: str, character_id: str, body: bytes, content_type: str) -> dict[str, Any]:
+        """A character's picture (PUT .../characters/{id}/reference): the job, revised."""
+        data: dict[str, Any] = self._request("PUT", f"/v1/jobs/{job_id}/characters/{character_id}/reference",
+                                             content=body, headers={"Content-Type": content_type}).json()
+        return data
+
+    def cancel(self, job_id: str) -> None:
+        self._request("DELETE", f"/v1/jobs/{job_id}")
+
     def events(self, job_id: str, last_event_id: str | None = None) -> Iterator[tuple[str, str]]:
         """The job's Server-Sent Events as (id, kind) until the stream ends (the job is finished)
         or breaks (httpx.HTTPError: resume with the last id)."""

@@ -7,12 +7,13 @@ import contextlib
 import signal
 import sys
 import threading
+import time
 import typing
 from pathlib import Path
 
 from rich.console import Console
 
-from cli.checks import OptionError, check_job_options, check_settings, parse_voices
+from cli.checks import OptionError, check_job_options, check_settings, parse_cast, parse_voices
 from cli.client import GatewayClient, GatewayError
 from cli.progress import follow
 from cli.stack import LocalStack, StackError, running_stack
@@ -74,6 +75,65 @@ def job_options(args: argparse.Namespace) -> dict[str, object]:
     return {name: value for name, value in options.items() if value is not None}
 
 
+Cast = dict[str, tuple[Path, bytes, str]]
+
+
+def cast_pictures(args: argparse.Namespace) -> Cast:
+    """The --cast pictures, read and decoded now (UserError): NAME -> (file, bytes, content type)."""
+    if not args.cast:
+        return {}
+    try:
+        limit = GatewaySettings().max_reference_mb
+    except ValueError as error:  # pydantic's ValidationError
+        raise UserError(f"the gateway's settings are not valid: {error}") from None
+    try:
+        return parse_cast(args.cast, limit)
+    except OptionError as error:
+        raise UserError(str(error)) from None
+
+
+def apply_cast(client: GatewayClient, job_id: str, cast: Cast, poll_s: float = 0.2) -> None:
+    """Once the story is planned, give each --cast character its picture (PUT .../reference; the
+    job then draws that character's shots from it). A name that is no character of the storyboard
+    cancels the job: UserError naming the characters there are."""
+    while True:
+        job = client.job(job_id)
+        if job["steps"]["planning"]["done"] or job["state"] in ("done", "failed", "cancelled"):
+            break
+        time.sleep(poll_s)
+    if job["state"] in ("failed", "cancelled"):
+        return  # follow() says why
+    characters = client.storyboard(job_id)["characters"]
+    found = {}
+    for name in cast:
+        wanted = name.casefold()
+        match = next((c for c in characters if wanted in {c["id"].casefold(), c["name"].casefold(),
+                                                          *(a.casefold() for a in c.get("aliases", []))}), None)
+        if match is None:
+            names = ", ".join(c["name"] for c in characters) or "none"
+            raise UserError(f"--cast {name}: the story has no character {name!r} (its characters: {names}); "
+                            f"{_stopped(client, job_id)}")
+        found[name] = match["id"]
+    for name, (_, body, kind) in cast.items():
+        try:
+            client.put_reference(job_id, found[name], body, kind)
+        except GatewayError as refused:
+            if refused.status in (413, 415, 422):
+                raise UserError(f"--cast {name}: {refused}; {_stopped(client, job_id)}") from None
+            raise
+
+
+def _stopped(client: GatewayClient, job_id: str) -> str:
+    """Cancel a job the user's --cast cannot apply to; words saying so."""
+    try:
+        client.cancel(job_id)
+    except GatewayError as refused:
+        if refused.status != 409:
+            raise
+        return f"job {job_id} had already finished without it"
+    return f"job {job_id} is cancelled"
+
+
 def over_cap(job: dict[str, object]) -> str:
     """Words for a film longer than the job's max_minutes (the planner fits the cap from expected
     speech; a slower voice than it expects can still pass it), else ''."""
@@ -93,6 +153,7 @@ def output_paths(video: Path) -> tuple[Path, Path, Path]:
 
 
 def _render(args: argparse.Namespace, story: str, client: GatewayClient, console: Console) -> int:
+    cast = cast_pictures(args)
     try:
         job_id = client.submit(story, music=args.music, **job_options(args))
     except GatewayError as refused:
@@ -100,6 +161,10 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
             raise UserError(str(refused)) from None
         raise
     console.print(f"job {job_id} at {client.base_url}/v1/jobs/{job_id}")
+    if cast:
+        with console.status("planning, then giving the cast their pictures"):
+            apply_cast(client, job_id, cast)
+        console.print(f"cast       {', '.join(f'{name} from {path}' for name, (path, _, _) in cast.items())}")
     job = follow(client, job_id, console)
     if job["state"] == "cancelled":
         console.print(f"[red]error:[/red] job {job_id} was cancelled")
@@ -129,6 +194,7 @@ def render(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     story = read_story(args.story, max_story_bytes())  # fail before starting or sending anything
     job_options(args)
+    cast_pictures(args)
     if args.music is not None and not args.music.is_file():
         raise UserError(f"the music file {args.music} does not exist")
     if args.output.suffix.lower() != ".mp4":
@@ -226,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a voice for a character (name, id or alias) or the narrator: the speech engine's voice id, "
         "e.g. Meera=f3 or narrator=m7 (espeak-ng variants); ENGINE:VOICE picks the engine (espeak, piper, "
         "parler); repeatable",
+    )
+    render_cmd.add_argument(
+        "--cast", action="append", metavar="NAME=FILE",
+        help="your own picture (PNG or JPEG) of a character (name, id or alias), e.g. Agnes=agnes.png: every "
+        "shot of that character is drawn from it instead of the cast sheet's portrait; repeatable",
     )
     render_cmd.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR, help="artifacts, job store, logs")
     render_cmd.set_defaults(handler=render)
