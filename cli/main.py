@@ -20,7 +20,7 @@ from cli.stack import LocalStack, StackError, running_stack
 from gateway.settings import GatewaySettings
 from storyreel.domain import check_story
 from storyreel.errors import InvalidInput
-from storyreel.profiles import ProfileName
+from storyreel.profiles import Aspect, ProfileName
 
 DEFAULT_WORK_DIR = Path(".storyreel")
 
@@ -64,7 +64,7 @@ def job_options(args: argparse.Namespace) -> dict[str, object]:
     """The job's options from the command line, checked as the gateway checks them (UserError)."""
     options: dict[str, object] = {
         "title": args.title, "language": args.language, "max_minutes": args.max_minutes, "profile": args.profile,
-        "visual_backend": args.visual_backend, "style": args.style,
+        "visual_backend": args.visual_backend, "style": args.style, "aspect": args.aspect,
     }
     try:
         if args.voice:
@@ -281,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument(
         "--profile", choices=[name.value for name in ProfileName],
         help="output profile: preview (640x360, fast), 720p or 1080p (default: the gateway's)",
+    )
+    render_cmd.add_argument(
+        "--aspect", choices=[shape.value for shape in Aspect],
+        help="frame shape: 16:9 (default), 9:16 (tall, for phones) or 1:1 (square)",
     )
     render_cmd.add_argument(
         "--visual-backend", help="animatic, comfyui or diffusers (default: the visual service's own)"

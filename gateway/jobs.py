@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyreel.domain import Language, VoiceEngine
-from storyreel.profiles import ProfileName
+from storyreel.profiles import Aspect, ProfileName
 
 BACKEND_NAME = r"^[a-z0-9_-]{0,32}$"
 EXAMPLE_STORY = 'Old Meera lived by the river. "Hold the lantern high," she said.'
@@ -101,6 +101,11 @@ class JobOptions(_Body):
     voices: dict[str, VoiceChoice] = Field(
         default_factory=dict, max_length=100,
         description="Voices by character name, id or alias ('narrator' for the narrator).",
+    )
+    aspect: Aspect = Field(
+        default=Aspect.WIDE,
+        description="Frame shape: '16:9' (wide), '9:16' (tall, for phones: the profile's frame on its side) or "
+        "'1:1' (square, the profile's height); every shot is drawn at that shape.",
     )
 
 
@@ -232,7 +237,8 @@ EXAMPLE_JOB: dict[str, Any] = {
          "duration_s": 1.9, "render_progress": 0.35, "visual_prompt": "close-up of a lantern held high", "links": {}},
     ],
     "duration_s": None, "error": None,
-    "options": {"title": "", "language": None, "max_minutes": 0, "visual_backend": "", "style": "", "voices": {}},
+    "options": {"title": "", "language": None, "max_minutes": 0, "visual_backend": "", "style": "", "voices": {},
+                "aspect": "16:9"},
     "revision": 0, "created_at": 1764316800.0, "updated_at": 1764316812.5,
     "links": {"self": _BASE, "events": f"{_BASE}/events", "video": f"{_BASE}/video",
               "subtitles": f"{_BASE}/subtitles.srt", "subtitles_vtt": f"{_BASE}/subtitles.vtt",

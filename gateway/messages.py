@@ -40,11 +40,11 @@ class FilmProfile:
 
     @classmethod
     def for_job(cls, options: JobOptions, width: int, height: int, fps: int) -> FilmProfile:
-        """The job's named profile's size, else the gateway's own; the rate is always the
-        gateway's, since shot lengths are rounded to whole frames at it."""
-        if options.profile is None:
-            return cls(width, height, fps)
-        return cls(*options.profile.size, fps, options.profile)
+        """The job's named profile's size, else the gateway's own, in the job's frame shape; the
+        rate is always the gateway's, since shot lengths are rounded to whole frames at it."""
+        if options.profile is not None:
+            width, height = options.profile.size
+        return cls(*options.aspect.frame(width, height), fps, options.profile)
 
     def set_on(self, request: composer_pb.ComposeRequest) -> None:
         request.profile.CopyFrom(composer_pb.OutputProfile(width=self.width, height=self.height, fps=self.fps))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ProfileName"]
+__all__ = ["Aspect", "ProfileName"]
 
 
 class ProfileName(StrEnum):
@@ -24,3 +24,21 @@ class ProfileName(StrEnum):
 
 
 _SIZES = {ProfileName.HD720: (1280, 720), ProfileName.HD1080: (1920, 1080), ProfileName.PREVIEW: (640, 360)}
+
+
+class Aspect(StrEnum):
+    """The film's frame shape. A profile names the size of its wide (16:9) frame; a tall frame
+    (phones, 9:16) turns it on its side and a square one (1:1) keeps its height."""
+
+    WIDE = "16:9"
+    TALL = "9:16"
+    SQUARE = "1:1"
+
+    def frame(self, width: int, height: int) -> tuple[int, int]:
+        """The (width, height) of this shape for a wide frame of width x height."""
+        short, long = sorted((width, height))
+        if self is Aspect.TALL:
+            return short, long
+        if self is Aspect.SQUARE:
+            return short, short
+        return long, short

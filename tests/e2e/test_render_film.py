@@ -85,3 +85,25 @@ def test_hindi_sample_renders_through_a_running_gateway_at_the_preview_profile(
         response = client.get(job["links"]["video"], headers={"Range": "bytes=0-99"})
     assert response.status_code == 206
     assert response.content == (out_dir / "film.mp4").read_bytes()[:100]
+
+
+@pytest.mark.parametrize(("aspect", "size"), [("9:16", (360, 640)), ("1:1", (360, 360))])
+def test_a_tall_or_square_job_makes_a_film_of_that_shape(
+    stack: LocalStack, tmp_path: Path, aspect: str, size: tuple[int, int]
+) -> None:
+    """--aspect: every shot is drawn at the shape and the film has it (preview: 640x360 on its side, or
+    its height squared), with its subtitles and sound."""
+    out_dir = tmp_path / "out"
+    result = _render(SAMPLES / "the_lantern_keeper.txt", out_dir, "--gateway", stack.gateway_url,
+                     "--profile", "preview", "--aspect", aspect, "--max-minutes", "0.5")
+    assert result.returncode == 0, result.stderr[-3000:]
+    _check_film(out_dir, tmp_path)
+    picture = next(s for s in film_report(out_dir / "film.mp4")["info"]["streams"] if s["codec_type"] == "video")
+    assert (picture["width"], picture["height"]) == size
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        job = client.get("/v1/jobs").json()["jobs"][0]
+        clip = client.get(job["shots"][0]["links"]["clip"])
+    shot_clip = tmp_path / "shot.mp4"
+    shot_clip.write_bytes(clip.content)
+    drawn = next(s for s in film_report(shot_clip)["info"]["streams"] if s["codec_type"] == "video")
+    assert (drawn["width"], drawn["height"]) == size, "the shot was drawn at another shape and scaled"
