@@ -1,7 +1,7 @@
 // The storyreel web page: submit a story, follow the job live over Server-Sent Events, watch
 // shot thumbnails appear, play the film with subtitles, re-roll a shot, and rewrite a scene.
 // Edit the storyboard (lines, picture prompts, voices) and see what will be made again; resume a
-// cancelled job; list your films. Plain JavaScript against the REST API (/docs); no build step.
+// cancelled job; list your films; see the cast and give a character another take or your own picture. Plain JavaScript against the REST API (/docs); no build step.
 
 const $ = (selector) => document.querySelector(selector);
 const FINISHED = new Set(["done", "failed", "cancelled"]);
@@ -16,6 +16,8 @@ const board = {
   edited: null,    // the same with the user's changes, saved with PUT
   key: "",         // which job state `saved` was read at: read again when it changes
 };
+let castKey = "";    // which job state the cast was read at
+let castDrawn = "";  // the cast as drawn (GET .../characters), to redraw only when it changed
 
 // ------------------------------------------------------------------ talking to the API
 
@@ -119,7 +121,7 @@ function follow(jobId) {
   if (events) events.close();
   events = new EventSource(withToken(`/v1/jobs/${jobId}/events`));
   events.addEventListener("snapshot", (message) => render(JSON.parse(message.data)));
-  for (const kind of ["state", "storyboard", "shot", "music", "film"]) {
+  for (const kind of ["state", "storyboard", "shot", "music", "film", "cast"]) {
     events.addEventListener(kind, (message) => onEvent(kind, JSON.parse(message.data)));
   }
   events.onerror = () => {
@@ -183,6 +185,7 @@ function render(view) {
   showShots(view);
   showScenes(view);
   loadBoard(view);
+  loadCast(view);
 }
 
 function showProgress(view) {
@@ -497,6 +500,71 @@ async function saveBoard() {
 function undoBoard() {
   board.edited = structuredClone(board.saved);
   drawBoard();
+}
+
+// ------------------------------------------------------------------ the cast
+
+async function loadCast(view) {
+  // GET .../characters once the job has a storyboard, and again when the job moves on.
+  const key = `${view.id}:${view.revision}:${view.state}:${view.shots.filter((s) => s.visual_done).length}`;
+  if (!view.shots.length || key === castKey) return;
+  castKey = key;
+  try {
+    const cast = await api("GET", `/v1/jobs/${view.id}/characters`);
+    if (!current || current.id !== view.id) return;
+    const drawn = JSON.stringify(cast);
+    if (drawn === castDrawn) return;  // the same cast: the cards (and a file being chosen) stay
+    castDrawn = drawn;
+    $("#cast").hidden = !cast.length;
+    $("#cast-cards").replaceChildren(...cast.map(castCard));
+  } catch (failure) {
+    castKey = "";  // try again at the next change
+  }
+}
+
+function castCard(who) {
+  const card = $("#cast-template").content.firstElementChild.cloneNode(true);
+  card.dataset.id = who.id;
+  card.querySelector(".cast-name").textContent = who.name;
+  card.querySelector(".cast-look").textContent = who.description;
+  const picture = card.querySelector(".cast-picture");
+  picture.alt = `${who.name}'s picture`;
+  if (who.links.picture) {
+    picture.src = withToken(who.links.picture);
+    picture.hidden = false;
+  }
+  const made = who.picture;
+  card.querySelector(".cast-source").textContent = !made ? (who.shots.length ? "picture to come" : "in no shot")
+    : made.uploaded ? "your picture" : `take ${made.take + 1}`;
+  card.querySelector(".cast-take").addEventListener("click", () => newReference(card, null));
+  const file = card.querySelector("input[type=file]");
+  file.addEventListener("change", () => { if (file.files.length) newReference(card, file.files[0]); });
+  return card;
+}
+
+async function newReference(card, file) {
+  // PUT .../characters/{id}/reference: the picture as the body, or nothing for another take.
+  const error = $("#cast-error");
+  error.hidden = true;
+  const buttons = card.querySelectorAll("button, input");
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const headers = {};
+    if (apiKey()) headers.Authorization = "Bearer " + apiKey();
+    if (file) headers["Content-Type"] = file.type;
+    const response = await fetch(`/v1/jobs/${current.id}/characters/${card.dataset.id}/reference`,
+                                 { method: "PUT", headers, body: file || undefined });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(describeError(data, response.status));
+    card.querySelector(".cast-source").textContent = file ? "your picture, on its way" : "a new take, on its way";
+    render(data);
+    follow(data.id);
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
 }
 
 // ------------------------------------------------------------------ changing a job
