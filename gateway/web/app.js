@@ -65,6 +65,7 @@ function options() {
   };
   if ($("#language").value) body.language = $("#language").value;
   if ($("#profile").value) body.profile = $("#profile").value;
+  if ($("#aspect").value) body.aspect = $("#aspect").value;
   return body;
 }
 

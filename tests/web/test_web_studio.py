@@ -310,3 +310,21 @@ def test_a_preview_then_the_final_cut_with_one_button(
         assert set(preview_width.values()) == {640}
         assert (fakes.count("Speak"), fakes.count("Plan")) == (spoken, planned), "speech or plan was made again"
     assert offline_browser.refused == []
+
+
+def test_a_tall_film_from_the_page(tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser) -> None:
+    """The form's Frame choice reaches the job: 9:16 draws every shot (and composes the film) on its side."""
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("form details summary")
+        page.select_option("#profile", "preview")
+        page.select_option("#aspect", "9:16")
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        sizes = {(request.width, request.height) for request in fakes.requests.values()}
+        composed = fakes.compositions[-1].profile
+    assert sizes == {(360, 640)}
+    assert (composed.width, composed.height) == (360, 640)
+    assert offline_browser.refused == []
