@@ -53,6 +53,13 @@ class GatewayClient:
             response = self._request("POST", "/v1/jobs", data=fields, files={"music_file": (music.name, track)})
         return str(response.json()["id"])
 
+    def render_again(self, job_id: str, **change: Any) -> dict[str, Any]:
+        """POST .../render: the job made again with `change` (profile, visual_backend, style), reusing
+        what does not depend on it; the job's view."""
+        chosen = {name: value for name, value in change.items() if value is not None}
+        data: dict[str, Any] = self._request("POST", f"/v1/jobs/{job_id}/render", json=chosen).json()
+        return data
+
     def job(self, job_id: str) -> dict[str, Any]:
         data: dict[str, Any] = self._request("GET", f"/v1/jobs/{job_id}").json()
         return data

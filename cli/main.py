@@ -152,6 +152,43 @@ def output_paths(video: Path) -> tuple[Path, Path, Path]:
     return video, video.with_suffix(".srt"), video.with_suffix(".storyboard.json")
 
 
+FINAL_PROFILE = ProfileName.HD720
+"""What --final renders at unless --profile names another: the default final quality."""
+NEW_STORY_ONLY = ("title", "language", "max_minutes", "music", "voice", "cast", "aspect")
+"""Options that shape a new job; --final keeps the job's own storyboard, speech and music."""
+
+
+def check_final(args: argparse.Namespace) -> None:
+    """--final JOB or a story, not both; and none of the options that only a new story takes (UserError)."""
+    if args.final is None:
+        if args.story is None:
+            raise UserError("give a story file to render, or --final JOB to make the final cut of an earlier job")
+        return
+    if args.story is not None:
+        raise UserError(f"--final {args.final} renders an earlier job again: give no story file ({args.story})")
+    given = [name for name in NEW_STORY_ONLY if getattr(args, name) not in (None, [], "", 0)]
+    if given:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise UserError(f"{flags}: for a new story only; --final keeps the job's storyboard, speech and music")
+    if args.profile == ProfileName.PREVIEW.value:
+        raise UserError("--final --profile preview: the final cut is 720p or 1080p")
+
+
+def _final(args: argparse.Namespace, client: GatewayClient, console: Console) -> int:
+    """The final cut of an earlier job: its pictures made again at the final profile (and backend,
+    style), its storyboard, speech and music reused; then the film downloaded as for a new one."""
+    try:
+        view = client.render_again(args.final, profile=args.profile or FINAL_PROFILE.value,
+                                   visual_backend=args.visual_backend or None, style=args.style or None)
+    except GatewayError as refused:
+        if refused.status in (404, 409, 422):
+            raise UserError(f"--final {args.final}: {refused}") from None
+        raise
+    profile = view["options"].get("profile")
+    console.print(f"job {args.final} again at {profile}, at {client.base_url}/v1/jobs/{args.final}")
+    return _finish(args, args.final, client, console)
+
+
 def _render(args: argparse.Namespace, story: str, client: GatewayClient, console: Console) -> int:
     cast = cast_pictures(args)
     try:
@@ -165,6 +202,11 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
         with console.status("planning, then giving the cast their pictures"):
             apply_cast(client, job_id, cast)
         console.print(f"cast       {', '.join(f'{name} from {path}' for name, (path, _, _) in cast.items())}")
+    return _finish(args, job_id, client, console)
+
+
+def _finish(args: argparse.Namespace, job_id: str, client: GatewayClient, console: Console) -> int:
+    """Follow the job to its end, then download the film, its subtitles and storyboard."""
     job = follow(client, job_id, console)
     if job["state"] == "cancelled":
         console.print(f"[red]error:[/red] job {job_id} was cancelled")
@@ -192,7 +234,8 @@ def _render(args: argparse.Namespace, story: str, client: GatewayClient, console
 
 def render(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
-    story = read_story(args.story, max_story_bytes())  # fail before starting or sending anything
+    check_final(args)
+    story = "" if args.final else read_story(args.story, max_story_bytes())  # fail before starting anything
     job_options(args)
     cast_pictures(args)
     if args.music is not None and not args.music.is_file():
@@ -202,7 +245,7 @@ def render(args: argparse.Namespace) -> int:
     if args.gateway:
         client = GatewayClient(args.gateway)
         try:
-            return _render(args, story, client, console)
+            return _final(args, client, console) if args.final else _render(args, story, client, console)
         finally:
             client.close()
     stack = LocalStack(work_dir=args.work_dir)
@@ -211,7 +254,7 @@ def render(args: argparse.Namespace) -> int:
             stack.start()
         client = GatewayClient(stack.gateway_url)
         try:
-            return _render(args, story, client, console)
+            return _final(args, client, console) if args.final else _render(args, story, client, console)
         finally:
             client.close()
     finally:
@@ -269,7 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd = commands.add_parser(
         "render", help="render a story file into an MP4 (+ NAME.srt, NAME.storyboard.json)"
     )
-    render_cmd.add_argument("story", type=Path, help="UTF-8 text or markdown; English, Hindi or both")
+    render_cmd.add_argument("story", type=Path, nargs="?", help="UTF-8 text or markdown; English, Hindi or both")
+    render_cmd.add_argument(
+        "--final", metavar="JOB",
+        help="the final cut of an earlier job (a preview, say): its pictures again at 720p (or --profile) with "
+        "--visual-backend and --style if given, its storyboard, speech and music reused; with the local stack, "
+        "give the --work-dir that job was rendered in",
+    )
     render_cmd.add_argument("-o", "--output", type=Path, default=Path("out/film.mp4"), help="the film (MP4)")
     render_cmd.add_argument("--gateway", help="URL of a running gateway; without it the stack starts locally")
     render_cmd.add_argument("--title", default="", help="film title (default: the story's first line)")

@@ -167,3 +167,49 @@ def test_a_film_over_its_cap_is_said_not_hidden() -> None:
     assert over_cap(job).startswith("the film is 31.2 s, over --max-minutes 0.5 (30 s)")
     assert over_cap({"options": {"max_minutes": 0.5}, "duration_s": 29.9}) == ""
     assert over_cap({"options": {"max_minutes": 0}, "duration_s": 900.0}) == ""
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["render"], "give a story file to render, or --final JOB"),
+    (["render", "story.txt", "--final", "abc"], "give no story file"),
+    (["render", "--final", "abc", "--voice", "narrator=m7"], "--voice: for a new story only"),
+    (["render", "--final", "abc", "--max-minutes", "2", "--aspect", "9:16"], "--max-minutes, --aspect: for a new"),
+    (["render", "--final", "abc", "--profile", "preview"], "the final cut is 720p or 1080p"),
+])
+def test_final_is_checked_before_anything_starts(
+    argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert words in _refused(argv, capsys)
+
+
+def test_final_makes_the_final_cut_of_a_preview_reusing_its_speech(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from tests.gateway_fakes import STORY, FakeServices, live_gateway
+
+    monkeypatch.chdir(tmp_path)
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    try:
+        with live_gateway(tmp_path, fakes) as url:
+            with pytest.raises(SystemExit) as ended:
+                main(["render", str(story), "--gateway", url, "--profile", "preview", "-o", str(tmp_path / "p.mp4")])
+            assert ended.value.code == 0, capsys.readouterr().err
+            job_id = httpx.get(f"{url}/v1/jobs").json()["jobs"][0]["id"]
+            spoken, widths = fakes.count("Speak"), {r.width for r in fakes.requests.values()}
+            with pytest.raises(SystemExit) as ended:
+                main(["render", "--final", job_id, "--gateway", url, "-o", str(tmp_path / "final.mp4")])
+            err = capsys.readouterr().err
+            assert ended.value.code == 0, err
+            job = httpx.get(f"{url}/v1/jobs/{job_id}").json()
+            assert f"job {job_id} again at 720p" in err and "final.mp4" in err
+            assert (tmp_path / "final.mp4").is_file() and (tmp_path / "final.storyboard.json").is_file()
+            assert job["options"]["profile"] == "720p" and job["state"] == "done"
+            assert widths == {640} and {r.width for r in fakes.requests.values()} == {1280}
+            assert fakes.count("Speak") == spoken, "the final cut spoke again"
+            assert "no job" in _refused(["render", "--final", "nosuchjob", "--gateway", url], capsys)
+    finally:
+        fakes.stop()
