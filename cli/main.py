@@ -226,6 +226,10 @@ def _finish(args: argparse.Namespace, job_id: str, client: GatewayClient, consol
     console.print(f"length     {int(minutes)} min {seconds:.1f} s")
     for note in job.get("plan_notes") or []:
         console.print(f"cut        {note}")
+    if not args.gateway:  # the local stack stops now: say how to open the job again (edits, final cut)
+        console.print(f"open again storyreel serve --work-dir {args.work_dir}, then "
+                      f"http://127.0.0.1:8000/#job={job_id}", soft_wrap=True)  # a command: never wrapped
+        console.print(f"final cut  storyreel render --final {job_id} --work-dir {args.work_dir}", soft_wrap=True)
     over = over_cap(job)
     if over:
         console.print(f"[yellow]warning:[/yellow] {over}")

@@ -57,6 +57,7 @@ def test_english_sample_renders_standalone(tmp_path: Path) -> None:
     result = _render(SAMPLES / "the_lantern_keeper.txt", out_dir, "--work-dir", str(tmp_path / "work"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "length" in result.stderr and str(out_dir / "film.mp4") in result.stderr
+    assert f"storyreel serve --work-dir {tmp_path / 'work'}" in result.stderr, "how to open the job again"
     storyboard = _check_film(out_dir, tmp_path)
     assert storyboard.title == "The Lantern Keeper"
     speakers = {line.speaker_id for shot in storyboard.shots() for line in shot.lines}
