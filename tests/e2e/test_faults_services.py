@@ -95,10 +95,16 @@ def _calls(stack: LocalStack, job_id: str) -> Counter[tuple[str, str]]:
     return calls
 
 
-def _assert_each_done_once(job: dict[str, Any], calls: Counter[tuple[str, str]]) -> None:
+def _assert_each_done_once(
+    stack: LocalStack, job: dict[str, Any], calls: Counter[tuple[str, str]]
+) -> None:
     shots = [shot["id"] for shot in job["shots"]]
     scenes = [scene["id"] for scene in job["scenes"]]
-    expected = Counter({("Plan", ""): 1, ("Compose", ""): 1})
+    # One cast-sheet picture per character and recurring setting, each drawn once (a picture drawn
+    # twice writes the same file again, so the files count pictures and the logs count calls).
+    cast_pictures = len(list((stack.work_dir / "artifacts" / "jobs" / job["id"] / "cast").glob("*.png")))
+    assert cast_pictures >= 1, "the story's Meera has a cast picture"
+    expected = Counter({("Plan", ""): 1, ("Compose", ""): 1, ("RenderReference", ""): cast_pictures})
     expected.update({(method, shot): 1 for shot in shots for method in ("SpeakStream", "RenderShotStream")})
     expected.update({("ComposeMusicStream", scene): 1 for scene in scenes})
     assert calls == expected, "an item was done twice, or not at all"
@@ -146,7 +152,7 @@ def test_a_service_killed_in_its_step_comes_back_and_the_job_completes_redoing_n
     assert f"started the {service} process again on {address}" in notes
     after = _files(stack, job_id)
     assert {name: after[name] for name in before} == before, "a finished file was made again"
-    _assert_each_done_once(job, _calls(stack, job_id))
+    _assert_each_done_once(stack, job, _calls(stack, job_id))
     if service == "composer":  # the composer that came back swept the dead one's scratch
         assert not left_behind.exists()
         assert '"msg": "removed stale scratch"' in (stack.work_dir / "logs" / "composer.log").read_text()
@@ -171,7 +177,9 @@ def test_a_service_left_down_fails_the_job_naming_it_and_render_resumes_it_once_
                 os.kill(pid, signal.SIGKILL)
             failed = _wait(client, job_id, lambda job: job["state"] in ("done", "failed"))
             assert failed["state"] == "failed"
-            assert failed["error"]["service"] == "visual" and failed["error"]["step"] == "visuals"
+            # The visual service's first call of a job draws the cast sheet (beside speech), so that
+            # is the step it was in when it died.
+            assert failed["error"]["service"] == "visual" and failed["error"]["step"] == "cast"
             assert f"the visual service at {stack.addresses['visual']} is unreachable" in failed["error"]["reason"]
             assert given_up == ["visual"]
             assert "error: the visual process exited (code -9) and was restarted 0 times" in _launcher_log(stack)
@@ -186,4 +194,4 @@ def test_a_service_left_down_fails_the_job_naming_it_and_render_resumes_it_once_
         stack.stop()
     after = _files(stack, job_id)
     assert {name: after[name] for name in before} == before, "a finished file was made again"
-    _assert_each_done_once(job, _calls(stack, job_id))
+    _assert_each_done_once(stack, job, _calls(stack, job_id))
