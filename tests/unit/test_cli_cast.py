@@ -5,7 +5,6 @@ every shot of that character is drawn from it; a name that is no character is on
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from PIL import Image
 
 from cli.main import main
 from tests.gateway_fakes import STORY, FakeServices, live_gateway
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.release_renders()
-    services.stop()
 
 
 @pytest.fixture

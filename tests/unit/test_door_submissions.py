@@ -26,19 +26,6 @@ ARABIC = "كان يا ما كان في قديم الزمان، عاش ملك ح�
 SUPPORTED = "the voices speak English (Latin script) and Hindi (Devanagari script)"
 
 
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
-
-
 def assert_refused(response: Any, client: TestClient, *reasons: str) -> None:
     assert response.status_code == 422, response.text
     for reason in reasons:

@@ -22,14 +22,6 @@ KEY_A = "a-key-of-twenty-four-chars"
 KEY_B = "b-key-of-twenty-four-chars"
 
 
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.release_renders()
-    services.stop()
-
-
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
     try:

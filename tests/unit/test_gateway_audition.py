@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,19 +20,6 @@ from services.audio.measure import median_pitch_hz
 from storyreel.grpckit import wait_serving
 from tests.conftest import REPO_ROOT
 from tests.gateway_fakes import FakeServices, gateway
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
 
 
 def _speaks(fakes: FakeServices) -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +24,6 @@ from tests.gateway_fakes import FakeServices, finished, gateway, submit
 
 MEERAS_SHOTS = {"s01_01", "s03_01"}  # the fake planner puts Meera in the sentences that name her
 EVERY_SHOT = {"s01_01", "s01_02", "s02_01", "s02_02", "s03_01"}
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
 
 
 @pytest.fixture

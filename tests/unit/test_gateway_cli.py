@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,14 +17,6 @@ from cli.progress import follow
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from tests.gateway_fakes import STORY, FakeServices, live_gateway
 from tests.music_files import tiny_wav
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.release_renders()
-    services.stop()
 
 
 def test_follow_draws_each_step_and_returns_the_finished_job(tmp_path: Path, fakes: FakeServices) -> None:

@@ -3,21 +3,10 @@ an unfinished one must be cancelled first; without purge, DELETE still cancels."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from gateway.results import job_key
 from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.release_renders()
-    services.stop()
 
 
 def test_a_finished_job_is_deleted_with_its_files(tmp_path: Path, fakes: FakeServices) -> None:

@@ -4,7 +4,6 @@ from a CDN; POST /v1/jobs offers named request examples, each of which the API a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,6 @@ from gateway.jobs import JobRequest
 from tests.gateway_fakes import FakeServices, gateway
 
 KEY = "a-key-long-enough-for-the-gateway"
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
 
 
 @pytest.mark.parametrize("keys", ["", KEY])

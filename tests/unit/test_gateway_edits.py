@@ -6,8 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,20 +14,7 @@ from fastapi.testclient import TestClient
 
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
-from tests.gateway_fakes import FakeServices, finished, gateway, submit
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
+from tests.gateway_fakes import FakeServices, finished, submit
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ call only when it goes silent (idle_timeout_s), however long the work takes in a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,6 @@ from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
 
 # (method the fakes count, an item of the sample story it serves)
 STREAMED = [("Speak", "s01_02"), ("RenderShot", "s02_01"), ("ComposeMusic", "s02")]
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
 
 
 @pytest.mark.parametrize(("method", "item"), STREAMED)

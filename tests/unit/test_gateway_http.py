@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +20,6 @@ from tests.music_files import tiny_wav
 TUNE = tiny_wav()
 
 KEY = "k3y-for-tests-0123456789"
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
 
 
 @pytest.fixture

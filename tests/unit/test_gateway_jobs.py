@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +17,6 @@ from fastapi.testclient import TestClient
 from gateway.store import JobStore
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from tests.gateway_fakes import STORY, FakeServices, finished, gateway, submit, wait
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.release_renders()
-    services.stop()
-
-
-@pytest.fixture
-def client(tmp_path: Path, fakes: FakeServices) -> Iterator[TestClient]:
-    with gateway(tmp_path, fakes) as test_client:
-        yield test_client
 
 
 def sse(text: str) -> list[dict[str, Any]]:

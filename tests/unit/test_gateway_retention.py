@@ -37,13 +37,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return server.new_database()
 
 
-@pytest.fixture
-def fakes(tmp_path: Path) -> Iterator[FakeServices]:
-    services = FakeServices(tmp_path / "artifacts").start()
-    yield services
-    services.stop()
-
-
 def _job(store: JobStore, artifacts: ArtifactStore, state: JobState, age_days: float) -> str:
     """A job in this state that last changed so long ago, with a result, an event and a file."""
     job_id = store.create(JobRequest(story="A lantern in the rain."))
