@@ -1,7 +1,8 @@
 """One generic conversion pair between the Pydantic domain and protobuf messages.
 
 Fields are matched by name. Enums are matched by member name: the proto value MOOD_CALM is
-the domain member Mood.CALM. The proto zero value (..._UNSPECIFIED) becomes "not set", so the
+the domain member Mood.CALM (the domain's enums, and storyreel.profiles' output choices:
+SUBTITLE_SIZE_LARGE is SubtitleSize.LARGE). The proto zero value (..._UNSPECIFIED) becomes "not set", so the
 domain model's default applies.
 
 `proto_enum_value(member, storyboard_pb2.Mood)` gives a domain member as the proto enum a field
@@ -18,7 +19,7 @@ from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel
 
-from storyreel import domain
+from storyreel import domain, profiles
 from storyreel.storyboard.v1 import storyboard_pb2
 
 __all__ = ["enum_prefix", "from_proto", "proto_enum_value", "to_proto"]
@@ -29,8 +30,9 @@ P = TypeVar("P", bound=int)
 
 _DOMAIN_ENUMS: dict[str, type[Enum]] = {
     name: value
-    for name, value in vars(domain).items()
-    if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == domain.__name__
+    for module in (domain, profiles)  # profiles: the output choices the gateway and the composer share
+    for name, value in vars(module).items()
+    if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == module.__name__
 }
 
 

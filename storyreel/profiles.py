@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Aspect", "ProfileName"]
+__all__ = ["Aspect", "ProfileName", "SubtitleMode", "SubtitlePosition", "SubtitleSize"]
 
 
 class ProfileName(StrEnum):
@@ -42,3 +42,30 @@ class Aspect(StrEnum):
         if self is Aspect.SQUARE:
             return short, short
         return long, short
+
+
+class SubtitleMode(StrEnum):
+    """How a film carries its subtitles (SUBTITLE_MODE_<member name> on the wire). The SRT and
+    WebVTT files are written beside the film in every mode."""
+
+    BURNED = "burned"
+    """Drawn into the picture (and a soft track in the MP4 too)."""
+    SOFT = "soft"
+    """Only a soft track in the MP4: a player shows it or not; the picture stays clean."""
+    NONE = "none"
+    """Neither in the picture nor in the MP4."""
+
+
+class SubtitleSize(StrEnum):
+    """The height of burned subtitles' letters, relative to the frame's (SUBTITLE_SIZE_<name>)."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class SubtitlePosition(StrEnum):
+    """Where burned subtitles sit in the frame (SUBTITLE_POSITION_<name>)."""
+
+    BOTTOM = "bottom"
+    TOP = "top"

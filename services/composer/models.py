@@ -1,7 +1,6 @@
 """The composition request as Pydantic models, twins of the ComposeRequest message (same field names),
-so storyreel.convert moves it off the wire and validation happens in one place. (ProfileName,
-shared with the gateway in storyreel.profiles, is the one enum storyreel.convert does not know:
-servicer.py moves it.)"""
+so storyreel.convert moves it off the wire and validation happens in one place, the shared enums of
+storyreel.profiles included (servicer.py still moves ProfileName itself, from before convert knew them).)"""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from storyreel.domain import Language
-from storyreel.profiles import ProfileName
+from storyreel.profiles import ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
 
 
 class _Model(BaseModel):
@@ -71,6 +70,15 @@ class OutputProfile(_Model):
         return self
 
 
+class SubtitleStyle(_Model):
+    """How the film shows its subtitles."""
+
+    mode: SubtitleMode | None = None
+    """None: the service's default for the profile (its burn settings)."""
+    size: SubtitleSize = SubtitleSize.MEDIUM
+    position: SubtitlePosition = SubtitlePosition.BOTTOM
+
+
 class ComposeRequest(_Model):
     title: str = ""
     shots: list[TimelineShot] = Field(min_length=1)
@@ -83,6 +91,7 @@ class ComposeRequest(_Model):
     """Empty: no WebVTT file."""
     profile_name: ProfileName | None = None
     """None: the service's default profile."""
+    subtitles: SubtitleStyle = SubtitleStyle()
 
     @model_validator(mode="after")
     def _distinct_outputs(self) -> ComposeRequest:
@@ -106,3 +115,5 @@ class ComposedFilm:
     duration_s: float
     profile: OutputProfile
     """The size and rate the film was encoded at."""
+    subtitles: SubtitleMode = SubtitleMode.BURNED
+    """How the film carries its subtitles."""

@@ -4,16 +4,17 @@ neither) becomes the film's frame size and rate and the encoder settings of its 
 Named profiles fix the size; the rate, CRF, preset and whether subtitles are burned in come from
 settings. An explicit size and
 rate in the request win over the named profile's (the gateway sends its own), and the named
-profile (or the service's default) still chooses the encoder settings.
+profile (or the service's default) still chooses the encoder settings. A request's subtitle mode
+(burned, soft or none) wins over the profile's burn setting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.composer.models import ComposeRequest, OutputProfile
+from services.composer.models import ComposeRequest, OutputProfile, SubtitleStyle
 from services.composer.settings import ComposerSettings
-from storyreel.profiles import ProfileName
+from storyreel.profiles import ProfileName, SubtitleMode
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,18 @@ class RenderProfile:
     name: ProfileName
     frame: OutputProfile
     encoding: Encoding
-    burn_subtitles: bool = True
-    """Subtitles drawn into the picture; False: only the soft track (and the SRT and WebVTT files)."""
+    subtitles: SubtitleStyle
+    """How the subtitles are shown; its mode is always set (the request's, else the settings')."""
+
+    @property
+    def burn_subtitles(self) -> bool:
+        """Subtitles drawn into the picture; False: a soft track at most (and the SRT and WebVTT files)."""
+        return self.subtitles.mode is SubtitleMode.BURNED
+
+    @property
+    def soft_track(self) -> bool:
+        """The MP4 carries the subtitles as a text track (burned films too, as they always have)."""
+        return self.subtitles.mode is not SubtitleMode.NONE
 
 
 def encoding_for(name: ProfileName, settings: ComposerSettings) -> Encoding:
@@ -47,5 +58,13 @@ def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> Rend
     name = request.profile_name or settings.profile
     width, height = name.size
     frame = request.profile or OutputProfile(width=width, height=height, fps=settings.fps)
+    return RenderProfile(name, frame, encoding_for(name, settings), subtitle_style(request, name, settings))
+
+
+def subtitle_style(request: ComposeRequest, name: ProfileName, settings: ComposerSettings) -> SubtitleStyle:
+    """The request's subtitle style with its mode set: the request's own, else burned or soft as
+    the profile's setting says."""
+    if request.subtitles.mode is not None:
+        return request.subtitles
     burn = settings.preview_burn_subtitles if name is ProfileName.PREVIEW else settings.burn_subtitles
-    return RenderProfile(name, frame, encoding_for(name, settings), burn)
+    return request.subtitles.model_copy(update={"mode": SubtitleMode.BURNED if burn else SubtitleMode.SOFT})

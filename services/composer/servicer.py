@@ -12,7 +12,7 @@ from services.composer.backends import Composer
 from services.composer.models import ComposedFilm, ComposeRequest
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
-from storyreel.convert import from_proto, to_proto
+from storyreel.convert import from_proto, proto_enum_value, to_proto
 from storyreel.profiles import ProfileName
 
 log = logging.getLogger(__name__)
@@ -58,4 +58,5 @@ class ComposerServicer(composer_service_pb2_grpc.ComposerServiceServicer):  # ty
             vtt=self.store.ref(film.vtt_key) if film.vtt_key else None,
             duration_s=film.duration_s,
             profile=to_proto(film.profile, composer_service_pb2.OutputProfile),
+            subtitles=proto_enum_value(film.subtitles, composer_service_pb2.SubtitleMode),
         )

@@ -71,10 +71,12 @@ class ComposerSettings(ServiceSettings):
     burn_subtitles: bool = Field(
         default=True,
         description="Burn the subtitles into the picture of 720p and 1080p films (false: the soft track and the"
-        " SRT/WebVTT files only, which saves the ass filter's CPU).",
+        " SRT/WebVTT files only, which saves the ass filter's CPU), when the request (the job) names no mode.",
     )
     preview_burn_subtitles: bool = Field(
-        default=True, description="Burn the subtitles into the picture of preview films (false: soft track only)."
+        default=True,
+        description="Burn the subtitles into the picture of preview films (false: soft track only), when the request"
+        " names no mode.",
     )
     subtitle_font: str = Field(
         default="Noto Sans", description="Subtitle font family; glyphs it lacks (Devanagari) fall back via fontconfig."

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from services.composer.models import OutputProfile
 from services.composer.timeline import TimedCue
 from storyreel.domain import Language
+from storyreel.profiles import SubtitlePosition, SubtitleSize
 
 MAX_LINES = 2
 _BREAKING = {"Cc", "Zl", "Zp"}
@@ -193,9 +194,20 @@ def ass_time(seconds: float) -> str:
     return f"{hours:d}:{minutes:02d}:{secs:02d}.{centis:02d}"
 
 
-def _ass_header(profile: OutputProfile, font: str) -> str:
-    size = round(profile.height * 0.055)
-    outline = max(1.0, round(profile.height / 300, 1))
+FONT_HEIGHT = {SubtitleSize.SMALL: 0.042, SubtitleSize.MEDIUM: 0.055, SubtitleSize.LARGE: 0.075}
+"""Letter size as a fraction of the frame's height: medium is the size films always had (40 px
+at 720p); small and large are about three quarters and four thirds of it."""
+ASS_ALIGNMENT = {SubtitlePosition.BOTTOM: 2, SubtitlePosition.TOP: 8}
+"""ASS numpad alignment: 2 is bottom centre, 8 top centre; MarginV is then the gap to that edge."""
+
+
+def _ass_header(
+    profile: OutputProfile, font: str, size: SubtitleSize = SubtitleSize.MEDIUM,
+    position: SubtitlePosition = SubtitlePosition.BOTTOM,
+) -> str:
+    scale = FONT_HEIGHT[size] / FONT_HEIGHT[SubtitleSize.MEDIUM]
+    font_size = round(profile.height * FONT_HEIGHT[size])
+    outline = max(1.0, round(profile.height / 300 * scale, 1))  # the outline grows with the letters
     margin_v = round(profile.height * 0.05)
     margin_h = round(profile.width * 0.05)
     # The font name comes from settings, not from users; commas would break the Style line.
@@ -208,18 +220,22 @@ def _ass_header(profile: OutputProfile, font: str) -> str:
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic,"
         " Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment,"
         " MarginL, MarginR, MarginV, Encoding\n"
-        f"Style: Default,{font},{size},&H00FFFFFF,&H000000FF,&H00101010,&H80000000,0,0,0,0,100,100,0,0,1,"
-        f"{outline},{outline / 2:.1f},2,{margin_h},{margin_h},{margin_v},1\n\n"
+        f"Style: Default,{font},{font_size},&H00FFFFFF,&H000000FF,&H00101010,&H80000000,0,0,0,0,100,100,0,0,1,"
+        f"{outline},{outline / 2:.1f},{ASS_ALIGNMENT[position]},{margin_h},{margin_h},{margin_v},1\n\n"
         "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     )
 
 
-def ass_document(events: Iterable[SubtitleEvent], profile: OutputProfile, font: str, offset_s: float = 0.0) -> str:
-    """An ASS script for libass; times are shifted by -offset_s (a segment's start on the film)."""
+def ass_document(
+    events: Iterable[SubtitleEvent], profile: OutputProfile, font: str, offset_s: float = 0.0,
+    size: SubtitleSize = SubtitleSize.MEDIUM, position: SubtitlePosition = SubtitlePosition.BOTTOM,
+) -> str:
+    """An ASS script for libass at the given letter size and edge; times are shifted by -offset_s
+    (a segment's start on the film)."""
     dialogue = [
         f"Dialogue: 0,{ass_time(event.start_s - offset_s)},{ass_time(event.end_s - offset_s)},Default,,0,0,0,,"
         + "\\N".join(ass_escape(line) for line in event.lines)
         + "\n"
         for event in events
     ]
-    return _ass_header(profile, font) + "".join(dialogue)
+    return _ass_header(profile, font, size, position) + "".join(dialogue)

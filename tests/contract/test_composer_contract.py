@@ -144,6 +144,97 @@ async def test_an_explicit_size_still_wins_over_the_named_profile(
     assert reply.profile.width == PROFILE.width
 
 
+def gray_frame(path: Path, seconds: float) -> np.ndarray:
+    """The frame at `seconds` as grey levels, rows top to bottom."""
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", f"{seconds}", "-i", str(path), "-frames:v", "1",
+         "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint8).reshape(PROFILE.height, PROFILE.width).astype(np.int16)
+
+
+AT_CUE_S = 1.0
+"""The English cue shows from 0.1 s to 1.9 s."""
+
+
+def drawn_rows(film: Path, clean: Path) -> np.ndarray:
+    """How much each row of the film's frame at AT_CUE_S differs from a film made without
+    subtitles in the picture: what was drawn over it."""
+    rows: np.ndarray = np.abs(gray_frame(film, AT_CUE_S) - gray_frame(clean, AT_CUE_S)).mean(axis=1)
+    return rows
+
+
+def rows_drawn(rows: np.ndarray) -> np.ndarray:
+    """The rows with letters in them (each row's mean difference over 4 grey levels)."""
+    return np.flatnonzero(rows > 4)
+
+
+async def compose_with(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, root: Path, base: composer_service_pb2.ComposeRequest,
+    name: str, style: composer_service_pb2.SubtitleStyle | None = None,
+) -> tuple[composer_service_pb2.ComposeResponse, Path]:
+    """The base request with its own outputs and the given subtitle style: the reply and the film."""
+    request = composer_service_pb2.ComposeRequest()
+    request.CopyFrom(base)
+    request.video_key, request.srt_key, request.vtt_key = f"out/{name}.mp4", f"out/{name}.srt", f"out/{name}.vtt"
+    request.subtitles.CopyFrom(style or composer_service_pb2.SubtitleStyle())
+    reply: composer_service_pb2.ComposeResponse = await stub.Compose(request, timeout=DEADLINE_S)
+    return reply, check_ref(reply.video, root)
+
+
+def mode(value: composer_service_pb2.SubtitleMode) -> composer_service_pb2.SubtitleStyle:
+    return composer_service_pb2.SubtitleStyle(mode=value)
+
+
+def subtitle_streams(path: Path) -> int:
+    return sum(stream["codec_type"] == "subtitle" for stream in probe(path)["streams"])
+
+
+async def test_soft_subtitles_are_a_track_over_a_clean_picture_and_none_are_neither(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    """The service burns by default (settings); a request for soft gets the track and the very picture
+    of a film with no subtitles; none leaves the track out too, and still writes the SRT and WebVTT."""
+    wire = composer_service_pb2
+    base = wire_request(store)
+    none, none_film = await compose_with(stub, artifact_root, base, "none", mode(wire.SUBTITLE_MODE_NONE))
+    soft, soft_film = await compose_with(stub, artifact_root, base, "soft", mode(wire.SUBTITLE_MODE_SOFT))
+    burned, burned_film = await compose_with(stub, artifact_root, base, "burned")
+
+    assert (none.subtitles, soft.subtitles, burned.subtitles) == (
+        wire.SUBTITLE_MODE_NONE, wire.SUBTITLE_MODE_SOFT, wire.SUBTITLE_MODE_BURNED)
+    assert (subtitle_streams(none_film), subtitle_streams(soft_film), subtitle_streams(burned_film)) == (0, 1, 1)
+    assert HINDI in soft_subtitles(soft_film)
+    assert HINDI in check_ref(none.srt, artifact_root).read_text("utf-8")
+    assert HINDI in check_ref(none.vtt, artifact_root).read_text("utf-8")
+    assert drawn_rows(soft_film, none_film).max() == 0, "soft: the picture is the clean film's, frame for frame"
+    burned_rows = rows_drawn(drawn_rows(burned_film, none_film))
+    assert burned_rows.size and burned_rows.min() > PROFILE.height * 2 / 3, "burned, at the bottom by default"
+
+
+async def test_large_subtitles_at_the_top_are_drawn_in_the_top_of_the_frame(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    wire = composer_service_pb2
+    base = wire_request(store)
+    _, clean = await compose_with(stub, artifact_root, base, "none", mode(wire.SUBTITLE_MODE_NONE))
+    large, large_film = await compose_with(
+        stub, artifact_root, base, "large",
+        wire.SubtitleStyle(size=wire.SUBTITLE_SIZE_LARGE, position=wire.SUBTITLE_POSITION_TOP))
+    _, small_film = await compose_with(
+        stub, artifact_root, base, "small",
+        wire.SubtitleStyle(mode=wire.SUBTITLE_MODE_BURNED, size=wire.SUBTITLE_SIZE_SMALL,
+                           position=wire.SUBTITLE_POSITION_TOP))
+
+    assert large.subtitles == wire.SUBTITLE_MODE_BURNED  # no mode: the service's default, which burns
+    large_rows, small_rows = rows_drawn(drawn_rows(large_film, clean)), rows_drawn(drawn_rows(small_film, clean))
+    assert large_rows.size and small_rows.size
+    assert large_rows.max() < PROFILE.height / 3 and small_rows.max() < PROFILE.height / 3, "in the top third"
+    assert large_rows.min() >= round(PROFILE.height * 0.05) - 2, "below the top margin (the outline may reach in)"
+    assert large_rows.max() - large_rows.min() > 1.4 * (small_rows.max() - small_rows.min()), "large is taller"
+
+
 async def test_a_missing_clip_fails_the_precondition_naming_the_shot(
     stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore
 ) -> None:

@@ -12,7 +12,7 @@ from services.composer.profiles import Encoding, resolve_profile
 from services.composer.servicer import profile_name_from_proto, request_from_proto
 from services.composer.settings import ComposerSettings, available_cores
 from storyreel.composer.v1 import composer_service_pb2
-from storyreel.profiles import ProfileName
+from storyreel.profiles import ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
 
 SETTINGS = ComposerSettings(artifact_root=Path("/tmp/unused"))
 SHOT = TimelineShot(shot_id="a_0", scene_id="a", clip_key="c.mp4", duration_s=2.0)
@@ -46,6 +46,38 @@ def test_subtitles_are_burned_in_by_default_and_each_profile_can_turn_that_off()
     soft_preview = SETTINGS.model_copy(update={"preview_burn_subtitles": False})
     assert not resolve_profile(request(profile_name=ProfileName.PREVIEW), soft_preview).burn_subtitles
     assert resolve_profile(request(), soft_preview).burn_subtitles
+
+
+@pytest.mark.parametrize("mode", list(SubtitleMode))
+def test_a_requests_subtitle_mode_wins_over_the_profiles_burn_setting(mode: SubtitleMode) -> None:
+    style = {"mode": mode.value, "size": "large", "position": "top"}
+    for settings in (SETTINGS, SETTINGS.model_copy(update={"burn_subtitles": False, "preview_burn_subtitles": False})):
+        for name in ProfileName:
+            profile = resolve_profile(request(profile_name=name, subtitles=style), settings)
+            assert profile.subtitles.mode is mode
+            assert (profile.subtitles.size, profile.subtitles.position) == (SubtitleSize.LARGE, SubtitlePosition.TOP)
+            assert profile.burn_subtitles is (mode is SubtitleMode.BURNED)
+            assert profile.soft_track is (mode is not SubtitleMode.NONE)
+
+
+def test_a_request_naming_no_mode_gets_burned_or_soft_as_the_profile_says() -> None:
+    soft = SETTINGS.model_copy(update={"burn_subtitles": False})
+    assert resolve_profile(request(subtitles={"size": "small"}), SETTINGS).subtitles.mode is SubtitleMode.BURNED
+    assert resolve_profile(request(subtitles={"size": "small"}), soft).subtitles.mode is SubtitleMode.SOFT
+    assert resolve_profile(request(), soft).subtitles.size is SubtitleSize.MEDIUM
+
+
+def test_a_wire_subtitle_style_reaches_the_model_and_unspecified_fields_are_the_defaults() -> None:
+    wire = composer_service_pb2
+    message = wire.ComposeRequest(
+        shots=[wire.TimelineShot(shot_id="a_0", scene_id="a", clip_key="c.mp4", duration_s=2.0)],
+        video_key="f.mp4", srt_key="f.srt",
+    )
+    default = request_from_proto(message).subtitles
+    assert (default.mode, default.size, default.position) == (None, SubtitleSize.MEDIUM, SubtitlePosition.BOTTOM)
+    message.subtitles.CopyFrom(wire.SubtitleStyle(mode=wire.SUBTITLE_MODE_NONE, position=wire.SUBTITLE_POSITION_TOP))
+    chosen = request_from_proto(message).subtitles
+    assert (chosen.mode, chosen.size, chosen.position) == (SubtitleMode.NONE, SubtitleSize.MEDIUM, SubtitlePosition.TOP)
 
 
 def test_an_explicit_size_and_rate_win_and_the_named_profile_still_sets_the_encoder() -> None:

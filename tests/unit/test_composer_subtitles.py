@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
+
 from services.composer.models import OutputProfile
 from services.composer.subtitles import (
     WORD_JOINER,
@@ -24,6 +26,7 @@ from services.composer.subtitles import (
 )
 from services.composer.timeline import TimedCue
 from storyreel.domain import Language
+from storyreel.profiles import SubtitlePosition, SubtitleSize
 
 LONG_EN = (
     "The keeper climbed the ninety-nine steps of the lighthouse every evening, lit the great lamp,"
@@ -171,3 +174,43 @@ def test_a_long_line_never_leaves_a_lone_word_on_its_own_screen() -> None:
     assert len(screens) == 2
     assert min(lengths) > 0.6 * max(lengths)
     assert " ".join(" ".join(screen) for screen in screens) == text
+
+
+def style_line(document: str) -> dict[str, str]:
+    """The Default style's fields by name, as libass reads them."""
+    lines = document.split("\n")
+    names = next(line for line in lines if line.startswith("Format: Name,")).removeprefix("Format: ").split(", ")
+    values = next(line for line in lines if line.startswith("Style: Default,")).removeprefix("Style: ").split(",")
+    return dict(zip(names, values, strict=True))
+
+
+def test_the_default_ass_style_is_the_one_films_always_had() -> None:
+    """Medium at the bottom: 5.5% of the height (40 px at 720p), bottom centre, 5% margin."""
+    style = style_line(ass_document([], OutputProfile(width=1280, height=720, fps=24), "Noto Sans"))
+    assert (style["Fontsize"], style["Alignment"], style["MarginV"], style["Outline"]) == ("40", "2", "36", "2.4")
+
+
+@pytest.mark.parametrize(("size", "height", "font_px"), [
+    (SubtitleSize.SMALL, 720, "30"), (SubtitleSize.MEDIUM, 720, "40"), (SubtitleSize.LARGE, 720, "54"),
+    (SubtitleSize.LARGE, 360, "27"), (SubtitleSize.LARGE, 1920, "144"), (SubtitleSize.SMALL, 1080, "45"),
+])
+def test_the_letter_size_is_a_share_of_the_frames_height(size: SubtitleSize, height: int, font_px: str) -> None:
+    profile = OutputProfile(width=height * 16 // 9 // 2 * 2, height=height, fps=24)
+    style = style_line(ass_document([], profile, "Noto Sans", size=size))
+    assert style["Fontsize"] == font_px
+    assert style["MarginV"] == str(round(height * 0.05))
+
+
+def test_the_outline_grows_with_the_letters() -> None:
+    profile = OutputProfile(width=1280, height=720, fps=24)
+    outlines = [float(style_line(ass_document([], profile, "Noto Sans", size=size))["Outline"]) for size in
+                (SubtitleSize.SMALL, SubtitleSize.MEDIUM, SubtitleSize.LARGE)]
+    assert outlines == sorted(outlines) and outlines[0] < outlines[2]
+
+
+def test_top_subtitles_are_top_centre_with_the_same_margin_from_the_top_edge() -> None:
+    profile = OutputProfile(width=1280, height=720, fps=24)
+    top = style_line(ass_document([], profile, "Noto Sans", position=SubtitlePosition.TOP))
+    bottom = style_line(ass_document([], profile, "Noto Sans", position=SubtitlePosition.BOTTOM))
+    assert (top["Alignment"], bottom["Alignment"]) == ("8", "2")  # numpad: 8 top centre, 2 bottom centre
+    assert top["MarginV"] == bottom["MarginV"] == "36"

@@ -34,7 +34,7 @@ EXPORTS: dict[str, list[str]] = {
                        "shot_id_var"],
     "storyreel.media": ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "probe", "run_tool"],
     "storyreel.metrics": ["RPC_IN_FLIGHT", "RPC_SECONDS", "RPC_TOTAL", "record_rpc", "serve_metrics"],
-    "storyreel.profiles": ["Aspect", "ProfileName"],
+    "storyreel.profiles": ["Aspect", "ProfileName", "SubtitleMode", "SubtitlePosition", "SubtitleSize"],
     "storyreel.settings": ["DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS", "CommonSettings",
                            "ServiceSettings"],
     "storyreel.storytext": [

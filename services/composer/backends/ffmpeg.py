@@ -144,7 +144,9 @@ class FfmpegComposer:
             link_clips(job.files, work)
             segment_names, audio = self._render_parts(job, work)
             duration = self._deliver(job, work, segment_names, audio)
-        return ComposedFilm(request.video_key, request.srt_key, request.vtt_key, duration, job.profile.frame)
+        mode = job.profile.subtitles.mode
+        assert mode is not None  # resolve_profile always sets it
+        return ComposedFilm(request.video_key, request.srt_key, request.vtt_key, duration, job.profile.frame, mode)
 
     # ------------------------------------------------------------------ 1. plan
 
@@ -213,7 +215,11 @@ class FfmpegComposer:
         inside = [event for event in job.events if start_s <= event.start_s < end_s]
         if not inside or not job.profile.burn_subtitles:
             return None
-        path.write_text(ass_document(inside, job.profile.frame, self.settings.subtitle_font, start_s), "utf-8")
+        style = job.profile.subtitles
+        document = ass_document(
+            inside, job.profile.frame, self.settings.subtitle_font, start_s, style.size, style.position
+        )
+        path.write_text(document, "utf-8")
         return path
 
     def _make_audio(self, job: _Job, planned: Sequence[Segment], work: Path) -> Path:
@@ -317,7 +323,7 @@ class FfmpegComposer:
         expected = Expected(
             duration_s=job.film_s,
             frame_s=1 / job.timeline.fps,
-            subtitle_streams=1 if job.events else 0,
+            subtitle_streams=1 if job.events and job.profile.soft_track else 0,
             chapters=len(chapters(job.timeline)),
         )
         with self.store.writing(job.request.video_key) as tmp:
@@ -333,7 +339,7 @@ class FfmpegComposer:
         segment_list.write_text(concat_list(segment_names))
         metadata = work / "chapters.ffmeta"
         metadata.write_text(ffmetadata_document(job.request.title, chapters(job.timeline), job.timeline.fps), "utf-8")
-        subtitles = work / "soft.srt" if job.events else None
+        subtitles = work / "soft.srt" if job.events and job.profile.soft_track else None
         if subtitles:
             subtitles.write_text(soft_track_srt(job.events), "utf-8")
         return MuxInputs(segment_list, audio, metadata, subtitles, track_language(job.events))

@@ -15,10 +15,41 @@ class ProfileName(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROFILE_NAME_HD720: _ClassVar[ProfileName]
     PROFILE_NAME_HD1080: _ClassVar[ProfileName]
     PROFILE_NAME_PREVIEW: _ClassVar[ProfileName]
+
+class SubtitleMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBTITLE_MODE_UNSPECIFIED: _ClassVar[SubtitleMode]
+    SUBTITLE_MODE_BURNED: _ClassVar[SubtitleMode]
+    SUBTITLE_MODE_SOFT: _ClassVar[SubtitleMode]
+    SUBTITLE_MODE_NONE: _ClassVar[SubtitleMode]
+
+class SubtitleSize(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBTITLE_SIZE_UNSPECIFIED: _ClassVar[SubtitleSize]
+    SUBTITLE_SIZE_SMALL: _ClassVar[SubtitleSize]
+    SUBTITLE_SIZE_MEDIUM: _ClassVar[SubtitleSize]
+    SUBTITLE_SIZE_LARGE: _ClassVar[SubtitleSize]
+
+class SubtitlePosition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBTITLE_POSITION_UNSPECIFIED: _ClassVar[SubtitlePosition]
+    SUBTITLE_POSITION_BOTTOM: _ClassVar[SubtitlePosition]
+    SUBTITLE_POSITION_TOP: _ClassVar[SubtitlePosition]
 PROFILE_NAME_UNSPECIFIED: ProfileName
 PROFILE_NAME_HD720: ProfileName
 PROFILE_NAME_HD1080: ProfileName
 PROFILE_NAME_PREVIEW: ProfileName
+SUBTITLE_MODE_UNSPECIFIED: SubtitleMode
+SUBTITLE_MODE_BURNED: SubtitleMode
+SUBTITLE_MODE_SOFT: SubtitleMode
+SUBTITLE_MODE_NONE: SubtitleMode
+SUBTITLE_SIZE_UNSPECIFIED: SubtitleSize
+SUBTITLE_SIZE_SMALL: SubtitleSize
+SUBTITLE_SIZE_MEDIUM: SubtitleSize
+SUBTITLE_SIZE_LARGE: SubtitleSize
+SUBTITLE_POSITION_UNSPECIFIED: SubtitlePosition
+SUBTITLE_POSITION_BOTTOM: SubtitlePosition
+SUBTITLE_POSITION_TOP: SubtitlePosition
 
 class SubtitleCue(_message.Message):
     __slots__ = ("text", "language", "start_s", "end_s")
@@ -70,8 +101,18 @@ class OutputProfile(_message.Message):
     fps: int
     def __init__(self, width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ...) -> None: ...
 
+class SubtitleStyle(_message.Message):
+    __slots__ = ("mode", "size", "position")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    mode: SubtitleMode
+    size: SubtitleSize
+    position: SubtitlePosition
+    def __init__(self, mode: _Optional[_Union[SubtitleMode, str]] = ..., size: _Optional[_Union[SubtitleSize, str]] = ..., position: _Optional[_Union[SubtitlePosition, str]] = ...) -> None: ...
+
 class ComposeRequest(_message.Message):
-    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key", "vtt_key", "profile_name")
+    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key", "vtt_key", "profile_name", "subtitles")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SHOTS_FIELD_NUMBER: _ClassVar[int]
     MUSIC_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +121,7 @@ class ComposeRequest(_message.Message):
     SRT_KEY_FIELD_NUMBER: _ClassVar[int]
     VTT_KEY_FIELD_NUMBER: _ClassVar[int]
     PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SUBTITLES_FIELD_NUMBER: _ClassVar[int]
     title: str
     shots: _containers.RepeatedCompositeFieldContainer[TimelineShot]
     music: _containers.RepeatedCompositeFieldContainer[MusicCue]
@@ -88,18 +130,21 @@ class ComposeRequest(_message.Message):
     srt_key: str
     vtt_key: str
     profile_name: ProfileName
-    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ..., vtt_key: _Optional[str] = ..., profile_name: _Optional[_Union[ProfileName, str]] = ...) -> None: ...
+    subtitles: SubtitleStyle
+    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ..., vtt_key: _Optional[str] = ..., profile_name: _Optional[_Union[ProfileName, str]] = ..., subtitles: _Optional[_Union[SubtitleStyle, _Mapping]] = ...) -> None: ...
 
 class ComposeResponse(_message.Message):
-    __slots__ = ("video", "srt", "duration_s", "vtt", "profile")
+    __slots__ = ("video", "srt", "duration_s", "vtt", "profile", "subtitles")
     VIDEO_FIELD_NUMBER: _ClassVar[int]
     SRT_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
     VTT_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
+    SUBTITLES_FIELD_NUMBER: _ClassVar[int]
     video: _artifact_pb2.ArtifactRef
     srt: _artifact_pb2.ArtifactRef
     duration_s: float
     vtt: _artifact_pb2.ArtifactRef
     profile: OutputProfile
-    def __init__(self, video: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., srt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ..., vtt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ...) -> None: ...
+    subtitles: SubtitleMode
+    def __init__(self, video: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., srt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., duration_s: _Optional[float] = ..., vtt: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., subtitles: _Optional[_Union[SubtitleMode, str]] = ...) -> None: ...
