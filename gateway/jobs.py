@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyreel.domain import Language, VoiceEngine
-from storyreel.profiles import Aspect, ProfileName
+from storyreel.profiles import Aspect, ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
 
 BACKEND_NAME = r"^[a-z0-9_-]{0,32}$"
 EXAMPLE_STORY = 'Old Meera lived by the river. "Hold the lantern high," she said.'
@@ -80,6 +80,25 @@ class VoiceChoice(_Body):
     description: str | None = Field(default=None, max_length=1000, description="For describable voices (Parler).")
 
 
+class SubtitleChoice(_Body):
+    """How the film shows its subtitles. The SRT and WebVTT files are made in every mode."""
+
+    mode: SubtitleMode | None = Field(
+        default=None,
+        description="'burned' (drawn into the picture, and a soft track too), 'soft' (only a track the player "
+        "shows or hides: the picture stays clean) or 'none' (neither); empty: the composer's setting for the "
+        "profile (STORYREEL_COMPOSER_BURN_SUBTITLES, _PREVIEW_BURN_SUBTITLES; burned unless turned off).",
+    )
+    size: SubtitleSize = Field(
+        default=SubtitleSize.MEDIUM,
+        description="Letter size of burned subtitles: 'small', 'medium' or 'large' (4.2%, 5.5%, 7.5% of the "
+        "frame's height).",
+    )
+    position: SubtitlePosition = Field(
+        default=SubtitlePosition.BOTTOM, description="Where burned subtitles sit: 'bottom' or 'top'."
+    )
+
+
 class JobOptions(_Body):
     """How to film a story: everything but the story itself."""
 
@@ -106,6 +125,11 @@ class JobOptions(_Body):
         default=Aspect.WIDE,
         description="Frame shape: '16:9' (wide), '9:16' (tall, for phones: the profile's frame on its side) or "
         "'1:1' (square, the profile's height); every shot is drawn at that shape.",
+    )
+    subtitles: SubtitleChoice = Field(
+        default_factory=SubtitleChoice,
+        description="Burned in, soft or none, and the size and position of burned ones; changing them "
+        "(POST .../render) composes the film again and nothing else.",
     )
 
 
@@ -162,9 +186,15 @@ class RenderRequest(_Body):
     )
     style: str | None = Field(default=None, max_length=300, description="A different style; left out: keep it.")
     profile: ProfileName | None = Field(default=None, description="A different output profile; left out: keep it.")
+    subtitles: SubtitleChoice | None = Field(
+        default=None,
+        description="Subtitles another way: the fields given replace the job's, the others are kept; "
+        "only the film is composed again.",
+    )
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"visual_backend": "comfyui", "profile": "1080p"}, {}]}
+        json_schema_extra={"examples": [{"visual_backend": "comfyui", "profile": "1080p"},
+                                        {"subtitles": {"mode": "burned", "size": "large", "position": "top"}}, {}]}
     )
 
 
@@ -238,7 +268,8 @@ EXAMPLE_JOB: dict[str, Any] = {
     ],
     "duration_s": None, "error": None,
     "options": {"title": "", "language": None, "max_minutes": 0, "visual_backend": "", "style": "", "voices": {},
-                "aspect": "16:9"},
+                "aspect": "16:9", "subtitles": {"mode": None, "size": "medium", "position": "bottom"}},
+    "subtitles": None,
     "revision": 0, "created_at": 1764316800.0, "updated_at": 1764316812.5,
     "links": {"self": _BASE, "events": f"{_BASE}/events", "video": f"{_BASE}/video",
               "subtitles": f"{_BASE}/subtitles.srt", "subtitles_vtt": f"{_BASE}/subtitles.vtt",
@@ -258,6 +289,11 @@ class JobView(BaseModel):
     scenes: list[SceneView]
     shots: list[ShotView]
     duration_s: float | None = Field(description="Length of the finished film.")
+    subtitles: SubtitleMode | None = Field(
+        default=None,
+        description="How the film as composed carries its subtitles: 'burned' (in the picture, so a player "
+        "should not show the soft track too), 'soft' (a track only) or 'none'; null before there is a film.",
+    )
     error: JobError | None
     options: JobOptions
     plan_notes: list[str] = Field(

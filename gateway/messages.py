@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
 
-from gateway.jobs import JobOptions
+from gateway.jobs import JobOptions, SubtitleChoice
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import proto_enum_value, to_proto
 from storyreel.domain import Character, Scene, Shot, Storyboard, Voice
 from storyreel.errors import InvalidInput
-from storyreel.profiles import ProfileName
+from storyreel.profiles import ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 
@@ -50,6 +50,24 @@ class FilmProfile:
         request.profile.CopyFrom(composer_pb.OutputProfile(width=self.width, height=self.height, fps=self.fps))
         if self.name is not None:
             request.profile_name = composer_pb.ProfileName.Value(f"PROFILE_NAME_{self.name.name}")
+
+
+def set_subtitles(request: composer_pb.ComposeRequest, choice: SubtitleChoice) -> None:
+    """The job's subtitle choice on the compose request, and so in its hash. Only what differs from
+    the defaults is set: a job that chooses nothing sends what it always sent, so its film keeps
+    its hash and is not composed again."""
+    if choice.mode is not None:
+        request.subtitles.mode = proto_enum_value(choice.mode, composer_pb.SubtitleMode)
+    if choice.size is not SubtitleSize.MEDIUM:
+        request.subtitles.size = proto_enum_value(choice.size, composer_pb.SubtitleSize)
+    if choice.position is not SubtitlePosition.BOTTOM:
+        request.subtitles.position = proto_enum_value(choice.position, composer_pb.SubtitlePosition)
+
+
+def film_subtitles(reply: composer_pb.ComposeResponse) -> SubtitleMode | None:
+    """How the composed film carries its subtitles; None from a composer too old to say."""
+    name = composer_pb.SubtitleMode.Name(reply.subtitles).removeprefix("SUBTITLE_MODE_")
+    return None if name == "UNSPECIFIED" else SubtitleMode[name]
 
 
 def request_hash(message: Message) -> str:

@@ -529,6 +529,7 @@ class JobRun:
             music=music,
         )
         self.film.set_on(request)
+        messages.set_subtitles(request, self.options.subtitles)
         digest = messages.request_hash(request)
         if self._stored(Composed, COMPOSE, digest):
             return
@@ -536,7 +537,8 @@ class JobRun:
         rpc = Rpc(ServiceName.COMPOSER, "Compose", Step.COMPOSING, self.settings.compose_timeout_s)
         reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Compose, request), "film")
         film = Composed(hash=digest, keys=[key for key in (reply.video.key, reply.srt.key, reply.vtt.key) if key],
-                        video=reply.video.key, srt=reply.srt.key, vtt=reply.vtt.key, duration_s=reply.duration_s)
+                        video=reply.video.key, srt=reply.srt.key, vtt=reply.vtt.key, duration_s=reply.duration_s,
+                        subtitles=messages.film_subtitles(reply))
         self._save(Step.COMPOSING, COMPOSE, film, seconds, per=max(reply.duration_s, 1.0))
         self._publish(EventKind.FILM, {"duration_s": reply.duration_s})
 

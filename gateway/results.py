@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from gateway import timeline
 from gateway.jobs import Step
 from storyreel.domain import Storyboard
+from storyreel.profiles import SubtitleMode
 
 __all__ = [
     "CAST_CHOICE",
@@ -155,6 +156,8 @@ class Composed(StepResult):
     srt: str
     vtt: str = ""
     duration_s: float
+    subtitles: SubtitleMode | None = None
+    """How the film carries its subtitles, as the composer said; None: composed before it said."""
 
 
 class StoredStoryboard(Stored):

@@ -49,6 +49,8 @@ def multipart_schema() -> dict[str, Any]:
         "style": {"type": "string", "maxLength": 300},
         "profile": {"type": "string", "enum": [name.value for name in ProfileName]},
         "voices": {"type": "string", "description": 'JSON, as in the JSON body: {"Meera": {"pitch": 70}}'},
+        "subtitles": {"type": "string",
+                      "description": 'JSON, as in the JSON body: {"size": "large", "position": "top"}'},
     }
     return {"type": "object", "properties": properties}
 
@@ -81,11 +83,12 @@ async def _from_form(form: FormData) -> Submission:
     story_file = form.get("story_file")
     if isinstance(story_file, UploadFile):
         data["story"] = _decode_story(await story_file.read())
-    if "voices" in data:
-        try:
-            data["voices"] = json.loads(str(data["voices"]))
-        except ValueError:
-            raise InvalidInput('voices must be JSON, e.g. {"Meera": {"pitch": 70}}') from None
+    for name, example in (("voices", '{"Meera": {"pitch": 70}}'), ("subtitles", '{"mode": "soft"}')):
+        if name in data:
+            try:
+                data[name] = json.loads(str(data[name]))
+            except ValueError:
+                raise InvalidInput(f"{name} must be JSON, e.g. {example}") from None
     if "story" not in data:
         raise InvalidInput("send the story as the 'story' field or as a 'story_file'")
     music = form.get("music_file")

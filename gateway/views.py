@@ -56,6 +56,7 @@ def job_view(
         scenes=_scene_views(record, storyboard, results, active),
         shots=_shot_views(record, storyboard, results, active),
         duration_s=film.duration_s if film else None,
+        subtitles=film.subtitles if film else None,
         error=record.error,
         options=record.request.options(),
         plan_notes=results.plan_notes(),

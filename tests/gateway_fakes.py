@@ -399,7 +399,9 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
         film = b"\x00\x00\x00\x18ftypisom" + _digest(request).encode() + bytes(range(256)) * 16
         video = self.fakes.files.write_bytes(request.video_key, film)
         subtitles = self.fakes.files.write_bytes(request.srt_key, srt.encode())
-        reply = composer_pb.ComposeResponse(video=video, srt=subtitles, duration_s=duration)
+        # As the real composer at its default settings: burned unless the request names a mode.
+        mode = request.subtitles.mode or composer_pb.SUBTITLE_MODE_BURNED
+        reply = composer_pb.ComposeResponse(video=video, srt=subtitles, duration_s=duration, subtitles=mode)
         if request.vtt_key:  # as the real composer: WebVTT too when asked for
             vtt = "WEBVTT\n\n" + "\n".join(f"{n}\n{_srt_time(a, '.')} --> {_srt_time(b, '.')}\n{text}\n"
                                             for n, (a, b, text) in enumerate(cues, 1))

@@ -139,12 +139,16 @@ async def cancel_job(
              responses=errors(404, 422, 429),
              summary="Render a job again: resume it, or make the final after a preview",
              description="Reuses the storyboard, speech and music; with another `visual_backend` or `style` "
-                         "only the pictures and the composition are made again.")
+                         "only the pictures and the composition are made again; with other `subtitles` only "
+                         "the composition.")
 async def render_again(job_id: JobId, change: RenderRequest, http: Request, gateway: GatewayDep) -> JobView:
     record = job_record(gateway, job_id)
     if record.state.finished:  # it joins the unfinished jobs again
         gateway.admission.check_room(api_client(http))
-    updates = change.model_dump(exclude_none=True)
+    updates = change.model_dump(exclude_none=True, exclude={"subtitles"})
+    if change.subtitles is not None:  # the fields given replace the job's; a null mode is the composer's own
+        given = change.subtitles.model_dump(exclude_unset=True)
+        updates["subtitles"] = {**record.request.subtitles.model_dump(), **given}
     request = normalised(JobRequest.model_validate({**record.request.model_dump(), **updates}))
     messages.check_options(request)
     await gateway.orchestrator.revise(job_id, request)
