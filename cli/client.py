@@ -54,7 +54,7 @@ class GatewayClient:
         return str(response.json()["id"])
 
     def render_again(self, job_id: str, **change: Any) -> dict[str, Any]:
-        """POST .../render: the job made again with `change` (profile, visual_backend, style), reusing
+        """POST .../render: the job made again with `change` (profile, visual_backend, style, subtitles), reusing
         what does not depend on it; the job's view."""
         chosen = {name: value for name, value in change.items() if value is not None}
         data: dict[str, Any] = self._request("POST", f"/v1/jobs/{job_id}/render", json=chosen).json()

@@ -20,7 +20,7 @@ from cli.stack import LocalStack, StackError, running_stack
 from gateway.settings import GatewaySettings
 from storyreel.domain import check_story
 from storyreel.errors import InvalidInput
-from storyreel.profiles import Aspect, ProfileName
+from storyreel.profiles import Aspect, ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
 
 DEFAULT_WORK_DIR = Path(".storyreel")
 
@@ -65,6 +65,7 @@ def job_options(args: argparse.Namespace) -> dict[str, object]:
     options: dict[str, object] = {
         "title": args.title, "language": args.language, "max_minutes": args.max_minutes, "profile": args.profile,
         "visual_backend": args.visual_backend, "style": args.style, "aspect": args.aspect,
+        "subtitles": subtitle_choice(args),
     }
     try:
         if args.voice:
@@ -73,6 +74,14 @@ def job_options(args: argparse.Namespace) -> dict[str, object]:
     except OptionError as error:
         raise UserError(str(error)) from None
     return {name: value for name, value in options.items() if value is not None}
+
+
+def subtitle_choice(args: argparse.Namespace) -> dict[str, str] | None:
+    """--subtitles, --subtitle-size and --subtitle-position as the job's subtitles option; None
+    when none is given (the job's own, or the composer's default)."""
+    chosen = {"mode": args.subtitles, "size": args.subtitle_size, "position": args.subtitle_position}
+    given = {name: value for name, value in chosen.items() if value is not None}
+    return given or None
 
 
 Cast = dict[str, tuple[Path, bytes, str]]
@@ -179,7 +188,8 @@ def _final(args: argparse.Namespace, client: GatewayClient, console: Console) ->
     style), its storyboard, speech and music reused; then the film downloaded as for a new one."""
     try:
         view = client.render_again(args.final, profile=args.profile or FINAL_PROFILE.value,
-                                   visual_backend=args.visual_backend or None, style=args.style or None)
+                                   visual_backend=args.visual_backend or None, style=args.style or None,
+                                   subtitles=subtitle_choice(args))
     except GatewayError as refused:
         if refused.status in (404, 409, 422):
             raise UserError(f"--final {args.final}: {refused}") from None
@@ -320,7 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument(
         "--final", metavar="JOB",
         help="the final cut of an earlier job (a preview, say): its pictures again at 720p (or --profile) with "
-        "--visual-backend and --style if given, its storyboard, speech and music reused; with the local stack, "
+        "--visual-backend, --style and the --subtitle options if given, its storyboard, speech and music reused; "
+        "with the local stack, "
         "give the --work-dir that job was rendered in",
     )
     render_cmd.add_argument("-o", "--output", type=Path, default=Path("out/film.mp4"), help="the film (MP4)")
@@ -338,6 +349,19 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument(
         "--aspect", choices=[shape.value for shape in Aspect],
         help="frame shape: 16:9 (default), 9:16 (tall, for phones) or 1:1 (square)",
+    )
+    render_cmd.add_argument(
+        "--subtitles", choices=[mode.value for mode in SubtitleMode],
+        help="burned (into the picture), soft (a track the player shows or hides) or none "
+        "(default: the composer's setting, burned); SRT and WebVTT files are written in every mode",
+    )
+    render_cmd.add_argument(
+        "--subtitle-size", choices=[size.value for size in SubtitleSize],
+        help="letters of burned subtitles: small, medium (default) or large",
+    )
+    render_cmd.add_argument(
+        "--subtitle-position", choices=[place.value for place in SubtitlePosition],
+        help="where burned subtitles sit: bottom (default) or top",
     )
     render_cmd.add_argument(
         "--visual-backend", help="animatic, comfyui or diffusers (default: the visual service's own)"

@@ -55,6 +55,9 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["--voice", "Meera=klingon:kx"], "--voice Meera: input should be 'espeak', 'parler' or 'piper'"),
     (["-o", "film.avi"], "-o film.avi: the film is an MP4"),
     (["--colour", "red"], "unrecognized arguments: --colour red"),
+    (["--subtitles", "karaoke"], "argument --subtitles: invalid choice: 'karaoke'"),
+    (["--subtitle-size", "huge"], "argument --subtitle-size: invalid choice: 'huge'"),
+    (["--subtitle-position", "middle"], "argument --subtitle-position: invalid choice: 'middle'"),
 ])
 def test_a_bad_render_option_exits_2_with_one_line_before_anything_starts(
     story: Path, capsys: pytest.CaptureFixture[str], options: list[str], says: str
@@ -211,5 +214,39 @@ def test_final_makes_the_final_cut_of_a_preview_reusing_its_speech(
             assert widths == {640} and {r.width for r in fakes.requests.values()} == {1280}
             assert fakes.count("Speak") == spoken, "the final cut spoke again"
             assert "no job" in _refused(["render", "--final", "nosuchjob", "--gateway", url], capsys)
+    finally:
+        fakes.stop()
+
+
+def test_the_subtitle_options_reach_the_composer_and_final_can_change_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from storyreel.composer.v1 import composer_service_pb2 as composer_pb
+    from tests.gateway_fakes import STORY, FakeServices, live_gateway
+
+    monkeypatch.chdir(tmp_path)
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    fakes = FakeServices(tmp_path / "artifacts").start()
+    try:
+        with live_gateway(tmp_path, fakes) as url:
+            with pytest.raises(SystemExit) as ended:
+                main(["render", str(story), "--gateway", url, "--profile", "preview", "--subtitles", "soft",
+                      "--subtitle-size", "large", "-o", str(tmp_path / "p.mp4")])
+            assert ended.value.code == 0, capsys.readouterr().err
+            sent = fakes.compositions[-1].subtitles
+            assert (sent.mode, sent.size, sent.position) == (
+                composer_pb.SUBTITLE_MODE_SOFT, composer_pb.SUBTITLE_SIZE_LARGE, 0)  # bottom: the default, unset
+            job_id = httpx.get(f"{url}/v1/jobs").json()["jobs"][0]["id"]
+            assert httpx.get(f"{url}/v1/jobs/{job_id}").json()["subtitles"] == "soft"
+            with pytest.raises(SystemExit) as ended:
+                main(["render", "--final", job_id, "--gateway", url, "--subtitle-position", "top",
+                      "-o", str(tmp_path / "final.mp4")])
+            assert ended.value.code == 0, capsys.readouterr().err
+            job = httpx.get(f"{url}/v1/jobs/{job_id}").json()
+            assert job["options"]["subtitles"] == {"mode": "soft", "size": "large", "position": "top"}
+            assert fakes.compositions[-1].subtitles.position == composer_pb.SUBTITLE_POSITION_TOP
     finally:
         fakes.stop()
