@@ -66,7 +66,19 @@ function options() {
   if ($("#language").value) body.language = $("#language").value;
   if ($("#profile").value) body.profile = $("#profile").value;
   if ($("#aspect").value) body.aspect = $("#aspect").value;
+  const subtitles = subtitleChoice();
+  if (subtitles) body.subtitles = subtitles;
   return body;
+}
+
+function subtitleChoice() {
+  // Only what differs from the defaults (the composer's own mode, medium, bottom), so a job that
+  // chooses nothing is the job it always was.
+  const choice = {};
+  if ($("#subtitle-mode").value) choice.mode = $("#subtitle-mode").value;
+  if ($("#subtitle-size").value !== "medium") choice.size = $("#subtitle-size").value;
+  if ($("#subtitle-position").value !== "bottom") choice.position = $("#subtitle-position").value;
+  return Object.keys(choice).length ? choice : null;
 }
 
 async function submit(event) {
@@ -80,7 +92,9 @@ async function submit(event) {
     if (music) {
       const form = new FormData();
       form.append("story", $("#story").value);
-      for (const [name, value] of Object.entries(options())) form.append(name, String(value));
+      for (const [name, value] of Object.entries(options())) {
+        form.append(name, typeof value === "object" ? JSON.stringify(value) : String(value));  // subtitles: JSON
+      }
       form.append("music_file", music);
       job = await api("POST", "/v1/jobs", form);
     } else {
@@ -214,9 +228,14 @@ function showFilm(view) {
   if (video.dataset.src === src) return;  // the same film: keep playing
   video.dataset.src = src;
   video.replaceChildren();
-  // The composer burns the subtitles into the picture unless its BURN_SUBTITLES setting is off,
-  // and the job does not say which: the soft track stays hidden (loaded, not drawn) unless the
-  // viewer asks for it, so one line shows, not two.
+  // The job says how its film carries the subtitles. Burned in (or none): the soft track stays
+  // hidden (loaded, not drawn) and so does its switch, so one line shows, not two. Soft: the
+  // switch shows, on unless the viewer turned it off. A film from before the job said (null):
+  // the switch shows, off unless the viewer turned it on.
+  const switchable = view.subtitles !== "burned" && view.subtitles !== "none";
+  $("#soft-subtitles-label").hidden = !switchable;
+  const stored = localStorage.getItem(SOFT_STORAGE);
+  $("#soft-subtitles").checked = switchable && (stored ? stored === "on" : view.subtitles === "soft");
   const track = document.createElement("track");
   Object.assign(track, { kind: "subtitles", label: "Subtitles", srclang: "en",
                          src: withToken(view.links.subtitles_vtt) });
@@ -752,7 +771,6 @@ function start() {
   $("#final-cut").addEventListener("click", finalCut);
   $("#board-save").addEventListener("click", saveBoard);
   const soft = $("#soft-subtitles");
-  soft.checked = localStorage.getItem(SOFT_STORAGE) === "on";
   soft.addEventListener("change", () => { localStorage.setItem(SOFT_STORAGE, soft.checked ? "on" : "off");
                                           showSoftSubtitles(); });
   $("#board-undo").addEventListener("click", undoBoard);

@@ -105,10 +105,10 @@ def test_submit_watch_play_seek_and_reroll(stack: LocalStack, browser: BrowserCo
                         " await new Promise(r => setTimeout(r, 100));"
                         " return t.cues ? t.cues.length : 0;")
     assert int(cues) >= 1, "the subtitles track has no cues"  # type: ignore[call-overload]
-    page.check("#soft-subtitles")  # for a film made with BURN_SUBTITLES off: the viewer's choice
-    assert _video(page, showing) == 1
-    page.uncheck("#soft-subtitles")
-    assert _video(page, showing) == 0
+    # The job says its film is burned in: no switch to draw the soft track over it.
+    with httpx.Client(base_url=stack.gateway_url) as client:
+        assert client.get("/v1/jobs").json()["jobs"][0]["subtitles"] == "burned"
+    expect(page.locator("#soft-subtitles-label")).to_be_hidden()
     assert page.locator("#film").get_attribute("poster"), "the film has no poster"
     expect(page.locator("#storyboard .board-shot")).to_have_count(count)
     _screenshots(page, "done")

@@ -328,3 +328,42 @@ def test_a_tall_film_from_the_page(tmp_path: Path, fakes: FakeServices, offline_
     assert sizes == {(360, 640)}
     assert (composed.width, composed.height) == (360, 640)
     assert offline_browser.refused == []
+
+
+def test_subtitles_chosen_in_the_form_reach_the_composer_and_the_switch_follows_the_film(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    """Soft, large, at the top: the compose request says so, and the page shows the soft-track switch,
+    on; a film burned in (the default) hides the switch and draws no track over the picture."""
+    from storyreel.composer.v1 import composer_service_pb2 as composer_pb
+
+    showing = "[...document.getElementById('film').textTracks].filter(t => t.mode === 'showing').length"
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("form details summary")
+        page.select_option("#subtitle-mode", "soft")
+        page.select_option("#subtitle-size", "large")
+        page.select_option("#subtitle-position", "top")
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        sent = fakes.compositions[-1].subtitles
+        assert (sent.mode, sent.size, sent.position) == (
+            composer_pb.SUBTITLE_MODE_SOFT, composer_pb.SUBTITLE_SIZE_LARGE, composer_pb.SUBTITLE_POSITION_TOP)
+        switch = page.locator("#soft-subtitles")
+        expect(page.locator("#soft-subtitles-label")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(switch).to_be_checked()
+        assert page.evaluate(showing) == 1
+        switch.uncheck()
+        assert page.evaluate(showing) == 0
+
+        page.goto(url)  # a new job with the form's defaults: the composer burns them in
+        page.fill("#story", STORY)
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        page.wait_for_function("document.getElementById('film').textTracks.length === 1", timeout=TIMEOUT_MS)
+        assert not fakes.compositions[-1].HasField("subtitles")
+        expect(page.locator("#soft-subtitles-label")).to_be_hidden()
+        assert page.evaluate(showing) == 0
+    assert offline_browser.refused == []
