@@ -14,6 +14,24 @@ from storyreel.planner.v1 import planner_service_pb2, planner_service_pb2_grpc
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
 
 
+async def describe_visual_backend(
+    stub: visual_service_pb2_grpc.VisualServiceStub, request: visual_service_pb2.DescribeBackendRequest,
+    timeout_s: float, metadata: tuple[tuple[str, str], ...] = (),
+) -> visual_service_pb2.DescribeBackendResponse:
+    """DescribeBackend, or from a visual service older than that RPC (UNIMPLEMENTED) the empty
+    answer: continues_from_previous_clip false, so the gateway renders as it did before the RPC
+    (side by side, no previous clip) and such a service's clips keep their hashes."""
+    try:
+        reply: visual_service_pb2.DescribeBackendResponse = await stub.DescribeBackend(
+            request, timeout=timeout_s, metadata=metadata
+        )
+    except grpc.aio.AioRpcError as error:
+        if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+            raise
+        return visual_service_pb2.DescribeBackendResponse()
+    return reply
+
+
 class ServiceName(StrEnum):
     PLANNER = "planner"
     AUDIO = "audio"

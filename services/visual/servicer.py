@@ -7,6 +7,9 @@ Both stop the render when the call is cancelled: the worker thread is told (Rend
 the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI prompt or an
 ffmpeg run behind that a new shot would compete with.
 
+DescribeBackend says how a backend renders (whether it starts a shot from the previous shot's
+clip), so the gateway knows whether a scene's shots must go one after another.
+
 RenderReference makes the cast sheet: one reference picture per character (or setting), drawn by
 the chosen backend in a render slot, or a user's picture checked and stored as PNG. RenderShot
 checks every reference it is given (services/visual/references.py) before the backend reads it.
@@ -47,6 +50,8 @@ BACKENDS: dict[int, VisualBackend] = {
     int(visual_service_pb2.VISUAL_BACKEND_COMFYUI): VisualBackend.COMFYUI,
     int(visual_service_pb2.VISUAL_BACKEND_DIFFUSERS): VisualBackend.DIFFUSERS,
 }
+BACKEND_VALUES = {kind: value for value, kind in BACKENDS.items()}
+"""The contract's value of each backend it names (the simulated one it does not: UNSPECIFIED)."""
 ProgressSink = Callable[[Progress], None]
 Made = TypeVar("Made")
 
@@ -110,6 +115,18 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
             log.info("made a reference picture", extra={"render_ms": round((time.perf_counter() - started) * 1000)})
         return visual_service_pb2.RenderReferenceResponse(
             picture=self._store.ref(request.output_key), width=made[0], height=made[1]
+        )
+
+    async def DescribeBackend(
+        self, request: visual_service_pb2.DescribeBackendRequest, context: grpc.aio.ServicerContext
+    ) -> visual_service_pb2.DescribeBackendResponse:
+        """How the backend the request names renders: it continues from the previous clip only
+        when it can (the backend says) and continue_in_scene is on (else _previous_clip drops it)."""
+        kind = BACKENDS.get(int(request.backend), self._settings.backend)
+        continues = self._settings.continue_in_scene and self._renderer(request.backend).continues_from_previous_clip
+        return visual_service_pb2.DescribeBackendResponse(
+            backend=visual_service_pb2.VisualBackend.Name(BACKEND_VALUES.get(kind, 0)),
+            continues_from_previous_clip=continues,
         )
 
     async def _take_upload(

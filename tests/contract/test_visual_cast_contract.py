@@ -45,6 +45,8 @@ SHOTS = [
 class CountingAnimatic:
     """The animatic, counting reference pictures made and recording each shot's references."""
 
+    continues_from_previous_clip = False  # as the animatic it wraps
+
     def __init__(self, settings: VisualSettings) -> None:
         self.inner = AnimaticRenderer(settings)
         self.made: Counter[str] = Counter()

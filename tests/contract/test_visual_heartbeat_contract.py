@@ -36,6 +36,8 @@ SECOND = Shot(id="s04_02", shot_type=ShotType.CLOSE_UP, seed=5, visual_prompt="f
 class SilentRenderer:
     """Says it is animating, then nothing until its shot's gate opens; then writes a flat clip."""
 
+    continues_from_previous_clip = False
+
     def __init__(self, settings: VisualSettings) -> None:
         self.gates = {FIRST.id: threading.Event(), SECOND.id: threading.Event()}
         self.writer = SimulatedRenderer(settings)

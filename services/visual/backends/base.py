@@ -97,6 +97,12 @@ class RenderResult:
 
 
 class ShotRenderer(Protocol):
+    @property
+    def continues_from_previous_clip(self) -> bool:
+        """Whether the backend starts a shot from RenderSpec.previous_clip_path (its last frame) when
+        given one: then a caller renders a scene's shots one after another (DescribeBackend says so)."""
+        ...
+
     def render(
         self,
         shot: Shot,

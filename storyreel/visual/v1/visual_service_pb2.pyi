@@ -108,6 +108,20 @@ class RenderReferenceResponse(_message.Message):
     uploaded: bool
     def __init__(self, picture: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., uploaded: _Optional[bool] = ...) -> None: ...
 
+class DescribeBackendRequest(_message.Message):
+    __slots__ = ("backend",)
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    backend: VisualBackend
+    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ...) -> None: ...
+
+class DescribeBackendResponse(_message.Message):
+    __slots__ = ("backend", "continues_from_previous_clip")
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    CONTINUES_FROM_PREVIOUS_CLIP_FIELD_NUMBER: _ClassVar[int]
+    backend: VisualBackend
+    continues_from_previous_clip: bool
+    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., continues_from_previous_clip: _Optional[bool] = ...) -> None: ...
+
 class RenderShotResponse(_message.Message):
     __slots__ = ("clip", "keyframe", "frame_count", "duration_s")
     CLIP_FIELD_NUMBER: _ClassVar[int]

@@ -50,6 +50,11 @@ class VisualServiceStub:
                 request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.SerializeToString,
                 response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.FromString,
                 _registered_method=True)
+        self.DescribeBackend = channel.unary_unary(
+                '/storyreel.visual.v1.VisualService/DescribeBackend',
+                request_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendRequest.SerializeToString,
+                response_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendResponse.FromString,
+                _registered_method=True)
 
 
 class VisualServiceServicer:
@@ -82,6 +87,16 @@ class VisualServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DescribeBackend(self, request, context):
+        """Says how a backend renders, so a caller can plan the order of its calls: whether it starts a
+        shot from the previous shot's clip (RenderShotRequest.previous_clip_key). Cheap (no render);
+        call it once per job. A service older than this RPC answers UNIMPLEMENTED: take that as
+        "continues_from_previous_clip is false".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VisualServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -99,6 +114,11 @@ def add_VisualServiceServicer_to_server(servicer, server):
                     servicer.RenderReference,
                     request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.FromString,
                     response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.SerializeToString,
+            ),
+            'DescribeBackend': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeBackend,
+                    request_deserializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendRequest.FromString,
+                    response_serializer=storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -183,6 +203,33 @@ class VisualService:
             '/storyreel.visual.v1.VisualService/RenderReference',
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceRequest.SerializeToString,
             storyreel_dot_visual_dot_v1_dot_visual__service__pb2.RenderReferenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeBackend(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.visual.v1.VisualService/DescribeBackend',
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendRequest.SerializeToString,
+            storyreel_dot_visual_dot_v1_dot_visual__service__pb2.DescribeBackendResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -30,6 +30,10 @@ MAX_KEYFRAME_SIDE = 4096
 
 
 class AnimaticRenderer:
+    continues_from_previous_clip = False
+    """Every shot is drawn from its own words (a previous clip is ignored), so a scene's shots
+    can be rendered side by side."""
+
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
 

@@ -180,6 +180,9 @@ def _img2img(path: Path) -> Workflow:
 
 
 class ComfyRenderer:
+    continues_from_previous_clip = True
+    """In either mode a shot given the previous clip is animated from its last frame (_start_picture)."""
+
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
         self.workflows = Workflows.load(settings)

@@ -101,6 +101,12 @@ class DiffusersRenderer:
             self.keyframe = self.keyframe_family()
         self._busy = threading.Lock()
 
+    @property
+    def continues_from_previous_clip(self) -> bool:
+        """A picture-to-video pipeline animates the previous clip's last frame; text-to-video only
+        with a picture-to-video pipeline of its family to continue with (as _ShotRun.generate)."""
+        return not self.text_to_video or self.continuation is not None
+
     def keyframe_family(self) -> Family:
         """The keyframe model's family (read from its model_index.json when set to auto)."""
         chosen = self.settings.diffusers_keyframe_family
@@ -171,7 +177,7 @@ class _ShotRun:
     def generate(self, seed: int) -> tuple[Path, list[Segment]]:
         """The keyframe picture and the segments that together cover the shot."""
         reference, previous = self._reference(), self.spec.previous_clip_path
-        if previous is not None and (not self.r.text_to_video or self.r.continuation is not None):
+        if previous is not None and self.r.continues_from_previous_clip:
             keyframe = self._path(".png")
             last_frame(previous, keyframe, self.settings.ffmpeg_timeout_s)
             self.report(0.0, Stage.KEYFRAME, "starting from the last frame of the scene's previous shot")
