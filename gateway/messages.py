@@ -106,11 +106,14 @@ class CastSheet:
 
 def render_request(
     storyboard: Storyboard, scene: Scene, shot: Shot, options: JobOptions, film: FilmProfile,
-    cast: CastSheet | None = None,
+    cast: CastSheet | None = None, previous_clip: str = "",
 ) -> visual_pb.RenderShotRequest:
     """One shot of a timed storyboard, with its scene (without the other shots), the looks of
     the characters in it (not their voices) and their reference pictures (and its setting's):
-    those keys are part of the request, so a character's new picture re-renders its shots alone."""
+    those keys are part of the request, so a character's new picture re-renders its shots alone.
+    So is previous_clip, the clip the shot starts from (given only where the backend continues
+    from it): a new take of one shot re-renders the later shots of its scene, and a request
+    without it is byte for byte what it was before the field, so those clips keep their hashes."""
     cast = cast or CastSheet()
     styled = shot.model_copy(update={"visual_prompt": styled_prompt(shot.visual_prompt, options.style)})
     request = visual_pb.RenderShotRequest(
@@ -121,6 +124,7 @@ def render_request(
         width=film.width, height=film.height, fps=film.fps, duration_s=shot.duration_s,
         character_reference_keys={cid: cast.characters[cid] for cid in shot.character_ids if cid in cast.characters},
         setting_reference_key=cast.settings.get(scene.id, ""),
+        previous_clip_key=previous_clip,
     )
     request.backend = visual_backend(options.visual_backend)  # type: ignore[assignment]
     return request

@@ -30,7 +30,7 @@ import grpc
 from google.protobuf.message import Message
 
 from gateway import edits, messages, replan, timeline
-from gateway.clients import ServiceName
+from gateway.clients import ServiceName, describe_visual_backend
 from gateway.errors import CallWentSilent, StepFailed, Superseded
 from gateway.jobs import EventKind, JobError, JobState, Step
 from gateway.progress import Tally
@@ -404,14 +404,23 @@ class JobRun:
             characters={member.id: drawn[member.id] for member in messages.cast_members(storyboard)}, settings=places)
 
     async def _render_all(self, storyboard: Storyboard, casting: Awaitable[messages.CastSheet]) -> dict[str, str]:
-        """Every shot's clip, once the cast sheet is made. Each scene's first shot goes first: its
-        keyframe is offered to the scene's other shots (backends that start from a picture keep the
-        scene's look)."""
+        """Every shot's clip, once the cast sheet is made; scenes side by side. Each scene's first
+        shot goes first: its keyframe is offered to the scene's other shots (backends that start
+        from a picture keep the scene's look). When the backend continues from the previous clip
+        (DescribeBackend, asked once per run), a scene's shots go one after another, each given the
+        clip before it, so the action runs on across the cut; else the rest go side by side."""
         cast = await casting
+        continues = await self._continues()
+
         async def scene_clips(scene: Scene) -> list[tuple[str, str]]:
             first = await self._render(storyboard, scene, scene.shots[0], "", cast)
-            rest = [self._render(storyboard, scene, shot, first[2], cast) for shot in scene.shots[1:]]
-            return [first[:2], *[done[:2] for done in await _all(rest)]]
+            if not continues:
+                rest = [self._render(storyboard, scene, shot, first[2], cast) for shot in scene.shots[1:]]
+                return [first[:2], *[done[:2] for done in await _all(rest)]]
+            made = [first]
+            for shot in scene.shots[1:]:
+                made.append(await self._render(storyboard, scene, shot, first[2], cast, made[-1][1]))
+            return [done[:2] for done in made]
 
         scenes = await _all([scene_clips(scene) for scene in storyboard.scenes if scene.shots])
         self._pictures_done = True
@@ -419,14 +428,30 @@ class JobRun:
             self.enter(JobState.SCORING)
         return dict(pair for pairs in scenes for pair in pairs)
 
+    async def _continues(self) -> bool:
+        """Whether the job's visual backend starts a shot from the previous shot's clip (false from
+        a service older than DescribeBackend). Asked in the cast sheet's slots, as the visual
+        service's work before the shots."""
+        rpc = Rpc(ServiceName.VISUAL, "DescribeBackend", Step.CAST, self.settings.idle_timeout_s)
+        request = visual_pb.DescribeBackendRequest()
+        request.backend = messages.visual_backend(self.options.visual_backend)  # type: ignore[assignment]
+        reply, _ = await self._call(rpc, lambda: describe_visual_backend(
+            self.rt.services.visual, request, rpc.timeout_s, context_metadata()))
+        log.info("the visual backend %s from the previous clip",
+                 "continues" if reply.continues_from_previous_clip else "does not continue")
+        return reply.continues_from_previous_clip
+
     async def _render(
-        self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str, cast: messages.CastSheet
+        self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str, cast: messages.CastSheet,
+        previous_clip: str = "",
     ) -> tuple[str, str, str]:
         """(shot id, clip key, keyframe key), rendered or as stored. The scene's keyframe is a hint,
-        not an input: it stays out of the hash, so re-rolling a scene's first shot redoes only that shot."""
+        not an input: it stays out of the hash, so re-rolling a scene's first shot redoes only that
+        shot. The previous clip, when given, is an input (the shot starts from its last frame): it
+        is in the hash, so a new take of a shot redoes the scene's later shots too."""
         rpc = Rpc(ServiceName.VISUAL, "RenderShotStream", Step.VISUALS, self.settings.render_timeout_s)
         with log_context(scene_id=scene.id, shot_id=shot.id):
-            request = messages.render_request(storyboard, scene, shot, self.options, self.film, cast)
+            request = messages.render_request(storyboard, scene, shot, self.options, self.film, cast, previous_clip)
             name, digest = result_name(Step.VISUALS, shot.id), messages.request_hash(request)
             stored = self._stored(Rendered, name, digest)
             if stored is None:

@@ -64,20 +64,20 @@ def _digest(message: Any) -> str:
     return hashlib.sha256(message.SerializeToString(deterministic=True)).hexdigest()
 
 
-def plan(story: str) -> sb.Storyboard:
-    """One shot per sentence, two shots a scene; Meera is in the sentences that name her."""
+def plan(story: str, per_scene: int = 2) -> sb.Storyboard:
+    """One shot per sentence, `per_scene` shots a scene; Meera is in the sentences that name her."""
     sentences = [s.strip() + "." for s in re.split(r"\.\s*", story) if s.strip()]
     meera = sb.Character(id="meera", name="Meera", description="an old woman in a blue shawl")
     scenes = []
-    for start in range(0, len(sentences), 2):
-        number = start // 2 + 1
+    for start in range(0, len(sentences), per_scene):
+        number = start // per_scene + 1
         shots = [
             sb.Shot(
                 id=f"s{number:02d}_{index + 1:02d}", lines=[sb.Line(text=sentence)],
                 visual_prompt=sentence.lower(), seed=start + index,
                 character_ids=["meera"] if "Meera" in sentence else [],
             )
-            for index, sentence in enumerate(sentences[start:start + 2])
+            for index, sentence in enumerate(sentences[start:start + per_scene])
         ]
         scenes.append(sb.Scene(id=f"s{number:02d}", title=f"Scene {number}", shots=shots))
     return sb.Storyboard(title="The lantern", characters=[meera], scenes=scenes)
@@ -108,6 +108,14 @@ class FakeServices:
         self.render_heartbeat_s = 1.0  # while a render itself waits: the real service's STORYREEL_VISUAL_HEARTBEAT_S
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self.planner_refuses = False  # PlanScenes answers INVALID_ARGUMENT
+        self.shots_per_scene = 2  # of the storyboard Plan answers
+        # The visual fake's configured backend and STORYREEL_VISUAL_CONTINUE_IN_SCENE, which its
+        # DescribeBackend answers from as the real service does; an old fake lacks that RPC.
+        self.visual_backend = visual_pb.VISUAL_BACKEND_ANIMATIC
+        self.continue_in_scene = True
+        self.visual_is_old = False
+        self.describes: list[visual_pb.DescribeBackendRequest] = []
+        self.render_log: list[tuple[str, str]] = []  # ("start" | "end", shot id) of every RenderShot, in order
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._hold: asyncio.Event | None = None
@@ -192,6 +200,7 @@ class FakeServices:
         shot_id = request.shot.id
         self.calls["RenderShot", shot_id] += 1
         self.requests[shot_id] = request
+        self.render_log.append(("start", shot_id))
         self.shot_references.append((shot_id, dict(request.character_reference_keys), request.setting_reference_key))
         failure = self.fail_shots.get(shot_id) or self.fail_once.pop(shot_id, None)
         if failure is not None:
@@ -216,6 +225,7 @@ class FakeServices:
         digest = _digest(request).encode()
         clip = self.files.write_bytes(request.output_key, b"clip " + digest)
         keyframe = self.files.write_bytes(request.keyframe_key, b"\x89PNG fake " + digest)
+        self.render_log.append(("end", shot_id))
         return visual_pb.RenderShotResponse(clip=clip, keyframe=keyframe, duration_s=request.duration_s,
                                             frame_count=round(request.duration_s * request.fps))
 
@@ -264,7 +274,7 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
 
     async def Plan(self, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
         self.fakes.calls["Plan", ""] += 1
-        return planner_pb.PlanResponse(storyboard=plan(request.story))
+        return planner_pb.PlanResponse(storyboard=plan(request.story, self.fakes.shots_per_scene))
 
     async def PlanScenes(self, request: planner_pb.PlanScenesRequest, context: Any) -> planner_pb.PlanScenesResponse:
         self.fakes.calls["PlanScenes", ""] += 1
@@ -357,6 +367,21 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
     ) -> visual_pb.RenderReferenceResponse:
         response: visual_pb.RenderReferenceResponse = await self.fakes.reference(request, context)
         return response
+
+    async def DescribeBackend(
+        self, request: visual_pb.DescribeBackendRequest, context: grpc.aio.ServicerContext
+    ) -> visual_pb.DescribeBackendResponse:
+        """As the real service: ComfyUI and diffusers (at its default, a picture-to-video model)
+        start a shot from the previous clip when continue_in_scene is on, the animatic never. An
+        old fake answers as a service built before the RPC: UNIMPLEMENTED."""
+        if self.fakes.visual_is_old:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        self.fakes.describes.append(request)
+        backend = request.backend or self.fakes.visual_backend
+        animates = backend in (visual_pb.VISUAL_BACKEND_COMFYUI, visual_pb.VISUAL_BACKEND_DIFFUSERS)
+        return visual_pb.DescribeBackendResponse(
+            backend=backend, continues_from_previous_clip=animates and self.fakes.continue_in_scene
+        )
 
     async def RenderShotStream(
         self, request: visual_pb.RenderShotStreamRequest, context: grpc.aio.ServicerContext
