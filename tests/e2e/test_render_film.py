@@ -6,11 +6,14 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 
 from cli.stack import LocalStack
 from storyreel.domain import Storyboard
@@ -108,3 +111,43 @@ def test_a_tall_or_square_job_makes_a_film_of_that_shape(
     shot_clip.write_bytes(clip.content)
     drawn = next(s for s in film_report(shot_clip)["info"]["streams"] if s["codec_type"] == "video")
     assert (drawn["width"], drawn["height"]) == size, "the shot was drawn at another shape and scaled"
+
+
+def _top_and_bottom(frame: Image.Image) -> tuple[int, int]:
+    """Near-white pixels (grey 240 and up: the letters) in the frame's top third and bottom third."""
+    white = np.asarray(frame) >= 240
+    third = white.shape[0] // 3
+    return int(white[:third].sum()), int(white[-third:].sum())
+
+
+def test_soft_subtitles_then_burned_at_the_top_composes_the_film_again_and_nothing_else(
+    stack: LocalStack, tmp_path: Path
+) -> None:
+    """--subtitles soft: the film has its text track and a clean picture; POST .../render with burned,
+    large, at the top: only the film is composed again, and its letters sit in the top third."""
+    out_dir = tmp_path / "out"
+    result = _render(SAMPLES / "the_lantern_keeper.txt", out_dir, "--gateway", stack.gateway_url,
+                     "--profile", "preview", "--subtitles", "soft", "--max-minutes", "0.3")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert film_report(out_dir / "film.mp4")["streams"]["subtitle"] == 1
+    cue_s = 1.0  # the first cue shows from the film's start
+    soft_top, soft_bottom = _top_and_bottom(frame_at(out_dir / "film.mp4", cue_s, tmp_path / "soft.png"))
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        job = client.get("/v1/jobs").json()["jobs"][0]
+        assert job["subtitles"] == "soft"
+        clips = {shot["id"]: shot["links"]["clip"] for shot in job["shots"]}
+        change = {"subtitles": {"mode": "burned", "size": "large", "position": "top"}}
+        assert client.post(f"/v1/jobs/{job['id']}/render", json=change).status_code == 202
+        for _ in range(600):
+            again = client.get(f"/v1/jobs/{job['id']}").json()
+            if again["state"] in ("done", "failed") and again["revision"] > job["revision"]:
+                break
+            time.sleep(0.2)
+        assert again["state"] == "done", again["error"]
+        assert again["subtitles"] == "burned"
+        assert {shot["id"]: shot["links"]["clip"] for shot in again["shots"]} == clips, "a shot was made again"
+        burned = tmp_path / "burned.mp4"
+        burned.write_bytes(client.get(again["links"]["video"]).content)
+    top, bottom = _top_and_bottom(frame_at(burned, cue_s, tmp_path / "burned.png"))
+    assert top > 200 + 5 * soft_top, (top, soft_top)  # letters drawn in the top third
+    assert bottom <= soft_bottom + 50, (bottom, soft_bottom)  # and not at the bottom
