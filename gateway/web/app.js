@@ -18,6 +18,7 @@ const board = {
 };
 let castKey = "";    // which job state the cast was read at
 let castDrawn = "";  // the cast as drawn (GET .../characters), to redraw only when it changed
+let subtitlesTouched = false;  // a subtitle choice was changed in the form: Render again sends it
 
 // ------------------------------------------------------------------ talking to the API
 
@@ -678,6 +679,12 @@ function renderChanges() {
   if ($("#profile").value) change.profile = $("#profile").value;
   if ($("#visual-backend").value.trim()) change.visual_backend = $("#visual-backend").value.trim();
   if ($("#style").value.trim()) change.style = $("#style").value.trim();
+  // The subtitles as the form has them, once the viewer changed one of them (else the job's stay):
+  // only the film is composed again.
+  if (subtitlesTouched) {
+    change.subtitles = { mode: $("#subtitle-mode").value || null, size: $("#subtitle-size").value,
+                         position: $("#subtitle-position").value };
+  }
   return change;
 }
 
@@ -773,6 +780,9 @@ function start() {
   const soft = $("#soft-subtitles");
   soft.addEventListener("change", () => { localStorage.setItem(SOFT_STORAGE, soft.checked ? "on" : "off");
                                           showSoftSubtitles(); });
+  for (const id of ["#subtitle-mode", "#subtitle-size", "#subtitle-position"]) {
+    $(id).addEventListener("change", () => { subtitlesTouched = true; });
+  }
   $("#board-undo").addEventListener("click", undoBoard);
   const match = location.hash.match(/job=([A-Za-z0-9]+)/);
   if (match) openJob(match[1]);

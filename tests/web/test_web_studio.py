@@ -358,6 +358,17 @@ def test_subtitles_chosen_in_the_form_reach_the_composer_and_the_switch_follows_
         switch.uncheck()
         assert page.evaluate(showing) == 0
 
+        # Burned in, chosen in the form, then Render again: the film alone is composed again.
+        before = fakes.calls.copy()
+        page.select_option("#subtitle-mode", "burned")
+        page.click("#resume")
+        expect(page.locator("#soft-subtitles-label")).to_be_hidden(timeout=TIMEOUT_MS)
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        assert {key: n - before[key] for key, n in fakes.calls.items() if n > before[key]} == {("Compose", ""): 1}
+        sent = fakes.compositions[-1].subtitles
+        assert (sent.mode, sent.size, sent.position) == (
+            composer_pb.SUBTITLE_MODE_BURNED, composer_pb.SUBTITLE_SIZE_LARGE, composer_pb.SUBTITLE_POSITION_TOP)
+
         page.goto(url)  # a new job with the form's defaults: the composer burns them in
         page.fill("#story", STORY)
         page.click("#submit")
