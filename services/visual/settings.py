@@ -111,6 +111,14 @@ class VisualSettings(ServiceSettings):
         le=3.0,
         description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly.",
     )
+    mmap_threshold_kb: int = Field(
+        default=1024,
+        ge=0,
+        le=32768,
+        description="glibc malloc maps every block of at least this size on its own and unmaps it when freed, so "
+        "the animatic's keyframe arrays never stay behind in the heap and memory stays flat in film length "
+        "(services/visual/heap.py); 0: glibc's own threshold, which rises after the first large free.",
+    )
     ffmpeg_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one ffmpeg run.")
     heartbeat_s: float = Field(
         default=10.0,

@@ -16,6 +16,7 @@ from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpe
 from services.visual.camera import Framing, even_pixels, motion_filter
 from services.visual.clipwork import checked_frame_count, x264
 from services.visual.control import RenderControl, Stage
+from services.visual.heap import fix_mmap_threshold
 from services.visual.look import Look, look_filters
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot
@@ -36,6 +37,8 @@ class AnimaticRenderer:
 
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
+        # The keyframe's numpy plates would otherwise pile up in malloc's per-thread arenas (heap.py).
+        fix_mmap_threshold(settings.mmap_threshold_kb * 1024)
 
     def render(
         self,
