@@ -16,7 +16,7 @@ from rich.text import Text
 
 from cli.client import GatewayClient, GatewayError
 
-STEPS = ("planning", "speech", "visuals", "music", "composing")
+STEPS = ("planning", "cast", "speech", "visuals", "music", "composing")
 FINISHED = ("done", "failed", "cancelled")
 POLL_S = 0.5
 MIN_REDRAW_S = 0.2
@@ -32,13 +32,16 @@ def step_completed(job: Mapping[str, Any], step: str) -> float:
     return min(done, float(job["steps"][step]["total"] or done))
 
 
-def eta_text(state: str, eta_s: float | None) -> str:
+def eta_text(state: str, eta_s: float | None, basis: str | None = None) -> str:
+    """The ETA in words; one from the gateway's priors (eta_basis 'prior': a step not yet measured
+    on this gateway) says it is an estimate."""
     if state in FINISHED:
         return state
     if eta_s is None:
         return "ETA: measuring"
     minutes, seconds = divmod(round(max(eta_s, 0.0)), 60)
-    return f"ETA {minutes} min {seconds:02d} s" if minutes else f"ETA {seconds} s"
+    text = f"ETA {minutes} min {seconds:02d} s" if minutes else f"ETA {seconds} s"
+    return f"{text} (estimate)" if basis == "prior" else text
 
 
 class EtaColumn(ProgressColumn):
@@ -48,7 +51,7 @@ class EtaColumn(ProgressColumn):
         state = task.fields.get("state", "")
         deadline = task.fields.get("eta_at")
         eta = None if deadline is None else deadline - time.monotonic()
-        return Text(eta_text(state, eta) if state else "", style="progress.remaining")
+        return Text(eta_text(state, eta, task.fields.get("eta_basis")) if state else "", style="progress.remaining")
 
 
 def count_text(job: Mapping[str, Any], step: str) -> str:
@@ -63,14 +66,15 @@ def follow(client: GatewayClient, job_id: str, console: Console) -> dict[str, An
     columns = (TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.fields[count]:>9}"),
                TimeElapsedColumn(), EtaColumn())
     with Progress(*columns, console=console, transient=False) as bars:
-        film = bars.add_task(FILM, total=1.0, count="", state="", eta_at=None)
+        film = bars.add_task(FILM, total=1.0, count="", state="", eta_at=None, eta_basis=None)
         tasks: dict[str, TaskID] = {step: bars.add_task(step, total=None, count="") for step in STEPS}
 
         def redraw() -> dict[str, Any]:
             job = client.job(job_id)
             eta = job.get("eta_s")
             bars.update(film, completed=float(job["progress"]), count=f"{float(job['progress']):.0%}",
-                        state=job["state"], eta_at=None if eta is None else time.monotonic() + float(eta))
+                        state=job["state"], eta_at=None if eta is None else time.monotonic() + float(eta),
+                        eta_basis=job.get("eta_basis"))
             for step, counts in job["steps"].items():
                 if step in tasks:
                     bars.update(tasks[step], completed=step_completed(job, step), total=counts["total"] or None,

@@ -4,7 +4,9 @@ that says when to come back.
 The count is made in the job store, inside the transaction that inserts the job (see
 JobStore.create), so gateways sharing one database share one limit. When to come back is the
 soonest ETA among the running jobs (from measured step rates): a place frees when one finishes.
-Before any job was measured, the setting retry_after_s is said instead.
+Before any job was measured, the setting retry_after_s is said instead: an ETA that rests on a
+step's prior (eta_basis `prior`) is a guess from another machine, not this gateway's measurement,
+and a Retry-After from it would look more certain than it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 
 from fastapi import HTTPException, status
 
+from gateway.jobs import EtaBasis
 from gateway.runtime import Runtime
 from gateway.settings import GatewaySettings
 from gateway.store import Limits, QueueFull
@@ -76,6 +79,7 @@ def _estimate(runtime: Runtime, client: str | None) -> tuple[int, bool]:
     etas = [
         view.eta_s for job_id in runtime.store.running(client)
         if (view := runtime.view(job_id)) is not None and view.eta_s is not None
+        and view.eta_basis == EtaBasis.MEASURED
     ]
     if not etas:
         return runtime.settings.retry_after_s, False

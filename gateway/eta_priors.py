@@ -6,7 +6,8 @@ that has never run a step had none, so `eta_s` stayed null until the composer ha
 priors fill only what is missing: a measured rate always replaces its prior.
 
 Units are the store's: wall seconds per storyboard (planning), per shot (speech, visuals), per
-scene (music) and per second of film (composing), with the items of a step in flight at once.
+scene (music), per picture (cast) and per second of film (composing), with the items of a step
+in flight at once.
 
 Where the numbers come from (2 cores, Debian 12, the animatic and espeak-ng, 720p):
 - visuals and composing: the 60-minute Treasure Island film of ../shared/FACTS.md (quiet machine):
@@ -15,10 +16,16 @@ Where the numbers come from (2 cores, Debian 12, the animatic and espeak-ng, 720
 - planning, speech and music: `python -m bench.render_bench` on Treasure Island capped at 5 minutes
   (the gateway's own step_rates after the run; load average 3-7): 4.16 s, 0.228 s per shot,
   8.30 s per scene.
-A step with no prior here (the cast sheet's portraits, which no run measured yet) keeps the ETA
-null until it is measured, as before.
-Other profiles scale the two picture steps by their pixels against 720p: an estimate, not a
-measurement (x264's and the drawing's cost grow about with the pixel count).
+- the cast sheet (a portrait per character shown, a picture per recurring setting, drawn at the
+  backend's own size whatever the film's profile): 0.39 s a picture, the animatic's, this job's
+  own mean in the job view of a fresh gateway's first job (samples/the_lantern_keeper.txt, 2 cast
+  pictures, preview profile, load average 2-3; 0.56 s in the same run at 720p at load 4-6).
+Other profiles and frame shapes scale the two picture steps by their pixels against 720p: an
+estimate, not a measurement (x264's and the drawing's cost grow about with the pixel count).
+
+gateway/progress.py uses these for a step with no measured rate, and says so: the job view's
+`eta_basis` is `prior` while any step still to run is estimated from here, and admission's
+Retry-After does not count such an ETA as measured.
 """
 
 from __future__ import annotations
@@ -33,18 +40,23 @@ PRIORS_720P = {
     "visuals": 1.53,
     "music": 8.30,
     "composing": 0.134,
+    "cast": 0.39,
 }
 """Seconds per item at 720p, by step name (gateway.jobs.Step values)."""
 BY_PIXELS = ("visuals", "composing")
-"""The steps whose cost follows the picture's size."""
+"""The steps whose cost follows the film's frame size (the cast sheet's pictures do not)."""
 
 
-def prior_rates(profile: ProfileName = ProfileName.HD720) -> dict[str, float]:
-    """Seconds per item of every step for a film at `profile`."""
-    width, height = profile.size
+def priors_at(width: int, height: int) -> dict[str, float]:
+    """Seconds per item of every step for a film of width x height pixels."""
     base_width, base_height = ProfileName.HD720.size
     scale = (width * height) / (base_width * base_height)
     return {step: rate * scale if step in BY_PIXELS else rate for step, rate in PRIORS_720P.items()}
+
+
+def prior_rates(profile: ProfileName = ProfileName.HD720) -> dict[str, float]:
+    """Seconds per item of every step for a wide film at `profile`."""
+    return priors_at(*profile.size)
 
 
 def with_priors(measured: Mapping[str, float], profile: ProfileName = ProfileName.HD720) -> dict[str, float]:

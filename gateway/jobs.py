@@ -198,11 +198,25 @@ class RenderRequest(_Body):
     )
 
 
+class EtaBasis(StrEnum):
+    """Where a rate (and so an ETA) comes from."""
+
+    MEASURED = "measured"
+    """Measured: this job's own items, else this gateway's recent jobs."""
+    PRIOR = "prior"
+    """A prior (gateway.eta_priors): nothing of the step was measured yet on this gateway."""
+
+
 class StepProgress(BaseModel):
     done: int
     total: int
     seconds_per_item: float | None = Field(
-        default=None, description="Measured wall time of one item of this step (this job, else recent jobs)."
+        default=None,
+        description="Wall time of one item of this step (composing: per second of film): measured on this job, "
+        "else on recent jobs, else the step's prior.",
+    )
+    rate_basis: EtaBasis | None = Field(
+        default=None, description="'measured' or 'prior': where seconds_per_item comes from; null without one."
     )
 
 
@@ -249,11 +263,13 @@ _JOB_ID = "3f2a9c0d1e2b4a5f"
 _BASE = f"/v1/jobs/{_JOB_ID}"
 EXAMPLE_JOB: dict[str, Any] = {
     "id": _JOB_ID, "state": "rendering", "title": "The lantern", "progress": 0.52, "eta_s": 41.5,
-    "steps": {"planning": {"done": 1, "total": 1, "seconds_per_item": 0.4},
-              "speech": {"done": 2, "total": 2, "seconds_per_item": 0.3},
-              "visuals": {"done": 1, "total": 2, "seconds_per_item": 6.1},
-              "music": {"done": 1, "total": 1, "seconds_per_item": 1.2},
-              "composing": {"done": 0, "total": 1, "seconds_per_item": 0.25}},
+    "eta_basis": "measured",
+    "steps": {"planning": {"done": 1, "total": 1, "seconds_per_item": 0.4, "rate_basis": "measured"},
+              "cast": {"done": 1, "total": 1, "seconds_per_item": 0.9, "rate_basis": "measured"},
+              "speech": {"done": 2, "total": 2, "seconds_per_item": 0.3, "rate_basis": "measured"},
+              "visuals": {"done": 1, "total": 2, "seconds_per_item": 6.1, "rate_basis": "measured"},
+              "music": {"done": 1, "total": 1, "seconds_per_item": 1.2, "rate_basis": "measured"},
+              "composing": {"done": 0, "total": 1, "seconds_per_item": 0.25, "rate_basis": "measured"}},
     "scenes": [{"id": "s01", "title": "The river", "state": "rendering", "shots_done": 1, "shots_total": 2,
                 "music_done": True}],
     "shots": [
@@ -284,7 +300,14 @@ class JobView(BaseModel):
     state: JobState
     title: str
     progress: float = Field(ge=0, le=1)
-    eta_s: float | None = Field(description="Seconds left, from measured step rates; null while unknown.")
+    eta_s: float | None = Field(
+        description="Seconds left, from the steps' rates (measured, else their priors); null before planning."
+    )
+    eta_basis: EtaBasis | None = Field(
+        default=None,
+        description="'prior' while a step still to run has no measured rate on this gateway (the ETA is an "
+        "estimate from gateway.eta_priors), 'measured' once every one has; null without an ETA.",
+    )
     steps: dict[Step, StepProgress]
     scenes: list[SceneView]
     shots: list[ShotView]

@@ -112,7 +112,7 @@ class JobRun:
         upload = load(MusicUpload, self.rt.store.result(self.job_id, MUSIC_UPLOAD))
         self.enter(JobState.PLANNING)
         storyboard = await self._replan_all(await self._plan())
-        self.tally.expect(storyboard, own_track=upload is not None)
+        self.tally.expect(storyboard, own_track=upload is not None, frame=(self.film.width, self.film.height))
         self.tally.finish(STORYBOARD, None)
         self.enter(JobState.SPEAKING)
         cast = asyncio.ensure_future(self._cast_all(storyboard))  # beside speech and music; pictures wait for it

@@ -39,7 +39,8 @@ class Runtime:
         self.active: defaultdict[str, dict[tuple[Step, str], float]] = defaultdict(dict)
 
     def pace(self) -> Pace:
-        return Pace(self.store.rates(), {step: limiter.limit for step, limiter in self.limits.items()})
+        return Pace(self.store.rates(), {step: limiter.limit for step, limiter in self.limits.items()},
+                    (self.settings.width, self.settings.height))
 
     def in_flight(self) -> dict[str, int]:
         return {step.value: limiter.in_flight for step, limiter in self.limits.items()}

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from gateway import timeline
 from gateway.jobs import JobState, JobView, SceneView, ShotState, ShotView, Step, StepProgress
-from gateway.progress import Pace, eta_s, fraction_done, step_items, step_progress
+from gateway.messages import FilmProfile
+from gateway.progress import Pace, eta_basis, eta_s, fraction_done, step_items, step_progress
 from gateway.results import TRACK, JobResults, result_name
 from gateway.store import JobRecord
 from storyreel.domain import Scene, Storyboard
@@ -44,14 +45,18 @@ def job_view(
 ) -> JobView:
     storyboard = results.storyboard()
     active = active or {}
-    steps = _step_progress(storyboard, results, (pace or Pace()).rates)
+    pace = pace or Pace()
+    film_frame = FilmProfile.for_job(record.request.options(), *pace.frame, fps=1)  # the rate does not matter here
+    steps = _step_progress(storyboard, results, pace.rates, pace.priors((film_frame.width, film_frame.height)))
     film = results.film()
+    eta = eta_s(record.state, steps, _film_s(storyboard, results), pace)
     return JobView(
         id=record.id,
         state=record.state,
         title=storyboard.title if storyboard and storyboard.title else record.request.title,
         progress=fraction_done(record.state, steps),
-        eta_s=eta_s(record.state, steps, _film_s(storyboard, results), pace or Pace()),
+        eta_s=eta,
+        eta_basis=eta_basis(eta, steps),
         steps=steps,
         scenes=_scene_views(record, storyboard, results, active),
         shots=_shot_views(record, storyboard, results, active),
@@ -75,11 +80,11 @@ def _film_s(storyboard: Storyboard | None, results: JobResults) -> float:
 
 
 def _step_progress(
-    storyboard: Storyboard | None, results: JobResults, rates: Mapping[str, float]
+    storyboard: Storyboard | None, results: JobResults, rates: Mapping[str, float], priors: Mapping[str, float]
 ) -> dict[Step, StepProgress]:
     items = step_items(storyboard, own_track=results.own_track())
     finished = {name: results.seconds(name) for names in items.values() for name in names if name in results}
-    return step_progress(items, finished, rates)
+    return step_progress(items, finished, rates, priors)
 
 
 def _shot_state(record: JobRecord, shot_id: str, results: JobResults, active: Active) -> ShotState:

@@ -209,7 +209,7 @@ function showProgress(view) {
   $("#job-progress").value = view.progress;
   const eta = view.eta_s;
   $("#job-eta").textContent = FINISHED.has(view.state) || eta === null || eta === undefined
-    ? "" : `about ${formatSeconds(eta)} left`;
+    ? "" : `about ${formatSeconds(eta)} left${view.eta_basis === "prior" ? " (estimate)" : ""}`;
 }
 
 function formatSeconds(seconds) {

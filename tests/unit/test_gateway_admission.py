@@ -65,12 +65,28 @@ def test_a_burst_past_the_queue_limit_is_429_with_retry_after_and_a_reason(
         assert _post(client) == 429
 
 
+def test_an_eta_from_the_priors_is_not_a_measurement_so_retry_after_stays_the_setting(
+    tmp_path: Path, fakes: FakeServices
+) -> None:
+    fakes.hold_renders()
+    with gateway(tmp_path, fakes, max_unfinished_jobs=1, retry_after_s=45) as client:
+        running = submit(client)
+        job = wait(client, running, _only_renders_left)  # nothing of the pictures or the film measured yet
+        assert job["eta_basis"] == "prior" and job["eta_s"] > 0, "a new gateway's first job has an estimate"
+        refused = client.post("/v1/jobs", json={"story": "One more."})
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "45"
+        assert "expected to finish" not in refused.json()["detail"]
+        fakes.release_renders()
+        finished(client, running)
+
+
 def test_retry_after_is_the_soonest_finish_estimated_from_measured_rates(tmp_path: Path, fakes: FakeServices) -> None:
     with gateway(tmp_path, fakes, max_unfinished_jobs=1, retry_after_s=999) as client:
         finished(client, submit(client))  # measures every step
         fakes.hold_renders()
         running = submit(client)
         job = wait(client, running, _only_renders_left)  # its ETA holds still while the renders are held
+        assert job["eta_basis"] == "measured"
         refused = client.post("/v1/jobs", json={"story": "One more."})
         assert refused.status_code == 429
         seconds = int(refused.headers["retry-after"])

@@ -42,7 +42,7 @@ def test_a_job_runs_every_step_once_and_shows_each_scene_and_shot(client: TestCl
     assert all(shot["state"] == "done" and shot["links"]["keyframe"] for shot in job["shots"])
     assert [scene["state"] for scene in job["scenes"]] == ["done"] * 3
     assert {step: (p["done"], p["total"]) for step, p in job["steps"].items()} == {
-        "planning": (1, 1), "speech": (5, 5), "visuals": (5, 5), "music": (3, 3), "composing": (1, 1)}
+        "planning": (1, 1), "cast": (1, 1), "speech": (5, 5), "visuals": (5, 5), "music": (3, 3), "composing": (1, 1)}
     assert all(fakes.count(method, item) == 1 for method, item in fakes.calls)
     assert fakes.count("RenderShot") == 5 and fakes.count("Compose") == 1
     storyboard = client.get(f"/v1/jobs/{job['id']}/storyboard").json()
@@ -236,8 +236,9 @@ def test_the_eta_comes_from_measured_rates(client: TestClient, fakes: FakeServic
     fakes.hold_renders()
     job_id = submit(client, STORY)
     job = wait(client, job_id, lambda job: job["state"] == "rendering")
-    assert job["eta_s"] is not None and job["eta_s"] >= 0
+    assert job["eta_s"] is not None and job["eta_s"] >= 0 and job["eta_basis"] == "measured"
     assert job["steps"]["visuals"]["seconds_per_item"] is not None
+    assert job["steps"]["visuals"]["rate_basis"] == "measured"
     fakes.release_renders()
     assert finished(client, job_id)["eta_s"] == 0.0
 
