@@ -47,6 +47,11 @@ def test_the_eta_reads_in_minutes_and_seconds() -> None:
     assert eta_text("done", None) == "done"
 
 
+def test_an_eta_from_the_gateways_priors_says_it_is_an_estimate() -> None:
+    assert eta_text("rendering", 83.4, "prior") == "ETA 1 min 23 s (estimate)"
+    assert eta_text("rendering", 83.4, "measured") == "ETA 1 min 23 s"
+
+
 class _Client:
     def __init__(self, views: list[dict[str, Any]]) -> None:
         self.views = views
@@ -79,3 +84,24 @@ def test_following_ends_with_the_film_and_every_step_drawn(monkeypatch: pytest.M
     for step in ("film", "planning", "speech", "visuals", "music", "composing"):
         assert step in screen
     assert "100%" in screen and "3/3" in screen and "done" in screen
+
+
+def test_an_eta_on_priors_reads_as_an_estimate_on_the_film_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    bars = Progress(EtaColumn())
+    bars.add_task("film", total=1.0, state="rendering", eta_at=1000.0 + 83.0, eta_basis="prior")
+    monkeypatch.setattr("cli.progress.time.monotonic", lambda: 1000.0)
+    assert EtaColumn().render(bars.tasks[0]).plain == "ETA 1 min 23 s (estimate)"
+
+
+def test_the_film_bar_takes_the_jobs_eta_basis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "POLL_S", 0.0)
+    made: list[Progress] = []
+
+    def recorded(*columns: Any, **options: Any) -> Progress:
+        made.append(Progress(*columns, **options))
+        return made[-1]
+
+    monkeypatch.setattr(progress, "Progress", recorded)
+    views = [{**RENDERING, "eta_basis": "prior"}, {**DONE, "eta_basis": "measured"}]
+    follow(_Client(views), "j1", Console(file=io.StringIO()))  # type: ignore[arg-type]
+    assert made[0].tasks[0].fields["eta_basis"] == "measured"
