@@ -29,6 +29,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.visual_memory import rss_past_exec
 from cli.client import GatewayClient
 from cli.main import read_story
 from cli.stack import LocalStack
@@ -62,8 +63,8 @@ class PeakMemory:
             tree = 0
             try:
                 root = psutil.Process(pid)
-                for process in (root, *root.children(recursive=True)):
-                    tree += process.memory_info().rss
+                tree += root.memory_info().rss
+                tree += sum(rss_past_exec(child, root) for child in root.children(recursive=True))
             except psutil.Error:
                 pass
             self.tree_peaks[name] = max(self.tree_peaks[name], tree)
