@@ -135,7 +135,9 @@ class VisualSettings(ServiceSettings):
     continue_in_scene: bool = Field(
         default=True,
         description="A shot given the previous shot of its scene (previous_clip_key) starts from that clip's last "
-        "frame (ComfyUI, diffusers), so the action runs on without a jump; off: every shot from its own keyframe.",
+        "frame (ComfyUI, diffusers), so the action runs on without a jump; off: every shot from its own keyframe. "
+        "It also sets the gateway's render order (DescribeBackend): on, a scene's shots render one after another; "
+        "off, or with the animatic, side by side.",
     )
     reference_max_mb: float = Field(
         default=20.0, gt=0, le=200,
