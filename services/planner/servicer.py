@@ -20,6 +20,7 @@ from storyreel.domain import NARRATOR, Character, Language, check_story
 from storyreel.errors import InvalidInput
 from storyreel.planner.v1 import planner_service_pb2 as pb
 from storyreel.planner.v1 import planner_service_pb2_grpc
+from storyreel.profiles import Aspect
 from storyreel.storyboard.v1 import storyboard_pb2
 from storyreel.storytext import speakable
 
@@ -36,6 +37,12 @@ def language_hint(value: int) -> Language | None:
     """The request's language enum as a domain Language; UNSPECIFIED means 'detect it'."""
     name = storyboard_pb2.Language.Name(value).removeprefix("LANGUAGE_")
     return None if name == "UNSPECIFIED" else Language[name]
+
+
+def aspect_of(value: int) -> Aspect:
+    """The request's frame shape; UNSPECIFIED (an older gateway) is 16:9."""
+    name = pb.Aspect.Name(value).removeprefix("ASPECT_")
+    return Aspect.WIDE if name == "UNSPECIFIED" else Aspect[name]
 
 
 def check_outline(outline: SceneOutline, characters: list[Character]) -> None:
@@ -58,7 +65,8 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):  # type:
     async def Plan(self, request: pb.PlanRequest, context: grpc.aio.ServicerContext) -> pb.PlanResponse:
         language = self._check_story(request.story, request.max_minutes, request.language)
         started = time.perf_counter()
-        plan = await self._run(self._backend.plan, request.story, request.title, language, request.max_minutes)
+        aspect = aspect_of(request.aspect)
+        plan = await self._run(self._backend.plan, request.story, request.title, language, request.max_minutes, aspect)
         _log_plan(plan, time.perf_counter() - started)
         return to_proto(plan, pb.PlanResponse)
 
@@ -81,7 +89,7 @@ class PlannerServicer(planner_service_pb2_grpc.PlannerServiceServicer):  # type:
         characters = [from_proto(character, Character) for character in request.characters]
         check_outline(outline, characters)
         seed_key = request.seed_key or seed_key_of(" ".join(sentence.text for sentence in outline.sentences))
-        shots = await self._run(self._backend.plan_shots, outline, characters, seed_key)
+        shots = await self._run(self._backend.plan_shots, outline, characters, seed_key, aspect_of(request.aspect))
         log.info("cut scene %s into %d shots", shots.scene.id, len(shots.scene.shots))
         return to_proto(shots, pb.PlanShotsResponse)
 

@@ -113,6 +113,30 @@ async def test_plan_scenes_then_plan_shots_per_scene_is_plan(grpc_channel: Any) 
     assert list(whole.storyboard.scenes) == planned
 
 
+async def test_the_frame_shape_reaches_the_planner_in_plan_and_plan_shots(grpc_channel: Any) -> None:
+    """ASPECT_TALL over the wire plans no wide shots and pans only close-ups; UNSPECIFIED (an older
+    gateway) and ASPECT_WIDE plan the same storyboard."""
+    stub = await planner(grpc_channel)
+    story = (SAMPLES / "the_lantern_keeper.txt").read_text(encoding="utf-8")
+    pans = (storyboard_pb2.CAMERA_MOVE_PAN_LEFT, storyboard_pb2.CAMERA_MOVE_PAN_RIGHT)
+    boards = {}
+    for aspect in (planner_service_pb2.ASPECT_UNSPECIFIED, planner_service_pb2.ASPECT_WIDE,
+                   planner_service_pb2.ASPECT_TALL):
+        request = planner_service_pb2.PlanRequest(story=story, aspect=aspect)
+        boards[aspect] = (await stub.Plan(request, timeout=DEADLINE_S)).storyboard
+    assert boards[planner_service_pb2.ASPECT_UNSPECIFIED] == boards[planner_service_pb2.ASPECT_WIDE]
+    tall_shots = [shot for scene in boards[planner_service_pb2.ASPECT_TALL].scenes for shot in scene.shots]
+    assert not any(shot.shot_type == storyboard_pb2.SHOT_TYPE_WIDE for shot in tall_shots)
+    assert all(shot.shot_type == storyboard_pb2.SHOT_TYPE_CLOSE_UP for shot in tall_shots if shot.camera in pans)
+    assert any(shot.camera == storyboard_pb2.CAMERA_MOVE_TILT_UP for shot in tall_shots)
+
+    scenes = await stub.PlanScenes(planner_service_pb2.PlanScenesRequest(story=story), timeout=DEADLINE_S)
+    request = planner_service_pb2.PlanShotsRequest(outline=scenes.outlines[0], characters=scenes.storyboard.characters,
+                                                   seed_key=scenes.seed_key, aspect=planner_service_pb2.ASPECT_TALL)
+    scene = (await stub.PlanShots(request, timeout=DEADLINE_S)).scene
+    assert scene == boards[planner_service_pb2.ASPECT_TALL].scenes[0], "PlanShots frames for the shape too"
+
+
 async def test_an_edited_scene_is_re_planned_alone(grpc_channel: Any) -> None:
     """The gateway re-plans one scene: it sends that scene's outline with the lines it wants."""
     stub = await planner(grpc_channel)

@@ -24,6 +24,7 @@ from services.planner.story.scenes import group_scenes
 from services.planner.story.shotlist import rules_scene
 from storyreel.domain import Character, Language
 from storyreel.logs import log_context
+from storyreel.profiles import Aspect
 
 __all__ = ["MAX_SHOTS_PER_SCENE", "RulesPlanner"]
 
@@ -34,10 +35,13 @@ class RulesPlanner:
     def __init__(self, words_per_second: float = 2.5) -> None:
         self.words_per_second = words_per_second
 
-    def plan(self, story: str, title: str, language: Language | None, max_minutes: float) -> Plan:
+    def plan(
+        self, story: str, title: str, language: Language | None, max_minutes: float, aspect: Aspect = Aspect.WIDE
+    ) -> Plan:
         scenes = self.plan_scenes(story, title, language, max_minutes)
         characters = scenes.storyboard.characters
-        return assemble(scenes, [self.plan_shots(outline, characters, scenes.seed_key) for outline in scenes.outlines])
+        shots = [self.plan_shots(outline, characters, scenes.seed_key, aspect) for outline in scenes.outlines]
+        return assemble(scenes, shots)
 
     def plan_scenes(self, story: str, title: str, language: Language | None, max_minutes: float) -> ScenesPlan:
         reading = read_story(story, title, language)
@@ -55,7 +59,9 @@ class RulesPlanner:
             seed_key=seed_key_of(story),
         )
 
-    def plan_shots(self, outline: SceneOutline, characters: list[Character], seed_key: str) -> ShotsPlan:
+    def plan_shots(
+        self, outline: SceneOutline, characters: list[Character], seed_key: str, aspect: Aspect = Aspect.WIDE
+    ) -> ShotsPlan:
         with log_context(scene_id=outline.scene.id):
-            scene = rules_scene(outline, characters, seed_key, self.words_per_second)
+            scene = rules_scene(outline, characters, seed_key, self.words_per_second, aspect)
         return ShotsPlan(scene=scene, report=REPORT)

@@ -21,6 +21,7 @@ from services.planner.story.prompts import NEGATIVE_PROMPT, Figure, seed, visual
 from services.planner.story.scenes import SceneLook
 from services.planner.story.shots import ShotDraft, frame, pack_shots
 from storyreel.domain import Character, Line, Scene, Shot
+from storyreel.profiles import Aspect
 
 MAX_IN_FRAME = 3
 _PRONOUNS = wordset("he she him her his hers they them their वह उसने उसे उसको उन्होंने वे")
@@ -62,12 +63,18 @@ def gender_of(character: Character) -> str:
     return MALE if male and not female else FEMALE if female and not male else ""
 
 
-def rules_scene(outline: SceneOutline, characters: list[Character], seed_key: str, words_per_second: float) -> Scene:
-    """The outline's sentences packed into 3-12 s shots, framed, with prompts and seeds."""
+def rules_scene(
+    outline: SceneOutline,
+    characters: list[Character],
+    seed_key: str,
+    words_per_second: float,
+    aspect: Aspect = Aspect.WIDE,
+) -> Scene:
+    """The outline's sentences packed into 3-12 s shots, framed for the frame's shape, with prompts and seeds."""
     ensemble = ensemble_of(characters)
     drafts = pack_shots(paragraphs_of(outline.sentences), words_per_second)
     in_frame = [characters_in_frame(draft, ensemble) for draft in drafts]
-    frame(drafts, scene_number(outline.scene.id), in_frame)
+    frame(drafts, scene_number(outline.scene.id), in_frame, aspect)
     shots = [
         make_shot(f"{outline.scene.id}_{number:02d}", draft, ids, outline.scene, ensemble, seed_key)
         for number, (draft, ids) in enumerate(zip(drafts, in_frame, strict=True), start=1)

@@ -4,6 +4,12 @@ A shot closes before it would pass 12 s, and prefers to close at a paragraph, or
 voice starts, once it holds 3 s. A piece longer than 12 s is split at commas and clauses (at
 words when a clause is still too long). Framing follows the shot's job: an establishing shot with
 a slow pan opens a scene, a close-up pushes in on one speaker, a wide shot pulls out to close.
+
+Framing follows the frame's shape too. 16:9 is as above. A tall 9:16 frame shows a wide landscape
+as mostly sky and ground, so there the opening establishing shot tilts up instead of panning, the
+other shots that would be wide are medium, and only close-ups pan (a pan across a narrow frame
+shows little of the place; over a face it reads as a glance). A square 1:1 frame is in between:
+the same shot types as 16:9, pans on establishing shots and close-ups only, tilts elsewhere.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from services.planner.story.language import count_words
 from services.planner.story.model import Paragraph, Piece
 from storyreel.domain import NARRATOR, CameraMove, ShotType
+from storyreel.profiles import Aspect
 
 MIN_SHOT_S = 3.0
 MAX_SHOT_S = 12.0
@@ -26,6 +33,13 @@ _ALTERNATE_CAMERA = {
     ShotType.MEDIUM: (CameraMove.STATIC, CameraMove.PUSH_IN, CameraMove.PAN_RIGHT),
     ShotType.CLOSE_UP: (CameraMove.PUSH_IN, CameraMove.STATIC),
 }
+_PANS = (CameraMove.PAN_LEFT, CameraMove.PAN_RIGHT)
+_PANNING = {
+    Aspect.WIDE: frozenset(ShotType),
+    Aspect.SQUARE: frozenset({ShotType.ESTABLISHING, ShotType.CLOSE_UP}),
+    Aspect.TALL: frozenset({ShotType.CLOSE_UP}),
+}
+"""The shot types that may pan in each frame shape; the others tilt up instead."""
 
 
 @dataclass
@@ -67,16 +81,32 @@ def pack_shots(paragraphs: list[Paragraph], words_per_second: float) -> list[Sho
     return _merge_short_tail(shots, words_per_second)
 
 
-def frame(shots: list[ShotDraft], scene_number: int, characters: list[list[str]]) -> None:
-    """Choose shot type and camera for each shot of a scene, in place."""
+def frame(
+    shots: list[ShotDraft], scene_number: int, characters: list[list[str]], aspect: Aspect = Aspect.WIDE
+) -> None:
+    """Choose shot type and camera for each shot of a scene, in place, to suit the frame's shape."""
     previous: tuple[ShotType, CameraMove] | None = None
     for index, shot in enumerate(shots):
-        shot_type, camera = _framing(shot, index, len(shots), scene_number, characters[index])
+        shot_type, camera = _shaped(*_framing(shot, index, len(shots), scene_number, characters[index]), aspect)
         if (shot_type, camera) == previous:
-            options = _ALTERNATE_CAMERA[shot_type]
+            options = list(dict.fromkeys(suited(shot_type, move, aspect) for move in _ALTERNATE_CAMERA[shot_type]))
             camera = options[(options.index(camera) + 1) % len(options)] if camera in options else options[0]
         shot.shot_type, shot.camera = shot_type, camera
         previous = (shot_type, camera)
+
+
+def suited(shot_type: ShotType, camera: CameraMove, aspect: Aspect) -> CameraMove:
+    """The camera move, or a tilt up where the frame's shape does not suit a pan on this shot type."""
+    if camera in _PANS and shot_type not in _PANNING[aspect]:
+        return CameraMove.TILT_UP
+    return camera
+
+
+def _shaped(shot_type: ShotType, camera: CameraMove, aspect: Aspect) -> tuple[ShotType, CameraMove]:
+    """A 16:9 framing made to suit the frame: in a tall one, wide shots (not the opening) are medium."""
+    if aspect is Aspect.TALL and shot_type is ShotType.WIDE:
+        shot_type = ShotType.MEDIUM
+    return shot_type, suited(shot_type, camera, aspect)
 
 
 def duration(words: int, words_per_second: float) -> float:

@@ -1,5 +1,6 @@
 from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -7,17 +8,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Aspect(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ASPECT_UNSPECIFIED: _ClassVar[Aspect]
+    ASPECT_WIDE: _ClassVar[Aspect]
+    ASPECT_TALL: _ClassVar[Aspect]
+    ASPECT_SQUARE: _ClassVar[Aspect]
+ASPECT_UNSPECIFIED: Aspect
+ASPECT_WIDE: Aspect
+ASPECT_TALL: Aspect
+ASPECT_SQUARE: Aspect
+
 class PlanRequest(_message.Message):
-    __slots__ = ("story", "title", "language", "max_minutes")
+    __slots__ = ("story", "title", "language", "max_minutes", "aspect")
     STORY_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     MAX_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ASPECT_FIELD_NUMBER: _ClassVar[int]
     story: str
     title: str
     language: _storyboard_pb2.Language
     max_minutes: float
-    def __init__(self, story: _Optional[str] = ..., title: _Optional[str] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., max_minutes: _Optional[float] = ...) -> None: ...
+    aspect: Aspect
+    def __init__(self, story: _Optional[str] = ..., title: _Optional[str] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., max_minutes: _Optional[float] = ..., aspect: _Optional[_Union[Aspect, str]] = ...) -> None: ...
 
 class PlanResponse(_message.Message):
     __slots__ = ("storyboard", "condensing", "report")
@@ -112,16 +126,18 @@ class PlanScenesResponse(_message.Message):
     def __init__(self, storyboard: _Optional[_Union[_storyboard_pb2.Storyboard, _Mapping]] = ..., outlines: _Optional[_Iterable[_Union[SceneOutline, _Mapping]]] = ..., condensing: _Optional[_Union[Condensing, _Mapping]] = ..., report: _Optional[_Union[PlanReport, _Mapping]] = ..., seed_key: _Optional[str] = ...) -> None: ...
 
 class PlanShotsRequest(_message.Message):
-    __slots__ = ("outline", "characters", "language", "seed_key")
+    __slots__ = ("outline", "characters", "language", "seed_key", "aspect")
     OUTLINE_FIELD_NUMBER: _ClassVar[int]
     CHARACTERS_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     SEED_KEY_FIELD_NUMBER: _ClassVar[int]
+    ASPECT_FIELD_NUMBER: _ClassVar[int]
     outline: SceneOutline
     characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
     language: _storyboard_pb2.Language
     seed_key: str
-    def __init__(self, outline: _Optional[_Union[SceneOutline, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., seed_key: _Optional[str] = ...) -> None: ...
+    aspect: Aspect
+    def __init__(self, outline: _Optional[_Union[SceneOutline, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., seed_key: _Optional[str] = ..., aspect: _Optional[_Union[Aspect, str]] = ...) -> None: ...
 
 class PlanShotsResponse(_message.Message):
     __slots__ = ("scene", "report")

@@ -31,6 +31,7 @@ from services.planner.story.reading import read_story
 from services.planner.story.shotlist import rules_scene
 from storyreel.domain import Character, Language
 from storyreel.logs import log_context
+from storyreel.profiles import Aspect
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,15 @@ class LlmPlanner:
             settings.words_per_second,
         )
 
-    def plan(self, story: str, title: str, language: Language | None, max_minutes: float) -> Plan:
+    def plan(
+        self, story: str, title: str, language: Language | None, max_minutes: float, aspect: Aspect = Aspect.WIDE
+    ) -> Plan:
         scenes = self.plan_scenes(story, title, language, max_minutes)
         characters = scenes.storyboard.characters
         with ThreadPoolExecutor(max_workers=self.settings.llm_parallel_scenes) as pool:
+            seed_key = scenes.seed_key
             futures = [
-                pool.submit(contextvars.copy_context().run, self.plan_shots, outline, characters, scenes.seed_key)
+                pool.submit(contextvars.copy_context().run, self.plan_shots, outline, characters, seed_key, aspect)
                 for outline in scenes.outlines
             ]
             shots = [future.result() for future in futures]
@@ -85,17 +89,19 @@ class LlmPlanner:
             seed_key=seed_key_of(story),
         )
 
-    def plan_shots(self, outline: SceneOutline, characters: list[Character], seed_key: str) -> ShotsPlan:
+    def plan_shots(
+        self, outline: SceneOutline, characters: list[Character], seed_key: str, aspect: Aspect = Aspect.WIDE
+    ) -> ShotsPlan:
         tally = Tally()
         fallback: list[str] = []
         with log_context(scene_id=outline.scene.id):
             try:
-                scene = self.shot_planner.plan(outline, characters, seed_key, tally)
+                scene = self.shot_planner.plan(outline, characters, seed_key, tally, aspect)
             except AgentFailed as failure:
                 note = f"scene {outline.scene.id}: the shot planner failed ({failure}); the rules cut it into shots"
                 log.warning(note)
                 tally.note(note)
-                scene = rules_scene(outline, characters, seed_key, self.settings.words_per_second)
+                scene = rules_scene(outline, characters, seed_key, self.settings.words_per_second, aspect)
                 fallback.append(outline.scene.id)
         return ShotsPlan(scene=scene, report=self._report(tally, fallback_scene_ids=fallback))
 

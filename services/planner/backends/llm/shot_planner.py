@@ -5,7 +5,9 @@ answers where each shot starts, its framing, who is in frame and what is seen. T
 from the outline, so every sentence lands in exactly one shot, in order, whatever the model says.
 A shot longer than 12 s of speech is split by the rules packer (each part keeps the model's
 framing); a scene that would still hold more than 40 shots, or that the model keeps failing on,
-raises AgentFailed, and the caller has the rules cut it.
+raises AgentFailed, and the caller has the rules cut it. The prompt names the frame's shape, and
+the rules' camera check for it (story/shots.py suited) applies after: a pan the shape does not
+suit becomes a tilt up (the model's shot type stands).
 """
 
 from __future__ import annotations
@@ -21,16 +23,26 @@ from services.planner.backends.llm.client import Tally
 from services.planner.plan import OutlineSentence, SceneOutline
 from services.planner.story.outlines import MAX_SHOTS_PER_SCENE, paragraphs_of
 from services.planner.story.shotlist import Ensemble, ensemble_of, make_shot
-from services.planner.story.shots import MAX_SHOT_S, ShotDraft, duration, pack_shots
+from services.planner.story.shots import MAX_SHOT_S, ShotDraft, duration, pack_shots, suited
 from storyreel.domain import Character, Scene, Shot
+from storyreel.profiles import Aspect
 
-PLACEHOLDERS = {"scene", "setting", "characters", "sentences", "first", "last", "max_shots", "character_ids"}
+PLACEHOLDERS = {"scene", "setting", "frame", "characters", "sentences", "first", "last", "max_shots", "character_ids"}
 _ANSWER_TOKENS_PER_SENTENCE = 30
 """What one sentence adds to the answer, at most (a shot of JSON is about 60 tokens, two sentences)."""
 _CHARACTERS_SHOWN = 12
 _SCHEMA = schema_of(ShotsAnswer)
 _FIRST = ["properties", "shots", "items", "properties", "first"]
 _IDS = ["properties", "shots", "items", "properties", "characters"]
+_FRAMES = {
+    Aspect.WIDE: "16:9, wide (landscape)",
+    Aspect.TALL: (
+        "9:16, tall (a phone held upright): a wide landscape shows mostly sky and ground, so prefer medium shots "
+        "and close-ups; tilt rather than pan, and pan only on close-ups"
+    ),
+    Aspect.SQUARE: "1:1, square: pan only on establishing shots and close-ups; tilt on the others",
+}
+"""The frame's shape in the prompt's words."""
 
 
 @dataclass(frozen=True)
@@ -49,14 +61,21 @@ class ShotPlanner:
         self.answer_tokens = answer_tokens
         self.words_per_second = words_per_second
 
-    def plan(self, outline: SceneOutline, characters: list[Character], seed_key: str, tally: Tally) -> Scene:
+    def plan(
+        self,
+        outline: SceneOutline,
+        characters: list[Character],
+        seed_key: str,
+        tally: Tally,
+        aspect: Aspect = Aspect.WIDE,
+    ) -> Scene:
         ensemble = ensemble_of(characters)
         ids = _in_scene(outline, ensemble)
         sentences = outline.sentences
         choices: list[tuple[list[OutlineSentence], ShotChoice]] = []
         for window in self._windows(outline, characters, ids):
             answer = self.agent.ask(
-                _values(outline, characters, ids, window),
+                _values(outline, characters, ids, window, aspect=aspect),
                 _bounded_schema(window, ids),
                 functools.partial(_check, window=window, ids=ids),
                 self.answer_tokens,
@@ -65,7 +84,7 @@ class ShotPlanner:
             firsts = [shot.first - 1 for shot in answer.shots]
             for shot, (start, end) in zip(answer.shots, itertools.pairwise([*firsts, window.end]), strict=True):
                 choices.append((sentences[start:end], shot))
-        shots = self._shots(outline.scene, choices, ensemble, seed_key)
+        shots = self._shots(outline.scene, choices, ensemble, seed_key, aspect)
         if len(shots) > MAX_SHOTS_PER_SCENE:
             raise AgentFailed(f"the model's shots, split to 12 s at most, are {len(shots)}: more than 40")
         return outline.scene.model_copy(update={"shots": shots})
@@ -74,7 +93,8 @@ class ShotPlanner:
         """Runs of sentences whose prompt fits the context (with the answer and a re-prompt) and
         whose answer fits max_tokens, each allowed its share of the 40 shots."""
         costs = [estimate_tokens(_line(i, sentence)) for i, sentence in enumerate(outline.sentences)]
-        empty = _values(outline, characters, ids, _Window(0, 0, 1), shown=False)
+        # the longest frame words, so a window fits the context whatever the shape
+        empty = _values(outline, characters, ids, _Window(0, 0, 1), shown=False, aspect=Aspect.TALL)
         overhead = sum(estimate_tokens(message["content"]) for message in self.agent.template.messages(empty))
         budget = max(64, self.context_tokens - self.answer_tokens - REPROMPT_TOKENS - overhead)
         most = max(1, self.answer_tokens // _ANSWER_TOKENS_PER_SENTENCE)
@@ -88,12 +108,17 @@ class ShotPlanner:
         return windows
 
     def _shots(
-        self, scene: Scene, choices: list[tuple[list[OutlineSentence], ShotChoice]], ensemble: Ensemble, seed_key: str
+        self,
+        scene: Scene,
+        choices: list[tuple[list[OutlineSentence], ShotChoice]],
+        ensemble: Ensemble,
+        seed_key: str,
+        aspect: Aspect,
     ) -> list[Shot]:
         shots: list[Shot] = []
         for sentences, choice in choices:
             for draft in _drafts(sentences, self.words_per_second):
-                draft.shot_type, draft.camera = choice.shot_type, choice.camera
+                draft.shot_type, draft.camera = choice.shot_type, suited(choice.shot_type, choice.camera, aspect)
                 character_ids = list(dict.fromkeys(choice.characters))
                 shot_id = f"{scene.id}_{len(shots) + 1:02d}"
                 shots.append(make_shot(shot_id, draft, character_ids, scene, ensemble, seed_key, choice.action))
@@ -116,7 +141,12 @@ def _line(index: int, sentence: OutlineSentence) -> str:
 
 
 def _values(
-    outline: SceneOutline, characters: list[Character], ids: list[str], window: _Window, shown: bool = True
+    outline: SceneOutline,
+    characters: list[Character],
+    ids: list[str],
+    window: _Window,
+    shown: bool = True,
+    aspect: Aspect = Aspect.WIDE,
 ) -> dict[str, str]:
     by_id = {character.id: character for character in characters}
     scene = outline.scene
@@ -124,6 +154,7 @@ def _values(
     return {
         "scene": scene.title or scene.id,
         "setting": f"{scene.setting}; {scene.time_of_day.value}, {scene.weather.value}, {scene.mood.value}",
+        "frame": _FRAMES[aspect],
         "characters": "\n".join(f"{cid}: {by_id[cid].name}, {by_id[cid].description}" for cid in ids) or "(none)",
         "sentences": "\n".join(lines),
         "first": str(window.start + 1),
