@@ -269,7 +269,8 @@ class JobRun:
         if stored:
             return stored.storyboard
         request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title,
-                                         max_minutes=self.options.max_minutes)
+                                         max_minutes=self.options.max_minutes,
+                                         aspect=proto_enum_value(self.options.aspect, planner_pb.Aspect))
         if self.options.language:
             request.language = proto_enum_value(self.options.language, storyboard_pb2.Language)
         rpc = Rpc(ServiceName.PLANNER, "Plan", Step.PLANNING, self.settings.plan_timeout_s)
@@ -338,6 +339,7 @@ class JobRun:
             characters=[to_proto(character, storyboard_pb2.Character) for character in cast],
             language=language,
             seed_key=read.seed_key,
+            aspect=proto_enum_value(self.options.aspect, planner_pb.Aspect),  # the new shots suit the frame too
         )
         planned, _ = await self._call(
             shots_rpc, self._unary(shots_rpc, self.rt.services.planner.PlanShots, shots_request), order.scene_id,

@@ -91,6 +91,8 @@ class FakeServices:
         self.calls: Counter[tuple[str, str]] = Counter()  # (method, shot/scene id) -> calls
         self.cancelled: list[str] = []  # shots whose RenderShot the caller cancelled
         self.requests: dict[str, visual_pb.RenderShotRequest] = {}  # the latest per shot
+        self.plan_requests: list[planner_pb.PlanRequest] = []
+        self.plan_shots_requests: list[planner_pb.PlanShotsRequest] = []
         self.shot_references: list[tuple[str, dict[str, str], str]] = []  # (shot, character refs, setting ref) per call
         self.reference_requests: list[visual_pb.RenderReferenceRequest] = []
         self.reference_max_mb = 20.0  # the real service's STORYREEL_VISUAL_REFERENCE_MAX_MB default
@@ -274,6 +276,7 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
 
     async def Plan(self, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
         self.fakes.calls["Plan", ""] += 1
+        self.fakes.plan_requests.append(request)
         return planner_pb.PlanResponse(storyboard=plan(request.story, self.fakes.shots_per_scene))
 
     async def PlanScenes(self, request: planner_pb.PlanScenesRequest, context: Any) -> planner_pb.PlanScenesResponse:
@@ -286,6 +289,7 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
 
     async def PlanShots(self, request: planner_pb.PlanShotsRequest, context: Any) -> planner_pb.PlanShotsResponse:
         self.fakes.calls["PlanShots", request.outline.scene.id] += 1
+        self.fakes.plan_shots_requests.append(request)
         return await self.rules.PlanShots(request, context)
 
 
