@@ -141,3 +141,23 @@ def test_each_move_moves_the_picture_the_right_way_smoothly_for_every_frame(mark
             steps = np.diff(track) * direction
             assert (steps > -0.6).all()  # never backwards (beyond rounding)
         assert jitter(track) < 1.0
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 640), (1080, 1920), (640, 640), (640, 360)])
+@pytest.mark.parametrize("seconds", [1.0, 6.0, 12.0, 30.0])
+def test_a_tilt_stays_inside_the_picture_at_every_shape(width: int, height: int, seconds: float) -> None:
+    """The window a tilt moves (crop y from start to start - travel) never leaves the scaled keyframe,
+    however tall the frame and long the shot; a crop past the edge would stall the move or show
+    ffmpeg's clamping."""
+    frames = round(seconds * 24)
+    framing = Framing(width * 3 // 2, height * 3 // 2, width, height, 24, frames, (0.5, 0.5))
+    text = motion_filter(CameraMove.TILT_UP, framing)
+    scaled = re.match(r"scale=(\d+):(\d+):", text)
+    crop = re.search(r"crop=(\d+):(\d+):x='([\d.]+)':y='([\d.]+)-([\d.]+)\*", text)
+    assert scaled and crop, text
+    room_w, room_h = (int(value) for value in scaled.groups())
+    crop_w, crop_h, x, start, travel = (float(value) for value in crop.groups())
+    assert (crop_w, crop_h) == (width, height)
+    assert x >= 0 and x + crop_w <= room_w
+    assert start <= room_h - crop_h and start - travel >= 0
+    assert travel > 0
