@@ -30,6 +30,7 @@ from typing import TypeVar
 import grpc
 
 from services.visual.backends import RenderSpec, ShotRenderer, make_backend
+from services.visual.backends.animatic import vocabulary
 from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE, ReferenceSpec, Subject
 from services.visual.camera import default_move
 from services.visual.control import Progress, RenderControl, Stage
@@ -51,6 +52,21 @@ BACKENDS: dict[int, VisualBackend] = {
     int(visual_service_pb2.VISUAL_BACKEND_DIFFUSERS): VisualBackend.DIFFUSERS,
 }
 BACKEND_VALUES = {kind: value for value, kind in BACKENDS.items()}
+
+
+def describe_words(kind: VisualBackend, prompt: str) -> visual_service_pb2.DescribeBackendResponse:
+    """DescribeBackend's words: the animatic's vocabulary and its check of the prompt (the
+    keyframe's own matching), or any_prompt for a backend that draws from whatever it is told."""
+    if kind != VisualBackend.ANIMATIC:
+        return visual_service_pb2.DescribeBackendResponse(any_prompt=True)
+    found = vocabulary.check(prompt) if prompt else vocabulary.Check([], [])
+    return visual_service_pb2.DescribeBackendResponse(
+        vocabulary=[visual_service_pb2.VocabularyGroup(name=group.value, words=words)
+                    for group, words in vocabulary.vocabulary().items()],
+        drawn=[visual_service_pb2.DrawnWord(word=item.word, group=item.group.value, drawn_as=item.drawn_as)
+               for item in found.drawn],
+        not_drawn=found.not_drawn,
+    )  # fmt: skip
 """The contract's value of each backend it names (the simulated one it does not: UNSPECIFIED)."""
 ProgressSink = Callable[[Progress], None]
 Made = TypeVar("Made")
@@ -124,10 +140,12 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
         when it can (the backend says) and continue_in_scene is on (else _previous_clip drops it)."""
         kind = BACKENDS.get(int(request.backend), self._settings.backend)
         continues = self._settings.continue_in_scene and self._renderer(request.backend).continues_from_previous_clip
-        return visual_service_pb2.DescribeBackendResponse(
+        reply = visual_service_pb2.DescribeBackendResponse(
             backend=visual_service_pb2.VisualBackend.Name(BACKEND_VALUES.get(kind, 0)),
             continues_from_previous_clip=continues,
         )
+        reply.MergeFrom(describe_words(kind, request.prompt))
+        return reply
 
     async def _take_upload(
         self, request: visual_service_pb2.RenderReferenceRequest, subject: Subject

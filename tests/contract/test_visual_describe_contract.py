@@ -102,3 +102,41 @@ async def test_another_failure_of_describe_backend_is_not_taken_for_an_answer(
         await describe_visual_backend(stub, pb.DescribeBackendRequest(backend=pb.VISUAL_BACKEND_COMFYUI), DEADLINE_S)
     assert raised.value.code() != grpc.StatusCode.UNIMPLEMENTED
     assert "comfyui backend cannot start" in (raised.value.details() or "")
+
+
+async def describe_prompt(
+    grpc_channel: Any, artifact_root: Path, backend: int, prompt: str
+) -> pb.DescribeBackendResponse:
+    values = {"STORYREEL_ARTIFACT_ROOT": str(artifact_root)}
+    channel = await grpc_channel(build_specs(VisualSettings.model_validate(values)))
+    stub = visual_service_pb2_grpc.VisualServiceStub(channel)
+    reply: pb.DescribeBackendResponse = await stub.DescribeBackend(
+        pb.DescribeBackendRequest(backend=pb.VisualBackend.Name(backend), prompt=prompt), timeout=DEADLINE_S
+    )
+    return reply
+
+
+async def test_the_animatic_lists_the_words_it_draws(grpc_channel: Any, artifact_root: Path) -> None:
+    reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_ANIMATIC, "")
+    groups = {group.name: list(group.words) for group in reply.vocabulary}
+    assert not reply.any_prompt
+    assert {"lantern", "boat", "लालटेन", "नाव"} <= set(groups["prop"])
+    assert {"sea", "village", "गाँव"} <= set(groups["place"])
+    assert (list(reply.drawn), list(reply.not_drawn)) == ([], [])  # no prompt, no check
+
+
+async def test_a_prompt_is_checked_with_the_animatics_own_matching(grpc_channel: Any, artifact_root: Path) -> None:
+    """'boats' (a plural), 'ships' (drawn as a boat) and नावें (a Hindi stem's inflection) are drawn,
+    'lighthouse' (no drawing) and प्रकाशस्तंभ are not; small words are left out of not_drawn."""
+    prompt = "A lighthouse above the harbour, two boats, ships and नावें, a प्रकाशस्तंभ"
+    reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_ANIMATIC, prompt)
+    drawn = [(word.word, word.group, word.drawn_as) for word in reply.drawn]
+    assert drawn == [("harbour", "place", "sea"), ("boats", "prop", "boat"), ("ships", "prop", "boat"),
+                     ("नावें", "prop", "boat")]  # fmt: skip
+    assert list(reply.not_drawn) == ["lighthouse", "above", "प्रकाशस्तंभ"]
+
+
+async def test_comfyui_takes_any_prompt(grpc_channel: Any, artifact_root: Path) -> None:
+    reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_COMFYUI, "a lighthouse")
+    assert reply.any_prompt
+    assert (list(reply.vocabulary), list(reply.drawn), list(reply.not_drawn)) == ([], [], [])

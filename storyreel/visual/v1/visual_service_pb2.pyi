@@ -109,18 +109,46 @@ class RenderReferenceResponse(_message.Message):
     def __init__(self, picture: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., uploaded: _Optional[bool] = ...) -> None: ...
 
 class DescribeBackendRequest(_message.Message):
-    __slots__ = ("backend",)
+    __slots__ = ("backend", "prompt")
     BACKEND_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
     backend: VisualBackend
-    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ...) -> None: ...
+    prompt: str
+    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., prompt: _Optional[str] = ...) -> None: ...
+
+class VocabularyGroup(_message.Message):
+    __slots__ = ("name", "words")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WORDS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    words: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., words: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DrawnWord(_message.Message):
+    __slots__ = ("word", "group", "drawn_as")
+    WORD_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    DRAWN_AS_FIELD_NUMBER: _ClassVar[int]
+    word: str
+    group: str
+    drawn_as: str
+    def __init__(self, word: _Optional[str] = ..., group: _Optional[str] = ..., drawn_as: _Optional[str] = ...) -> None: ...
 
 class DescribeBackendResponse(_message.Message):
-    __slots__ = ("backend", "continues_from_previous_clip")
+    __slots__ = ("backend", "continues_from_previous_clip", "any_prompt", "vocabulary", "drawn", "not_drawn")
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     CONTINUES_FROM_PREVIOUS_CLIP_FIELD_NUMBER: _ClassVar[int]
+    ANY_PROMPT_FIELD_NUMBER: _ClassVar[int]
+    VOCABULARY_FIELD_NUMBER: _ClassVar[int]
+    DRAWN_FIELD_NUMBER: _ClassVar[int]
+    NOT_DRAWN_FIELD_NUMBER: _ClassVar[int]
     backend: VisualBackend
     continues_from_previous_clip: bool
-    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., continues_from_previous_clip: _Optional[bool] = ...) -> None: ...
+    any_prompt: bool
+    vocabulary: _containers.RepeatedCompositeFieldContainer[VocabularyGroup]
+    drawn: _containers.RepeatedCompositeFieldContainer[DrawnWord]
+    not_drawn: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., continues_from_previous_clip: _Optional[bool] = ..., any_prompt: _Optional[bool] = ..., vocabulary: _Optional[_Iterable[_Union[VocabularyGroup, _Mapping]]] = ..., drawn: _Optional[_Iterable[_Union[DrawnWord, _Mapping]]] = ..., not_drawn: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RenderShotResponse(_message.Message):
     __slots__ = ("clip", "keyframe", "frame_count", "duration_s")

@@ -91,7 +91,9 @@ class VisualServiceServicer:
         """Says how a backend renders, so a caller can plan the order of its calls: whether it starts a
         shot from the previous shot's clip (RenderShotRequest.previous_clip_key). Cheap (no render);
         call it once per job. A service older than this RPC answers UNIMPLEMENTED: take that as
-        "continues_from_previous_clip is false".
+        "continues_from_previous_clip is false". It also lists the words the backend draws from a
+        prompt (the animatic's vocabulary; none for a backend that takes any prompt) and, given a
+        prompt, which of its words the backend will draw and which not.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

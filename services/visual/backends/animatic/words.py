@@ -35,3 +35,9 @@ def mentions(text: str, keywords: Iterable[str]) -> int:
     """How many times the keywords occur in the text."""
     plain = normalise(text)
     return sum(len(_pattern(keyword).findall(plain)) for keyword in keywords)
+
+
+def matches(text: str, keywords: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the keywords occur in the normalised text (start, end), as mentions counts them."""
+    plain = normalise(text)
+    return [match.span() for keyword in keywords for match in _pattern(keyword).finditer(plain)]
