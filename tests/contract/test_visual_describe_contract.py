@@ -126,14 +126,15 @@ async def test_the_animatic_lists_the_words_it_draws(grpc_channel: Any, artifact
 
 
 async def test_a_prompt_is_checked_with_the_animatics_own_matching(grpc_channel: Any, artifact_root: Path) -> None:
-    """'boats' (a plural), 'ships' (drawn as a boat) and नावें (a Hindi stem's inflection) are drawn,
-    'lighthouse' (no drawing) and प्रकाशस्तंभ are not; small words are left out of not_drawn."""
-    prompt = "A lighthouse above the harbour, two boats, ships and नावें, a प्रकाशस्तंभ"
+    """'boats' (a plural), 'ships' (drawn as a boat), नावें (a Hindi stem's inflection) and
+    'lighthouse' (learned from the stories) are drawn; a windmill and पवनचक्की are not; small
+    words ('a', 'the', 'and', 'two') are left out of not_drawn."""
+    prompt = "A lighthouse above the harbour, two boats, ships and नावें, a windmill, पवनचक्की।"
     reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_ANIMATIC, prompt)
     drawn = [(word.word, word.group, word.drawn_as) for word in reply.drawn]
-    assert drawn == [("harbour", "place", "sea"), ("boats", "prop", "boat"), ("ships", "prop", "boat"),
-                     ("नावें", "prop", "boat")]  # fmt: skip
-    assert list(reply.not_drawn) == ["lighthouse", "above", "प्रकाशस्तंभ"]
+    assert drawn == [("lighthouse", "prop", "lighthouse"), ("harbour", "place", "sea"), ("boats", "prop", "boat"),
+                     ("ships", "prop", "boat"), ("नावें", "prop", "boat")]  # fmt: skip
+    assert list(reply.not_drawn) == ["above", "windmill", "पवनचक्की"]
 
 
 async def test_comfyui_takes_any_prompt(grpc_channel: Any, artifact_root: Path) -> None:

@@ -274,6 +274,8 @@ def place_props(p: Painter, place: Place, things: set[str], horizon: float, lit:
     """The props the words mention, where such things stand in a landscape (a lantern is held when
     there are people to hold it)."""
     side = 1 if p.rng.random() < 0.5 else -1
+    outdoors = place != Place.INTERIOR
+    place_story_props(p, things, horizon, lit, side, outdoors)
     if "tree" in things and place != Place.FOREST:
         shapes.round_tree(p, p.width * (0.5 + side * 0.4), p.height * 1.02, p.unit * 0.62, landscapes.FOLIAGE)
     for top, bottom in p.water if "boat" in things else []:
@@ -291,6 +293,41 @@ def place_props(p: Painter, place: Place, things: set[str], horizon: float, lit:
         props.lantern(p, p.width * (0.5 + side * 0.1), p.height * 0.9 - p.unit * 0.06, p.unit * 0.06, lit)
     if "fire" in things:
         props.fire(p, p.width * (0.5 + side * 0.12), p.height * 0.9, p.unit * 0.07)
+
+
+def place_story_props(p: Painter, things: set[str], horizon: float, lit: bool, side: int, outdoors: bool) -> None:
+    """The stories' common nouns (props.py), far things first: a road and birds only outdoors, a
+    house outdoors (a room has its own door and window), an island only on water, a lighthouse
+    on the shore (or the horizon), the animals and furniture on the ground to either side."""
+    if "road" in things and outdoors:
+        props.road(p, horizon, p.width * (0.5 - side * 0.1))
+    if "bird" in things and outdoors:
+        props.birds(p, horizon)
+    shore = p.water[0][0] if p.water else horizon
+    if "island" in things and p.water:
+        top, bottom = p.water[0]
+        props.island(p, p.width * (0.5 - side * 0.15), top + (bottom - top) * 0.3, p.unit * 0.14, 0.3)
+    if "lighthouse" in things and outdoors:
+        props.lighthouse(p, p.width * (0.5 + side * 0.36), shore + p.unit * 0.01, p.unit * 0.3, lit)
+    if "house" in things and outdoors:
+        shapes.house(p, p.width * (0.5 - side * 0.36), horizon + p.unit * 0.1, p.unit * 0.2, landscapes.PLASTER,
+                     landscapes.ROOF_TILE, 0.1, lit)  # fmt: skip
+    if "cave" in things and outdoors:
+        props.cave(p, p.width * (0.5 - side * 0.08), horizon + p.unit * 0.08, p.unit * 0.16)
+    if "elephant" in things:
+        props.animal(p, "elephant", p.width * (0.5 + side * 0.34), horizon + p.unit * 0.2, p.unit * 0.2, -side)
+    if "horse" in things:
+        props.animal(p, "horse", p.width * (0.5 - side * 0.3), horizon + p.unit * 0.22, p.unit * 0.16, side)
+    if "bed" in things:
+        props.bed(p, p.width * (0.5 + side * 0.3), p.height * 0.95, p.unit * 0.45)
+    if "table" in things:
+        props.table(p, p.width * (0.5 - side * 0.3), p.height * 0.95, p.unit * 0.3)
+    if "rock" in things:
+        props.rock(p, p.width * (0.5 + side * 0.4), p.height * 0.96, p.unit * 0.12)
+    if "dog" in things:
+        props.animal(p, "dog", p.width * (0.5 - side * 0.2), p.height * 0.95, p.unit * 0.09, side)
+    if "cat" in things:
+        props.animal(p, "cat", p.width * (0.5 + side * 0.2), p.height * 0.95, p.unit * 0.08, -side)
 
 
 def draw_people(

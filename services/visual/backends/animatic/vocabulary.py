@@ -59,11 +59,12 @@ class Check:
     not_drawn: list[str]
 
 
-_TOKEN = re.compile(r"[\w\u0900-\u097F]+")
+_TOKEN = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+")
+"""A word: letters, digits and Devanagari, but not the danda (।) that ends a Hindi sentence."""
 _SMALL_WORDS = """a an the and or but of in on at to from by with without into onto over under near by for as is are was
     were be been being it its this that these those there here his her their our my your he she they we you i
     me him them us some any all each every no not very so too then than just only also while where when who
-    what which how up down out off away again still few many more most other such own same
+    what which how up down out off away again still one two three four five six few many more most other such own same
     stands standing stand sits sitting walks walking looks looking holds holding goes going comes coming
     is big small old new little large tall long dark light bright deep high low wide close far behind front
     और या का की के में पर से को है हैं था थी थे एक वह यह वे ये भी तो ही ने लिए साथ"""
