@@ -24,7 +24,7 @@ from gateway.events import EventHub
 from gateway.jobs import JobRequest
 from gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from gateway.orchestrator import Orchestrator
-from gateway.routes import cast, docs, edits, events, files, jobs, voices, web
+from gateway.routes import cast, docs, edits, events, files, jobs, visual, voices, web
 from gateway.runtime import Runtime
 from gateway.settings import GatewaySettings
 from gateway.store import JobStore
@@ -65,7 +65,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         docs.mount_docs(app, lambda _: "/openapi.json")  # Swagger UI and ReDoc from local files, not a CDN
     else:
         _add_private_docs(app)
-    for router in (jobs.router, events.router, files.router, edits.router, cast.router(settings), voices.router):
+    for router in (jobs.router, events.router, files.router, edits.router, cast.router(settings), voices.router,
+                   visual.router):
         app.include_router(router)
     if settings.web_page:
         web.mount(app)

@@ -37,6 +37,8 @@ from services.planner.servicer import PlannerServicer
 from services.planner.settings import PlannerSettings
 from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE
 from services.visual.references import checked_picture, save_as_png
+from services.visual.servicer import BACKENDS as VISUAL_BACKENDS
+from services.visual.servicer import describe_words
 from storyreel.artifacts import ArtifactStore
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
@@ -376,16 +378,20 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
         self, request: visual_pb.DescribeBackendRequest, context: grpc.aio.ServicerContext
     ) -> visual_pb.DescribeBackendResponse:
         """As the real service: ComfyUI and diffusers (at its default, a picture-to-video model)
-        start a shot from the previous clip when continue_in_scene is on, the animatic never. An
+        start a shot from the previous clip when continue_in_scene is on, the animatic never; the
+        animatic's words and the check of the prompt, from the real service's describe_words. An
         old fake answers as a service built before the RPC: UNIMPLEMENTED."""
         if self.fakes.visual_is_old:
             await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
         self.fakes.describes.append(request)
         backend = request.backend or self.fakes.visual_backend
         animates = backend in (visual_pb.VISUAL_BACKEND_COMFYUI, visual_pb.VISUAL_BACKEND_DIFFUSERS)
-        return visual_pb.DescribeBackendResponse(
+        reply = visual_pb.DescribeBackendResponse(
             backend=backend, continues_from_previous_clip=animates and self.fakes.continue_in_scene
         )
+        # The words as the real service gives them: its own function over the animatic's vocabulary.
+        reply.MergeFrom(describe_words(VISUAL_BACKENDS[backend], request.prompt))
+        return reply
 
     async def RenderShotStream(
         self, request: visual_pb.RenderShotStreamRequest, context: grpc.aio.ServicerContext

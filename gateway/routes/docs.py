@@ -33,6 +33,8 @@ _ERRORS: dict[int, tuple[str, str]] = {
           "running job is expected to finish"),
     502: ("A service the gateway needed for this request failed; the job is unchanged",
           "the planner service at planner:50051 is unreachable (is it running?)"),
+    503: ("A service the request needs is unreachable; try again once it is running",
+          "the visual service at visual:50053 is unreachable (is it running?): failed to connect to all addresses"),
     507: ("The gateway's disk has no room for the upload or the job database; nothing was stored",
           "the artifact disk (/data/artifacts) ran out of space writing 'jobs/3f2a/music.mp3' (0.0 MiB free); "
           "free some space, then ask again"),
