@@ -308,9 +308,46 @@ function newShot(shot) {
   const item = $("#shot-template").content.firstElementChild.cloneNode(true);
   item.dataset.id = shot.id;
   item.querySelector(".shot-id").textContent = shot.id;
-  item.querySelector("textarea").value = shot.visual_prompt;
+  const prompt = item.querySelector("textarea");
+  prompt.value = shot.visual_prompt;
+  prompt.addEventListener("input", () => checkWordsSoon(item));
+  item.querySelector("details").addEventListener("toggle", () => checkWordsSoon(item));
   item.querySelector("button").addEventListener("click", () => reroll(item));
   return item;
+}
+
+// ------------------------------------------------------------------ what the animatic can draw
+
+const WORD_CHECK_DELAY_MS = 300;
+
+function checkWordsSoon(item) {
+  // As the user types (debounced): which of the prompt's words the job's backend will draw, checked
+  // by the visual service with the animatic's own matching, so a missing lighthouse is no surprise.
+  clearTimeout(item.wordTimer);
+  item.wordTimer = setTimeout(() => checkWords(item), WORD_CHECK_DELAY_MS);
+}
+
+async function checkWords(item) {
+  const note = item.querySelector(".reroll-words");
+  const prompt = item.querySelector("textarea").value.trim();
+  if (!item.querySelector("details").open || !prompt || !current) { note.textContent = ""; return; }
+  const asked = prompt;
+  try {
+    const body = { prompt, backend: current.options.visual_backend || "" };
+    const found = await api("POST", "/v1/visual/vocabulary/check", body);
+    if (item.querySelector("textarea").value.trim() !== asked) return; // typed on: a newer check follows
+    note.textContent = wordsNote(found);
+  } catch (failure) {
+    note.textContent = `Cannot check the words: ${failure.message}`;
+  }
+}
+
+function wordsNote(found) {
+  if (found.any_prompt) return `The ${found.backend} backend draws from any prompt.`;
+  const drawn = [...new Set(found.drawn.map((word) => word.word))];
+  const parts = [`The animatic will draw: ${drawn.length ? drawn.join(", ") : "nothing it knows"}`];
+  if (found.not_drawn.length) parts.push(`it cannot draw: ${found.not_drawn.join(", ")}`);
+  return parts.join(" · ");
 }
 
 function updateShot(item, shot) {
