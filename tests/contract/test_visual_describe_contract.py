@@ -141,3 +141,11 @@ async def test_comfyui_takes_any_prompt(grpc_channel: Any, artifact_root: Path) 
     reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_COMFYUI, "a lighthouse")
     assert reply.any_prompt
     assert (list(reply.vocabulary), list(reply.drawn), list(reply.not_drawn)) == ([], [], [])
+
+
+async def test_a_keyword_of_several_words_draws_its_noun_only(grpc_channel: Any, artifact_root: Path) -> None:
+    """'the well' is the animatic's keyword (a bare 'well' is an adverb): 'well' is drawn, 'the' is
+    no word of its own, nor is a number."""
+    reply = await describe_prompt(grpc_channel, artifact_root, pb.VISUAL_BACKEND_ANIMATIC, "by the well, 3 dogs")
+    assert [(word.word, word.drawn_as) for word in reply.drawn] == [("well", "well"), ("dogs", "dog")]
+    assert list(reply.not_drawn) == []

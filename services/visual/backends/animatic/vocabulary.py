@@ -87,10 +87,12 @@ def check(prompt: str) -> Check:
     not_drawn: list[str] = []
     for token in _TOKEN.finditer(text):
         word = token.group()
+        if word in IGNORED or word.isdigit():
+            continue  # "a" of the keyword "a well" is no word a user asked to be drawn
         found = next((covered[i] for i in range(token.start(), token.end()) if i in covered), None)
         if found is not None:
             if all(seen.word != word for seen in drawn):
                 drawn.append(DrawnWord(word, found.group, found.drawn_as))
-        elif word not in IGNORED and not word.isdigit() and word not in not_drawn:
+        elif word not in not_drawn:
             not_drawn.append(word)
     return Check(drawn, not_drawn)
