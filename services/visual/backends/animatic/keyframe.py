@@ -319,15 +319,15 @@ def place_story_props(p: Painter, things: set[str], horizon: float, lit: bool, s
     if "horse" in things:
         props.animal(p, "horse", p.width * (0.5 - side * 0.3), horizon + p.unit * 0.22, p.unit * 0.16, side)
     if "bed" in things:
-        props.bed(p, p.width * (0.5 + side * 0.3), p.height * 0.95, p.unit * 0.45)
+        props.bed(p, p.width * (0.5 + side * 0.34), p.height * 0.95, p.unit * 0.35)
     if "table" in things:
-        props.table(p, p.width * (0.5 - side * 0.3), p.height * 0.95, p.unit * 0.3)
+        props.table(p, p.width * (0.5 - side * 0.32), p.height * 0.95, p.unit * 0.26)
     if "rock" in things:
         props.rock(p, p.width * (0.5 + side * 0.4), p.height * 0.96, p.unit * 0.12)
     if "dog" in things:
         props.animal(p, "dog", p.width * (0.5 - side * 0.2), p.height * 0.95, p.unit * 0.09, side)
     if "cat" in things:
-        props.animal(p, "cat", p.width * (0.5 + side * 0.2), p.height * 0.95, p.unit * 0.08, -side)
+        props.animal(p, "cat", p.width * (0.5 + side * 0.12), p.height * 0.95, p.unit * 0.08, -side)
 
 
 def draw_people(
