@@ -41,6 +41,7 @@ from gateway.results import (
     REPLAN,
     STORYBOARD,
     TRACK,
+    CapFit,
     CastChoice,
     CastPicture,
     Composed,
@@ -81,6 +82,8 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+CAP_MARGIN = 0.97
+"""A re-plan to hold max_minutes aims this far under the cap (condensing lands near its budget, not on it)."""
 SLOTS_OF = {Step.CAST: Step.VISUALS}
 """A step whose calls share another step's fair slots (the cast sheet is drawn by the visual service)."""
 
@@ -107,6 +110,7 @@ class JobRun:
         self.state = record.state
         self.tally = Tally()
         self._pictures_done = self._music_done = False
+        self._cast: asyncio.Future[messages.CastSheet] | None = None
 
     async def execute(self) -> None:
         upload = load(MusicUpload, self.rt.store.result(self.job_id, MUSIC_UPLOAD))
@@ -115,17 +119,14 @@ class JobRun:
         self.tally.expect(storyboard, own_track=upload is not None, frame=(self.film.width, self.film.height))
         self.tally.finish(STORYBOARD, None)
         self.enter(JobState.SPEAKING)
-        cast = asyncio.ensure_future(self._cast_all(storyboard))  # beside speech and music; pictures wait for it
+        self._cast = asyncio.ensure_future(self._cast_all(storyboard))  # beside speech and music; pictures wait
         try:
-            speech = await self._speak_all(storyboard)
-            timed = timeline.timed(
-                storyboard, speech, self.settings.speech_air_s, self.settings.min_shot_s, self.settings.fps
-            )
+            storyboard, speech, timed = await self._speak_within_cap(storyboard, upload is not None)
             self.tally.film_s = timed.total_duration_s()
             self.enter(JobState.RENDERING)
-            clips, music = await _both(self._render_all(timed, cast), self._music(timed, upload))
+            clips, music = await _both(self._render_all(timed, self._cast), self._music(timed, upload))
         finally:
-            await _settled(cast)
+            await _settled(self._cast)
         self.enter(JobState.COMPOSING)
         await self._compose(timed, speech, clips, music)
         self.enter(JobState.DONE)
@@ -268,8 +269,17 @@ class JobRun:
         stored = load(StoredStoryboard, self.rt.store.result(self.job_id, STORYBOARD))
         if stored:
             return stored.storyboard
-        request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title,
-                                         max_minutes=self.options.max_minutes,
+        storyboard, notes = await self._ask_plan(self.options.max_minutes)
+        if not self.rt.store.add_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard, planned=True)):
+            return await self._plan()  # an edit was stored meanwhile: it wins
+        self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=notes))
+        self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
+        return storyboard
+
+    async def _ask_plan(self, max_minutes: float) -> tuple[Storyboard, list[str]]:
+        """Plan the job's story within max_minutes (the job's, or a tighter one to hold it): the
+        storyboard with the job's voices, and the planner's notes."""
+        request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title, max_minutes=max_minutes,
                                          aspect=proto_enum_value(self.options.aspect, planner_pb.Aspect))
         if self.options.language:
             request.language = proto_enum_value(self.options.language, storyboard_pb2.Language)
@@ -282,11 +292,89 @@ class JobRun:
             raise StepFailed(JobError(step=Step.PLANNING, reason="the story has no sentences to narrate",
                                       service=ServiceName.PLANNER.value))
         self.rt.store.record_rate(Step.PLANNING.value, seconds)
-        if not self.rt.store.add_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard)):
-            return await self._plan()  # an edit was stored meanwhile: it wins
-        self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=list(reply.report.notes)))
+        return storyboard, list(reply.report.notes)
+
+    async def _speak_within_cap(
+        self, storyboard: Storyboard, own_track: bool
+    ) -> tuple[Storyboard, dict[str, timeline.SpeechResult], Storyboard]:
+        """Speak every shot and time the film; while the timed film runs over max_minutes (its
+        voices speak more slowly than the planner estimates), plan again tighter and speak again.
+        (storyboard, speech, timed storyboard) as the pictures will follow them.
+
+        Why a tighter max_minutes and not a speech-rate hint to the planner: the planner's
+        estimate is not only words per second but air, pauses, the 3 s floor and frame rounding,
+        and both backends condense by it; scaling the budget by cap/measured corrects all of that
+        at once for whatever the voices do, needs no change to the planner's contract, and the
+        measured film, not a rate, is what the cap is held against. The margin (CAP_MARGIN) aims a
+        little under, since condensing is in whole passages and lands near, not at, its budget.
+
+        Shots whose speech request hashes the same as before are not spoken again; a restarted
+        run counts the re-plans already made (StoredStoryboard.fits), so it neither loops nor
+        re-plans past STORYREEL_GATEWAY_CAP_REPLANS; nothing is drawn from a storyboard that is
+        re-planned (the cast sheet is of the same story, and is kept)."""
+        while True:
+            speech = await self._speak_all(storyboard)
+            timed = timeline.timed(
+                storyboard, speech, self.settings.speech_air_s, self.settings.min_shot_s, self.settings.fps
+            )
+            refitted = await self._refit(timed.total_duration_s())
+            if refitted is None:
+                return storyboard, speech, timed
+            storyboard = refitted
+            self.tally.expect(storyboard, own_track=own_track, frame=(self.film.width, self.film.height))
+            speech_prefix = result_name(Step.SPEECH, "")
+            self.tally.finished = {name: s for name, s in self.tally.finished.items()
+                                   if not name.startswith(speech_prefix)}  # counted again as each is reused
+            previous = self._cast
+            assert previous is not None, "execute starts the cast sheet before speech"
+            self._cast = asyncio.ensure_future(self._recast(previous, storyboard))
+
+    async def _refit(self, measured_s: float) -> Storyboard | None:
+        """The storyboard planned again to hold max_minutes, stored with its notes; None when the
+        film fits (within STORYREEL_GATEWAY_CAP_TOLERANCE_S), when the storyboard is the user's (an edit, a scene
+        planned again) or when the re-plans are spent (a plan note then says the film is over)."""
+        cap_s = self.options.max_minutes * 60
+        if cap_s <= 0 or measured_s <= cap_s + self.settings.cap_tolerance_s:
+            return None
+        stored = load(StoredStoryboard, self.rt.store.result(self.job_id, STORYBOARD))
+        if stored is None or not stored.planned:
+            return None
+        if len(stored.fits) >= self.settings.cap_replans:
+            self._note_still_over(stored, measured_s, cap_s)
+            return None
+        asked = stored.fits[-1].max_minutes if stored.fits else self.options.max_minutes
+        minutes = asked * cap_s / measured_s * CAP_MARGIN
+        log.info("the film is %.1f s, over max_minutes %g: planning again within %.3f min",
+                 measured_s, self.options.max_minutes, minutes)
+        storyboard, notes = await self._ask_plan(minutes)
+        fits = [*stored.fits, CapFit(measured_s=round(measured_s, 2), max_minutes=minutes)]
+        first = fits[0].measured_s
+        again = f" ({len(fits)} re-plans)" if len(fits) > 1 else ""
+        told = (f"re-planned to fit {self.options.max_minutes:g} min{again}: the film measured {first / 60:.1f} min "
+                f"({first:.0f} s) with this job's voices at the first plan")
+        self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=[told, *notes]), self.revision)
+        self.rt.store.put_result(self.job_id, STORYBOARD,
+                                 StoredStoryboard(storyboard=storyboard, planned=True, fits=fits), self.revision)
         self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
         return storyboard
+
+    def _note_still_over(self, stored: StoredStoryboard, measured_s: float, cap_s: float) -> None:
+        """A plan note (once) that the film stays over max_minutes after the re-plans allowed."""
+        notes = load(PlanNotes, self.rt.store.result(self.job_id, PLAN_NOTES))
+        told = (f"the film is {measured_s:.1f} s, over max_minutes {self.options.max_minutes:g} ({cap_s:g} s), "
+                f"after {len(stored.fits)} re-plan{'s' if len(stored.fits) != 1 else ''}: its voices speak more "
+                f"slowly than the planner can fit (STORYREEL_GATEWAY_CAP_REPLANS)")
+        kept = notes.notes if notes else []
+        if told not in kept:
+            self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=[*kept, told]), self.revision)
+
+    async def _recast(self, previous: asyncio.Future[messages.CastSheet], storyboard: Storyboard) -> messages.CastSheet:
+        """The cast sheet of a re-planned storyboard: the sheet under way is let finish (its
+        pictures are of the same story's characters and places, so most are reused by hash),
+        then what the new storyboard shows."""
+        with contextlib.suppress(Exception):
+            await previous
+        return await self._cast_all(storyboard)
 
     async def _replan_all(self, storyboard: Storyboard) -> Storyboard:
         """The storyboard with every scene waiting to be planned again (replan/<scene>) planned."""

@@ -33,6 +33,7 @@ __all__ = [
     "REPLAN",
     "STORYBOARD",
     "TRACK",
+    "CapFit",
     "CastChoice",
     "CastPicture",
     "Composed",
@@ -160,10 +161,26 @@ class Composed(StepResult):
     """How the film carries its subtitles, as the composer said; None: composed before it said."""
 
 
+class CapFit(BaseModel):
+    """One re-plan to hold max_minutes: the film the plan before it made, timed from its measured
+    speech, and the max_minutes the planner was asked for instead."""
+
+    model_config = ConfigDict(frozen=True)
+
+    measured_s: float
+    max_minutes: float
+
+
 class StoredStoryboard(Stored):
     """The storyboard as planned or edited (no hash: an edit replaces it)."""
 
     storyboard: Storyboard
+    planned: bool = False
+    """As the planner made it (no edit, no scene planned again since): only such a storyboard is
+    re-planned to hold max_minutes, so a user's edit is never planned away."""
+    fits: list[CapFit] = []
+    """The re-plans that made it, oldest first: a restarted run counts them, so it never re-plans
+    past STORYREEL_GATEWAY_CAP_REPLANS."""
 
 
 class PlanNotes(Stored):

@@ -161,6 +161,20 @@ class GatewaySettings(CommonSettings):
     fps: int = Field(default=24, ge=1, le=60, description="Film frames per second.")
     speech_air_s: float = Field(default=0.6, ge=0, description="Silence after a shot's speech before the cut.")
     min_shot_s: float = Field(default=3.0, gt=0, description="Shortest shot, in seconds.")
+    cap_replans: int = Field(
+        default=2,
+        ge=0,
+        le=5,
+        description="Re-plans of a job whose film, timed from its measured speech, is over max_minutes (a voice "
+        "slower than the planner's estimate): each asks for a budget scaled by cap/measured; 0 only warns.",
+    )
+    cap_tolerance_s: float = Field(
+        default=0.1,
+        ge=0,
+        le=5,
+        description="Seconds a timed film may run over max_minutes before it is re-planned (shots round up "
+        "to whole frames, so a film planned to the cap can come out a few frames over).",
+    )
 
     @field_validator("api_keys")
     @classmethod

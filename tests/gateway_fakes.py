@@ -85,6 +85,21 @@ def plan(story: str, per_scene: int = 2) -> sb.Storyboard:
     return sb.Storyboard(title="The lantern", characters=[meera], scenes=scenes)
 
 
+def fitted(story: str, max_minutes: float) -> str:
+    """The story's first sentences whose film, as the fake's Plan estimates it (one shot a
+    sentence: its speech plus 0.6 s air, at least 3 s), fits max_minutes (0: all of it); at
+    least one sentence, as the real planner keeps at least one passage."""
+    sentences = [s.strip() + "." for s in re.split(r"\.\s*", story) if s.strip()]
+    kept: list[str] = []
+    film_s = 0.0
+    for sentence in sentences:
+        film_s += max(3.0, len(sentence) * SECONDS_PER_CHARACTER + 0.6)
+        if max_minutes and kept and film_s > max_minutes * 60:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 class FakeServices:
     """All four services on one port, run on their own event loop in a thread."""
 
@@ -113,6 +128,11 @@ class FakeServices:
         self.planner_down = False  # PlanScenes answers UNAVAILABLE
         self.planner_refuses = False  # PlanScenes answers INVALID_ARGUMENT
         self.shots_per_scene = 2  # of the storyboard Plan answers
+        # Plan fits max_minutes as the real planner does: whole sentences in order, while its
+        # estimate (speech at SECONDS_PER_CHARACTER, air, the 3 s floor) fits; off, it keeps all.
+        self.plan_fits = False
+        self.plan_minutes: list[float] = []  # max_minutes of every Plan call, in order
+        self.speech_slowness = 1.0  # the voices speak this many times slower than Plan estimates
         # The visual fake's configured backend and STORYREEL_VISUAL_CONTINUE_IN_SCENE, which its
         # DescribeBackend answers from as the real service does; an old fake lacks that RPC.
         self.visual_backend = visual_pb.VISUAL_BACKEND_ANIMATIC
@@ -279,7 +299,9 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
     async def Plan(self, request: planner_pb.PlanRequest, context: Any) -> planner_pb.PlanResponse:
         self.fakes.calls["Plan", ""] += 1
         self.fakes.plan_requests.append(request)
-        return planner_pb.PlanResponse(storyboard=plan(request.story, self.fakes.shots_per_scene))
+        self.fakes.plan_minutes.append(request.max_minutes)
+        story = fitted(request.story, request.max_minutes) if self.fakes.plan_fits else request.story
+        return planner_pb.PlanResponse(storyboard=plan(story, self.fakes.shots_per_scene))
 
     async def PlanScenes(self, request: planner_pb.PlanScenesRequest, context: Any) -> planner_pb.PlanScenesResponse:
         self.fakes.calls["PlanScenes", ""] += 1
@@ -304,7 +326,7 @@ class _Audio(audio_grpc.AudioServiceServicer):  # type: ignore[misc]
         self.fakes.calls["Speak", request.shot_id] += 1
         timings, start = [], 0.0
         for index, line in enumerate(request.lines):
-            end = start + len(line.text) * SECONDS_PER_CHARACTER
+            end = start + len(line.text) * SECONDS_PER_CHARACTER * self.fakes.speech_slowness
             timings.append(audio_pb.LineTiming(line_index=index, start_s=start, end_s=end))
             start = end
         audio = self.fakes.files.write_bytes(request.output_key, b"RIFF " + _digest(request).encode())
