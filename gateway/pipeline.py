@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -269,16 +270,17 @@ class JobRun:
         stored = load(StoredStoryboard, self.rt.store.result(self.job_id, STORYBOARD))
         if stored:
             return stored.storyboard
-        storyboard, notes = await self._ask_plan(self.options.max_minutes)
-        if not self.rt.store.add_result(self.job_id, STORYBOARD, StoredStoryboard(storyboard=storyboard, planned=True)):
+        storyboard, notes, expected_s = await self._ask_plan(self.options.max_minutes)
+        planned = StoredStoryboard(storyboard=storyboard, planned=True, expected_film_s=expected_s)
+        if not self.rt.store.add_result(self.job_id, STORYBOARD, planned):
             return await self._plan()  # an edit was stored meanwhile: it wins
         self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=notes))
         self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
         return storyboard
 
-    async def _ask_plan(self, max_minutes: float) -> tuple[Storyboard, list[str]]:
+    async def _ask_plan(self, max_minutes: float) -> tuple[Storyboard, list[str], float]:
         """Plan the job's story within max_minutes (the job's, or a tighter one to hold it): the
-        storyboard with the job's voices, and the planner's notes."""
+        storyboard with the job's voices, the planner's notes and the film it expects (0: none said)."""
         request = planner_pb.PlanRequest(story=self.request.story, title=self.options.title, max_minutes=max_minutes,
                                          aspect=proto_enum_value(self.options.aspect, planner_pb.Aspect))
         if self.options.language:
@@ -292,7 +294,7 @@ class JobRun:
             raise StepFailed(JobError(step=Step.PLANNING, reason="the story has no sentences to narrate",
                                       service=ServiceName.PLANNER.value))
         self.rt.store.record_rate(Step.PLANNING.value, seconds)
-        return storyboard, list(reply.report.notes)
+        return storyboard, list(reply.report.notes), reply.condensing.expected_film_s
 
     async def _speak_within_cap(
         self, storyboard: Storyboard, own_track: bool
@@ -302,11 +304,15 @@ class JobRun:
         (storyboard, speech, timed storyboard) as the pictures will follow them.
 
         Why a tighter max_minutes and not a speech-rate hint to the planner: the planner's
-        estimate is not only words per second but air, pauses, the 3 s floor and frame rounding,
-        and both backends condense by it; scaling the budget by cap/measured corrects all of that
-        at once for whatever the voices do, needs no change to the planner's contract, and the
-        measured film, not a rate, is what the cap is held against. The margin (CAP_MARGIN) aims a
-        little under, since condensing is in whole passages and lands near, not at, its budget.
+        estimate is not only words per second but air, pauses between lines, the 3 s floor and
+        frame rounding, and both backends (rules and LLM) condense by it; a rate hint would
+        correct only the words, and would need every backend to take it. The planner says the
+        film it expected (Condensing.expected_film_s); the next budget is that expectation scaled
+        by cap/measured (how much slower these voices are than its estimate), so the planner's
+        estimate of the new plan times the measured slowness lands at the cap, whatever the
+        voices do. The margin (CAP_MARGIN) aims a little under, since condensing is in whole
+        passages and lands near, not at, its budget. A planner that says no expectation (0) is
+        scaled from the budget it was given.
 
         Shots whose speech request hashes the same as before are not spoken again; a restarted
         run counts the re-plans already made (StoredStoryboard.fits), so it neither loops nor
@@ -343,18 +349,20 @@ class JobRun:
             self._note_still_over(stored, measured_s, cap_s)
             return None
         asked = stored.fits[-1].max_minutes if stored.fits else self.options.max_minutes
-        minutes = asked * cap_s / measured_s * CAP_MARGIN
-        log.info("the film is %.1f s, over max_minutes %g: planning again within %.3f min",
-                 measured_s, self.options.max_minutes, minutes)
-        storyboard, notes = await self._ask_plan(minutes)
+        expected_s = stored.expected_film_s or asked * 60
+        # to the thousandth of a minute, rounded down (and never 0, which would mean no bound)
+        minutes = max(math.floor(expected_s * cap_s / measured_s * CAP_MARGIN / 60 * 1000) / 1000, 0.001)
+        log.info("the film is %.1f s, over max_minutes %g (the planner expected %.1f s): planning again within "
+                 "%g min", measured_s, self.options.max_minutes, expected_s, minutes)
+        storyboard, notes, expected_next_s = await self._ask_plan(minutes)
         fits = [*stored.fits, CapFit(measured_s=round(measured_s, 2), max_minutes=minutes)]
         first = fits[0].measured_s
         again = f" ({len(fits)} re-plans)" if len(fits) > 1 else ""
-        told = (f"re-planned to fit {self.options.max_minutes:g} min{again}: the film measured {first / 60:.1f} min "
-                f"({first:.0f} s) with this job's voices at the first plan")
+        told = (f"re-planned to fit {self.options.max_minutes:g} min ({cap_s:g} s){again}: the film measured "
+                f"{_length(first)} with this job's voices at the first plan")
         self.rt.store.put_result(self.job_id, PLAN_NOTES, PlanNotes(notes=[told, *notes]), self.revision)
-        self.rt.store.put_result(self.job_id, STORYBOARD,
-                                 StoredStoryboard(storyboard=storyboard, planned=True, fits=fits), self.revision)
+        replanned = StoredStoryboard(storyboard=storyboard, planned=True, fits=fits, expected_film_s=expected_next_s)
+        self.rt.store.put_result(self.job_id, STORYBOARD, replanned, self.revision)
         self._publish(EventKind.STORYBOARD, {"shots": len(storyboard.shots())})
         return storyboard
 
@@ -656,6 +664,10 @@ class JobRun:
                         subtitles=messages.film_subtitles(reply))
         self._save(Step.COMPOSING, COMPOSE, film, seconds, per=max(reply.duration_s, 1.0))
         self._publish(EventKind.FILM, {"duration_s": reply.duration_s})
+
+
+def _length(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
 def _status(error: grpc.aio.AioRpcError | CallWentSilent) -> grpc.StatusCode:

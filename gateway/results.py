@@ -178,6 +178,8 @@ class StoredStoryboard(Stored):
     planned: bool = False
     """As the planner made it (no edit, no scene planned again since): only such a storyboard is
     re-planned to hold max_minutes, so a user's edit is never planned away."""
+    expected_film_s: float = 0.0
+    """The film the planner expected of it (PlanResponse.condensing.expected_film_s; 0: unsaid)."""
     fits: list[CapFit] = []
     """The re-plans that made it, oldest first: a restarted run counts them, so it never re-plans
     past STORYREEL_GATEWAY_CAP_REPLANS."""

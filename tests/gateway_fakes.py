@@ -89,15 +89,21 @@ def fitted(story: str, max_minutes: float) -> str:
     """The story's first sentences whose film, as the fake's Plan estimates it (one shot a
     sentence: its speech plus 0.6 s air, at least 3 s), fits max_minutes (0: all of it); at
     least one sentence, as the real planner keeps at least one passage."""
-    sentences = [s.strip() + "." for s in re.split(r"\.\s*", story) if s.strip()]
     kept: list[str] = []
-    film_s = 0.0
-    for sentence in sentences:
-        film_s += max(3.0, len(sentence) * SECONDS_PER_CHARACTER + 0.6)
-        if max_minutes and kept and film_s > max_minutes * 60:
+    for sentence in _sentences(story):
+        if max_minutes and kept and estimate_s(" ".join([*kept, sentence])) > max_minutes * 60:
             break
         kept.append(sentence)
     return " ".join(kept)
+
+
+def estimate_s(story: str) -> float:
+    """The film the fake's Plan expects of a story (PlanResponse.condensing.expected_film_s)."""
+    return sum(max(3.0, len(sentence) * SECONDS_PER_CHARACTER + 0.6) for sentence in _sentences(story))
+
+
+def _sentences(story: str) -> list[str]:
+    return [s.strip() + "." for s in re.split(r"\.\s*", story) if s.strip()]
 
 
 class FakeServices:
@@ -301,7 +307,10 @@ class _Planner(planner_grpc.PlannerServiceServicer):  # type: ignore[misc]
         self.fakes.plan_requests.append(request)
         self.fakes.plan_minutes.append(request.max_minutes)
         story = fitted(request.story, request.max_minutes) if self.fakes.plan_fits else request.story
-        return planner_pb.PlanResponse(storyboard=plan(story, self.fakes.shots_per_scene))
+        reply = planner_pb.PlanResponse(storyboard=plan(story, self.fakes.shots_per_scene))
+        if self.fakes.plan_fits and request.max_minutes:
+            reply.condensing.expected_film_s = estimate_s(story)
+        return reply
 
     async def PlanScenes(self, request: planner_pb.PlanScenesRequest, context: Any) -> planner_pb.PlanScenesResponse:
         self.fakes.calls["PlanScenes", ""] += 1

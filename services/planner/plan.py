@@ -47,6 +47,7 @@ class Condensing(_Model):
     seconds_before: float = 0.0
     seconds_kept: float = 0.0
     fraction_cut: float = 0.0
+    expected_film_s: float = 0.0
 
 
 class PlanReport(_Model):

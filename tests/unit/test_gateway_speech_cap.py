@@ -36,7 +36,7 @@ def test_a_slow_voice_is_planned_again_and_the_film_ends_under_the_cap(tmp_path:
     assert job["duration_s"] <= CAP_MINUTES * 60
     assert fakes.count("Plan") == 2
     assert fakes.plan_minutes[0] == CAP_MINUTES and fakes.plan_minutes[1] < CAP_MINUTES
-    assert job["plan_notes"][0].startswith("re-planned to fit 0.5 min: the film measured 0.9 min")
+    assert job["plan_notes"][0].startswith("re-planned to fit 0.5 min (30 s): the film measured 56.0 s with this job""")
     speaks = {shot["id"]: fakes.count("Speak", shot["id"]) for shot in job["shots"]}
     assert speaks and set(speaks.values()) == {1}, "a shot kept from the first plan was spoken twice"
     assert fakes.count("RenderShot") == len(job["shots"]), "a picture was drawn from the first plan"

@@ -96,3 +96,11 @@ def test_scenes_are_dropped_whole_when_the_cap_needs_it_and_the_report_names_the
 def test_the_estimate_counts_each_shots_floor_and_air() -> None:
     short = scene("One.", "Two.", "Three.")  # three tiny paragraphs: one shot of 3 s, not 1.2 s of words
     assert film_estimate_s([short], 2.5) >= 3.0
+
+
+def test_the_plan_says_the_film_it_expects_for_the_gateway_to_hold_the_cap() -> None:
+    story = " ".join(f"Meera walked down to the river number {n} with the old lantern." for n in range(20))
+    capped = RulesPlanner().plan(story, "", None, 0.5)
+    assert 0 < capped.condensing.expected_film_s <= 30
+    assert f"expected film {capped.condensing.expected_film_s:.0f} s" in capped.report.notes[0]
+    assert RulesPlanner().plan(story, "", None, 0).condensing.expected_film_s == 0

@@ -142,6 +142,7 @@ def condensing_of(condensed: Condensed) -> Condensing:
         seconds_before=round(condensed.seconds_before, 1),
         seconds_kept=round(condensed.seconds_after, 1),
         fraction_cut=round(1 - condensed.sentences_after / before, 4) if before else 0.0,
+        expected_film_s=condensed.film_s,
     )
 
 

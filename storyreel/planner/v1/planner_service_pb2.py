@@ -25,37 +25,37 @@ _sym_db = _symbol_database.Default()
 from storyreel.storyboard.v1 import storyboard_pb2 as storyreel_dot_storyboard_dot_v1_dot_storyboard__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*storyreel/planner/v1/planner_service.proto\x12\x14storyreel.planner.v1\x1a(storyreel/storyboard/v1/storyboard.proto\"\xa3\x01\n\x0bPlanRequest\x12\r\n\x05story\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x13\n\x0bmax_minutes\x18\x04 \x01(\x01\x12,\n\x06\x61spect\x18\x05 \x01(\x0e\x32\x1c.storyreel.planner.v1.Aspect\"\xaf\x01\n\x0cPlanResponse\x12\x37\n\nstoryboard\x18\x01 \x01(\x0b\x32#.storyreel.storyboard.v1.Storyboard\x12\x34\n\ncondensing\x18\x02 \x01(\x0b\x32 .storyreel.planner.v1.Condensing\x12\x30\n\x06report\x18\x03 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport\"\x82\x01\n\nCondensing\x12\x18\n\x10sentences_before\x18\x01 \x01(\x05\x12\x16\n\x0esentences_kept\x18\x02 \x01(\x05\x12\x16\n\x0eseconds_before\x18\x03 \x01(\x01\x12\x14\n\x0cseconds_kept\x18\x04 \x01(\x01\x12\x14\n\x0c\x66raction_cut\x18\x05 \x01(\x01\"\x94\x01\n\nPlanReport\x12\x0f\n\x07\x62\x61\x63kend\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x05\x12\x0f\n\x07retries\x18\x04 \x01(\x05\x12\x1a\n\x12\x66\x61llback_scene_ids\x18\x05 \x03(\t\x12\x18\n\x10scenes_fell_back\x18\x06 \x01(\x08\x12\r\n\x05notes\x18\x07 \x03(\t\"J\n\x0bOutlineLine\x12+\n\x04line\x18\x01 \x01(\x0b\x32\x1d.storyreel.storyboard.v1.Line\x12\x0e\n\x06quoted\x18\x02 \x01(\x08\"]\n\x0fOutlineSentence\x12\x30\n\x05lines\x18\x01 \x03(\x0b\x32!.storyreel.planner.v1.OutlineLine\x12\x18\n\x10starts_paragraph\x18\x02 \x01(\x08\"w\n\x0cSceneOutline\x12-\n\x05scene\x18\x01 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x38\n\tsentences\x18\x02 \x03(\x0b\x32%.storyreel.planner.v1.OutlineSentence\"{\n\x11PlanScenesRequest\x12\r\n\x05story\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x13\n\x0bmax_minutes\x18\x04 \x01(\x01\"\xfd\x01\n\x12PlanScenesResponse\x12\x37\n\nstoryboard\x18\x01 \x01(\x0b\x32#.storyreel.storyboard.v1.Storyboard\x12\x34\n\x08outlines\x18\x02 \x03(\x0b\x32\".storyreel.planner.v1.SceneOutline\x12\x34\n\ncondensing\x18\x03 \x01(\x0b\x32 .storyreel.planner.v1.Condensing\x12\x30\n\x06report\x18\x04 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport\x12\x10\n\x08seed_key\x18\x05 \x01(\t\"\xf4\x01\n\x10PlanShotsRequest\x12\x33\n\x07outline\x18\x01 \x01(\x0b\x32\".storyreel.planner.v1.SceneOutline\x12\x36\n\ncharacters\x18\x02 \x03(\x0b\x32\".storyreel.storyboard.v1.Character\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x10\n\x08seed_key\x18\x04 \x01(\t\x12,\n\x06\x61spect\x18\x05 \x01(\x0e\x32\x1c.storyreel.planner.v1.Aspect\"t\n\x11PlanShotsResponse\x12-\n\x05scene\x18\x01 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x30\n\x06report\x18\x02 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport*U\n\x06\x41spect\x12\x16\n\x12\x41SPECT_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41SPECT_WIDE\x10\x01\x12\x0f\n\x0b\x41SPECT_TALL\x10\x02\x12\x11\n\rASPECT_SQUARE\x10\x03\x32\x9e\x02\n\x0ePlannerService\x12M\n\x04Plan\x12!.storyreel.planner.v1.PlanRequest\x1a\".storyreel.planner.v1.PlanResponse\x12_\n\nPlanScenes\x12\'.storyreel.planner.v1.PlanScenesRequest\x1a(.storyreel.planner.v1.PlanScenesResponse\x12\\\n\tPlanShots\x12&.storyreel.planner.v1.PlanShotsRequest\x1a\'.storyreel.planner.v1.PlanShotsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*storyreel/planner/v1/planner_service.proto\x12\x14storyreel.planner.v1\x1a(storyreel/storyboard/v1/storyboard.proto\"\xa3\x01\n\x0bPlanRequest\x12\r\n\x05story\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x13\n\x0bmax_minutes\x18\x04 \x01(\x01\x12,\n\x06\x61spect\x18\x05 \x01(\x0e\x32\x1c.storyreel.planner.v1.Aspect\"\xaf\x01\n\x0cPlanResponse\x12\x37\n\nstoryboard\x18\x01 \x01(\x0b\x32#.storyreel.storyboard.v1.Storyboard\x12\x34\n\ncondensing\x18\x02 \x01(\x0b\x32 .storyreel.planner.v1.Condensing\x12\x30\n\x06report\x18\x03 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport\"\x9b\x01\n\nCondensing\x12\x18\n\x10sentences_before\x18\x01 \x01(\x05\x12\x16\n\x0esentences_kept\x18\x02 \x01(\x05\x12\x16\n\x0eseconds_before\x18\x03 \x01(\x01\x12\x14\n\x0cseconds_kept\x18\x04 \x01(\x01\x12\x14\n\x0c\x66raction_cut\x18\x05 \x01(\x01\x12\x17\n\x0f\x65xpected_film_s\x18\x14 \x01(\x01\"\x94\x01\n\nPlanReport\x12\x0f\n\x07\x62\x61\x63kend\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x05\x12\x0f\n\x07retries\x18\x04 \x01(\x05\x12\x1a\n\x12\x66\x61llback_scene_ids\x18\x05 \x03(\t\x12\x18\n\x10scenes_fell_back\x18\x06 \x01(\x08\x12\r\n\x05notes\x18\x07 \x03(\t\"J\n\x0bOutlineLine\x12+\n\x04line\x18\x01 \x01(\x0b\x32\x1d.storyreel.storyboard.v1.Line\x12\x0e\n\x06quoted\x18\x02 \x01(\x08\"]\n\x0fOutlineSentence\x12\x30\n\x05lines\x18\x01 \x03(\x0b\x32!.storyreel.planner.v1.OutlineLine\x12\x18\n\x10starts_paragraph\x18\x02 \x01(\x08\"w\n\x0cSceneOutline\x12-\n\x05scene\x18\x01 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x38\n\tsentences\x18\x02 \x03(\x0b\x32%.storyreel.planner.v1.OutlineSentence\"{\n\x11PlanScenesRequest\x12\r\n\x05story\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x13\n\x0bmax_minutes\x18\x04 \x01(\x01\"\xfd\x01\n\x12PlanScenesResponse\x12\x37\n\nstoryboard\x18\x01 \x01(\x0b\x32#.storyreel.storyboard.v1.Storyboard\x12\x34\n\x08outlines\x18\x02 \x03(\x0b\x32\".storyreel.planner.v1.SceneOutline\x12\x34\n\ncondensing\x18\x03 \x01(\x0b\x32 .storyreel.planner.v1.Condensing\x12\x30\n\x06report\x18\x04 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport\x12\x10\n\x08seed_key\x18\x05 \x01(\t\"\xf4\x01\n\x10PlanShotsRequest\x12\x33\n\x07outline\x18\x01 \x01(\x0b\x32\".storyreel.planner.v1.SceneOutline\x12\x36\n\ncharacters\x18\x02 \x03(\x0b\x32\".storyreel.storyboard.v1.Character\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x10\n\x08seed_key\x18\x04 \x01(\t\x12,\n\x06\x61spect\x18\x05 \x01(\x0e\x32\x1c.storyreel.planner.v1.Aspect\"t\n\x11PlanShotsResponse\x12-\n\x05scene\x18\x01 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x30\n\x06report\x18\x02 \x01(\x0b\x32 .storyreel.planner.v1.PlanReport*U\n\x06\x41spect\x12\x16\n\x12\x41SPECT_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41SPECT_WIDE\x10\x01\x12\x0f\n\x0b\x41SPECT_TALL\x10\x02\x12\x11\n\rASPECT_SQUARE\x10\x03\x32\x9e\x02\n\x0ePlannerService\x12M\n\x04Plan\x12!.storyreel.planner.v1.PlanRequest\x1a\".storyreel.planner.v1.PlanResponse\x12_\n\nPlanScenes\x12\'.storyreel.planner.v1.PlanScenesRequest\x1a(.storyreel.planner.v1.PlanScenesResponse\x12\\\n\tPlanShots\x12&.storyreel.planner.v1.PlanShotsRequest\x1a\'.storyreel.planner.v1.PlanShotsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'storyreel.planner.v1.planner_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ASPECT']._serialized_start=1776
-  _globals['_ASPECT']._serialized_end=1861
+  _globals['_ASPECT']._serialized_start=1801
+  _globals['_ASPECT']._serialized_end=1886
   _globals['_PLANREQUEST']._serialized_start=111
   _globals['_PLANREQUEST']._serialized_end=274
   _globals['_PLANRESPONSE']._serialized_start=277
   _globals['_PLANRESPONSE']._serialized_end=452
   _globals['_CONDENSING']._serialized_start=455
-  _globals['_CONDENSING']._serialized_end=585
-  _globals['_PLANREPORT']._serialized_start=588
-  _globals['_PLANREPORT']._serialized_end=736
-  _globals['_OUTLINELINE']._serialized_start=738
-  _globals['_OUTLINELINE']._serialized_end=812
-  _globals['_OUTLINESENTENCE']._serialized_start=814
-  _globals['_OUTLINESENTENCE']._serialized_end=907
-  _globals['_SCENEOUTLINE']._serialized_start=909
-  _globals['_SCENEOUTLINE']._serialized_end=1028
-  _globals['_PLANSCENESREQUEST']._serialized_start=1030
-  _globals['_PLANSCENESREQUEST']._serialized_end=1153
-  _globals['_PLANSCENESRESPONSE']._serialized_start=1156
-  _globals['_PLANSCENESRESPONSE']._serialized_end=1409
-  _globals['_PLANSHOTSREQUEST']._serialized_start=1412
-  _globals['_PLANSHOTSREQUEST']._serialized_end=1656
-  _globals['_PLANSHOTSRESPONSE']._serialized_start=1658
-  _globals['_PLANSHOTSRESPONSE']._serialized_end=1774
-  _globals['_PLANNERSERVICE']._serialized_start=1864
-  _globals['_PLANNERSERVICE']._serialized_end=2150
+  _globals['_CONDENSING']._serialized_end=610
+  _globals['_PLANREPORT']._serialized_start=613
+  _globals['_PLANREPORT']._serialized_end=761
+  _globals['_OUTLINELINE']._serialized_start=763
+  _globals['_OUTLINELINE']._serialized_end=837
+  _globals['_OUTLINESENTENCE']._serialized_start=839
+  _globals['_OUTLINESENTENCE']._serialized_end=932
+  _globals['_SCENEOUTLINE']._serialized_start=934
+  _globals['_SCENEOUTLINE']._serialized_end=1053
+  _globals['_PLANSCENESREQUEST']._serialized_start=1055
+  _globals['_PLANSCENESREQUEST']._serialized_end=1178
+  _globals['_PLANSCENESRESPONSE']._serialized_start=1181
+  _globals['_PLANSCENESRESPONSE']._serialized_end=1434
+  _globals['_PLANSHOTSREQUEST']._serialized_start=1437
+  _globals['_PLANSHOTSREQUEST']._serialized_end=1681
+  _globals['_PLANSHOTSRESPONSE']._serialized_start=1683
+  _globals['_PLANSHOTSRESPONSE']._serialized_end=1799
+  _globals['_PLANNERSERVICE']._serialized_start=1889
+  _globals['_PLANNERSERVICE']._serialized_end=2175
 # @@protoc_insertion_point(module_scope)

@@ -44,18 +44,20 @@ class PlanResponse(_message.Message):
     def __init__(self, storyboard: _Optional[_Union[_storyboard_pb2.Storyboard, _Mapping]] = ..., condensing: _Optional[_Union[Condensing, _Mapping]] = ..., report: _Optional[_Union[PlanReport, _Mapping]] = ...) -> None: ...
 
 class Condensing(_message.Message):
-    __slots__ = ("sentences_before", "sentences_kept", "seconds_before", "seconds_kept", "fraction_cut")
+    __slots__ = ("sentences_before", "sentences_kept", "seconds_before", "seconds_kept", "fraction_cut", "expected_film_s")
     SENTENCES_BEFORE_FIELD_NUMBER: _ClassVar[int]
     SENTENCES_KEPT_FIELD_NUMBER: _ClassVar[int]
     SECONDS_BEFORE_FIELD_NUMBER: _ClassVar[int]
     SECONDS_KEPT_FIELD_NUMBER: _ClassVar[int]
     FRACTION_CUT_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FILM_S_FIELD_NUMBER: _ClassVar[int]
     sentences_before: int
     sentences_kept: int
     seconds_before: float
     seconds_kept: float
     fraction_cut: float
-    def __init__(self, sentences_before: _Optional[int] = ..., sentences_kept: _Optional[int] = ..., seconds_before: _Optional[float] = ..., seconds_kept: _Optional[float] = ..., fraction_cut: _Optional[float] = ...) -> None: ...
+    expected_film_s: float
+    def __init__(self, sentences_before: _Optional[int] = ..., sentences_kept: _Optional[int] = ..., seconds_before: _Optional[float] = ..., seconds_kept: _Optional[float] = ..., fraction_cut: _Optional[float] = ..., expected_film_s: _Optional[float] = ...) -> None: ...
 
 class PlanReport(_message.Message):
     __slots__ = ("backend", "model", "requests", "retries", "fallback_scene_ids", "scenes_fell_back", "notes")
