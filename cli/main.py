@@ -144,15 +144,15 @@ def _stopped(client: GatewayClient, job_id: str) -> str:
 
 
 def over_cap(job: dict[str, object]) -> str:
-    """Words for a film longer than the job's max_minutes (the planner fits the cap from expected
-    speech; a slower voice than it expects can still pass it), else ''."""
+    """Words for a film longer than the job's max_minutes (the gateway plans again when its voices
+    are slower than the planner expects, a few times at most; what is left over can still pass it), else ''."""
     options = job.get("options")
     cap = float(options.get("max_minutes") or 0) if isinstance(options, dict) else 0.0
     length = job.get("duration_s")
     if cap <= 0 or not isinstance(length, int | float) or length <= cap * 60:
         return ""
     return (f"the film is {length:.1f} s, over --max-minutes {cap:g} ({cap * 60:g} s): its voices speak more "
-            "slowly than the planner expected; a lower --max-minutes makes it shorter")
+            "slowly than the planner could fit; a lower --max-minutes makes it shorter")
 
 
 def output_paths(video: Path) -> tuple[Path, Path, Path]:
