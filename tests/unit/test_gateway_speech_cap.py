@@ -92,3 +92,20 @@ def test_a_restart_after_the_re_plan_neither_loops_nor_speaks_again(tmp_path: Pa
     assert fakes.count("Plan") == 2, "the restarted run planned again"
     assert {fakes.count("Speak", shot["id"]) for shot in job["shots"]} == {1}
     assert job["plan_notes"][0].startswith("re-planned to fit 0.5 min")
+
+
+def test_a_restart_in_the_first_speech_speaks_nothing_twice_and_re_plans_once(
+    tmp_path: Path, fakes: FakeServices
+) -> None:
+    fakes.speech_slowness = 2.0
+    fakes.silent["Speak", "s03_02"] = 1  # the first plan's last shot hangs until the gateway stops
+    with gateway(tmp_path, fakes) as client:
+        job_id = submit(client, STORY, max_minutes=CAP_MINUTES)
+        wait(client, job_id, lambda job: job["steps"]["speech"]["done"] == 5 and fakes.count("Speak") == 5)
+    with gateway(tmp_path, fakes) as client:
+        job = finished(client, job_id)
+    assert job["state"] == "done" and job["duration_s"] <= CAP_MINUTES * 60
+    assert fakes.count("Plan") == 2
+    assert fakes.calls["Speak", "s03_02"] == 1, "the hung shot is spoken on the restart, once"
+    assert all(count == 1 for (method, _), count in fakes.calls.items() if method == "Speak"), fakes.calls
+    assert len(job["shots"]) < 6 and job["steps"]["speech"]["total"] == len(job["shots"])
