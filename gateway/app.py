@@ -53,8 +53,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
-        await gateway.orchestrator.shutdown()
-        await gateway.runtime.services.close()
+        await gateway.orchestrator.shutdown(settings.shutdown_grace_s)
+        # A channel's close waits for its calls; one left behind by a run that would not stop must
+        # not hold the gateway's stop, so this wait is bounded too.
+        await asyncio.wait({asyncio.ensure_future(gateway.runtime.services.close())}, timeout=settings.shutdown_grace_s)
         gateway.store.close()
 
     public_docs = settings.public_docs or not settings.api_key_list()

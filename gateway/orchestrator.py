@@ -52,16 +52,25 @@ class Orchestrator:
         self._fill()
         self._upkeep = asyncio.create_task(self._keep_leases(), name="lease-upkeep")
 
-    async def shutdown(self) -> None:
-        """Stop every run (they resume on the next start) and hand their leases back."""
+    async def shutdown(self, grace_s: float = 30.0) -> None:
+        """Stop every run (they resume on the next start) and hand their leases back. Every task
+        this orchestrator made is cancelled (runs, restarts, the upkeep), and the wait is bounded:
+        a task still going after grace_s is logged with where it waits, and the gateway stops
+        anyway rather than hang (its lease runs out, and another gateway or the next start
+        resumes the job from its stored steps)."""
         self._closing = True
-        if self._upkeep is not None:
-            self._upkeep.cancel()
-            await asyncio.gather(self._upkeep, return_exceptions=True)
-        tasks = [task for _, task in self._runs.values()]
+        tasks = [task for task in (self._upkeep, *self._background, *(task for _, task in self._runs.values()))
+                 if task is not None and not task.done()]
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=grace_s)
+        for task in pending:
+            where = " <- ".join(f"{frame.f_code.co_name} ({frame.f_code.co_filename}:{frame.f_lineno})"
+                                for frame in task.get_stack())
+            log.error("task %s did not stop within %.0f s of the gateway stopping; left behind, waiting in %s",
+                      task.get_name(), grace_s, where or "(not started)")
 
     def running(self) -> list[str]:
         return list(self._runs)

@@ -184,6 +184,15 @@ class StoredStoryboard(Stored):
     """The re-plans that made it, oldest first: a restarted run counts them, so it never re-plans
     past STORYREEL_GATEWAY_CAP_REPLANS."""
 
+    def to_json(self) -> dict[str, Any]:
+        """As stored before the cap's re-plan existed while these fields are at their defaults, so
+        a storyboard stored by an older gateway writes back byte-identical."""
+        stored = super().to_json()
+        for name in ("planned", "expected_film_s", "fits"):
+            if stored.get(name) == StoredStoryboard.model_fields[name].default:
+                stored.pop(name, None)
+        return stored
+
 
 class PlanNotes(Stored):
     """The planner's notes on the plan (PlanResponse.report.notes), kept through later edits."""

@@ -151,6 +151,12 @@ class GatewaySettings(CommonSettings):
         gt=0,
         description="A running job's lease; another gateway takes over a job whose owner missed renewing it.",
     )
+    shutdown_grace_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="On stop, how long the gateway waits for its job runs to end once cancelled; a run still going "
+        "after that is logged with where it waits and left behind, so a stop never hangs (the job resumes elsewhere).",
+    )
     events_poll_s: float = Field(
         default=1.0, gt=0, description="How often a progress stream looks for events another gateway wrote."
     )
