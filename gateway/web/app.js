@@ -416,10 +416,35 @@ async function loadBoard(view) {
   }
 }
 
+function focusedField() {
+  // Where the user's cursor is in the editor, by what it edits (not by the element, which a
+  // redraw replaces), so that a redraw while they type keeps their place and their next keys.
+  const field = document.activeElement;
+  if (!field || !$("#storyboard").contains(field) || !field.className) return null;
+  const owner = field.closest("[data-id]");
+  if (!owner) return null;
+  const text = typeof field.selectionStart === "number";
+  return {
+    owner: owner.className, id: owner.dataset.id, field: field.className, index: field.dataset.index || "",
+    start: text ? field.selectionStart : null, end: text ? field.selectionEnd : null,
+  };
+}
+
+function refocus(place) {
+  if (!place) return;
+  const owner = [...$("#storyboard").getElementsByClassName(place.owner)].find((o) => o.dataset.id === place.id);
+  const field = owner && [...owner.getElementsByClassName(place.field)]
+    .find((f) => (f.dataset.index || "") === place.index);
+  if (!field) return;
+  field.focus();
+  if (place.start !== null) field.setSelectionRange(place.start, place.end);
+}
+
 function drawBoard() {
   const storyboard = board.edited;
   $("#storyboard").hidden = !storyboard;
   if (!storyboard) return;
+  const place = focusedField();
   const voices = [{ id: "", name: "Narrator", voice: storyboard.narrator_voice }, ...storyboard.characters];
   $("#voices").replaceChildren(...voices.map((who) => voiceEditor(who)));
   const lengths = new Map(current ? current.shots.map((shot) => [shot.id, shot.duration_s]) : []);
@@ -433,6 +458,7 @@ function drawBoard() {
     item.append(title, shots);
     return item;
   }));
+  refocus(place);
   showChanges();
 }
 

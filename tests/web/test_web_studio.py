@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from cli.stack import free_port
 from storyreel.grpckit import wait_serving
@@ -147,6 +147,52 @@ def test_the_storyboard_editor_saves_an_edit_and_says_what_is_made_again(
             rf"Will be made again: {first_id}: its speech and picture"))
         page.click("#board-undo")
         expect(page.locator("#board-save")).to_be_disabled()
+    assert offline_browser.refused == []
+
+
+def test_the_editor_keeps_the_users_place_when_it_is_drawn_again_while_they_type(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    """The editor is drawn again whenever the job moves on (lengths come from speech). A redraw
+    that lands between a user's click into a line and their typing must not swallow what they
+    type: the field they were in keeps the focus and the selection."""
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.goto(url)
+        page.fill("#story", STORY)
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        editor = page.locator("#storyboard")
+        expect(editor).to_be_visible(timeout=TIMEOUT_MS)
+        first_line = editor.locator(".board-shot").first.locator(".board-line").first
+        expect(first_line).not_to_have_value("")
+
+        held: list[Route] = []  # the next storyboard read is held until the user is in a line
+
+        def hold_the_first(route: Route) -> None:
+            if held:
+                route.continue_()
+            else:
+                held.append(route)
+
+        page.route("**/v1/jobs/*/storyboard", hold_the_first)
+        with page.expect_request("**/v1/jobs/*/storyboard"):
+            shot = page.locator("#shots .shot").nth(1)
+            shot.locator("summary").click()
+            shot.locator("button").click()  # a re-roll: the job moves on, the editor reads again
+
+        first_line.click()
+        page.keyboard.press("ControlOrMeta+a")
+        drawn_before = first_line.element_handle()
+        with page.expect_response("**/v1/jobs/*/storyboard"):
+            held[0].continue_()
+        page.wait_for_function("field => !field.isConnected", arg=drawn_before)  # drawn again
+        page.keyboard.insert_text("Old Meera lived by the wide grey river.")
+
+        expect(first_line).to_have_value("Old Meera lived by the wide grey river.")
+        first_id = editor.locator(".board-shot").first.get_attribute("data-id")
+        expect(page.locator("#board-changes")).to_have_text(
+            re.compile(rf"Will be made again: {first_id}: its speech and picture"))
     assert offline_browser.refused == []
 
 
