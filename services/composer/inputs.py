@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.composer.models import ComposeRequest
+from services.composer.models import Film
 from services.composer.timeline import PlacedShot, Timeline
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput, ToolFailed
@@ -25,7 +25,8 @@ from storyreel.media import probe
 @dataclass(frozen=True)
 class ShotFiles:
     placed: PlacedShot
-    clip: Path
+    clip: Path | None
+    """None: not rendered yet (a Prepare's film)."""
     speech: Path | None
 
     @property
@@ -34,25 +35,30 @@ class ShotFiles:
         return f"clip_{self.placed.index:05d}.mp4"
 
 
-def locate_shot_files(timeline: Timeline, store: ArtifactStore) -> list[ShotFiles]:
-    """Every shot's clip and speech; MissingArtifact naming the shot when one is absent or empty."""
+def locate_shot_files(timeline: Timeline, store: ArtifactStore, clips_required: bool = True) -> list[ShotFiles]:
+    """Every shot's clip and speech; MissingArtifact naming the shot when one is absent or empty.
+    Without clips_required, a clip not given or not there yet is None (speech is still required)."""
     files: list[ShotFiles] = []
     for placed in timeline.shots:
         shot = placed.shot
-        clip = store.existing(shot.clip_key, f"clip of {shot.label}")
+        if clips_required or (shot.clip_key and store.exists(shot.clip_key)):
+            clip: Path | None = store.existing(shot.clip_key, f"clip of {shot.label}")
+        else:
+            clip = None
         speech = store.existing(shot.speech_key, f"speech of {shot.label}") if shot.speech_key else None
         files.append(ShotFiles(placed, clip, speech))
     return files
 
 
-def locate_music(request: ComposeRequest, store: ArtifactStore) -> list[Path]:
+def locate_music(request: Film, store: ArtifactStore) -> list[Path]:
     return [store.existing(cue.audio_key, f"music cue at {cue.start_s} s") for cue in request.music]
 
 
 def link_clips(files: Sequence[ShotFiles], folder: Path) -> None:
     """Link each clip into the work folder, so concat lists name plain files (no quoting, safe mode on)."""
     for shot_files in files:
-        os.symlink(shot_files.clip, folder / shot_files.clip_name)
+        if shot_files.clip is not None:
+            os.symlink(shot_files.clip, folder / shot_files.clip_name)
 
 
 class _Unusable(Exception):
@@ -74,6 +80,8 @@ def diagnose_clips(files: Sequence[ShotFiles], fps: int, timeout_s: float) -> No
     """Raise InvalidInput naming the first clip that is unreadable or not as long as its shot."""
     for shot_files in files:
         shot, shot_s = shot_files.placed.shot, shot_files.placed.frames / fps
+        if shot_files.clip is None:
+            continue
         with log_context(shot_id=shot.shot_id, scene_id=shot.scene_id):
             try:
                 info = _probe_for(shot_files.clip, "video", timeout_s)
@@ -99,7 +107,7 @@ def diagnose_speech(files: Sequence[ShotFiles], timeout_s: float) -> None:
                 raise InvalidInput(f"speech of {shot.label} ({shot.speech_key}) {problem}") from None
 
 
-def diagnose_music(request: ComposeRequest, paths: Sequence[Path], timeout_s: float) -> None:
+def diagnose_music(request: Film, paths: Sequence[Path], timeout_s: float) -> None:
     """Raise InvalidInput naming the first music cue whose file is unreadable or has no audio."""
     for cue, path in zip(request.music, paths, strict=True):
         try:

@@ -36,7 +36,8 @@ class TimelineShot(_Model):
     shot_id: str = Field(min_length=1)
     scene_id: str = Field(min_length=1)
     scene_title: str = ""
-    clip_key: str = Field(min_length=1)
+    clip_key: str = ""
+    """Empty: not rendered yet (a Prepare request); Compose refuses a shot without one."""
     speech_key: str = ""
     duration_s: float = Field(gt=0)
     cues: list[SubtitleCue] = []
@@ -79,19 +80,34 @@ class SubtitleStyle(_Model):
     position: SubtitlePosition = SubtitlePosition.BOTTOM
 
 
-class ComposeRequest(_Model):
+class Film(_Model):
+    """What a film is made of, as Compose and Prepare both read it."""
+
     title: str = ""
     shots: list[TimelineShot] = Field(min_length=1)
     music: list[MusicCue] = []
     profile: OutputProfile | None = None
     """Explicit size and rate; None: the named (or the service's default) profile's."""
+    profile_name: ProfileName | None = None
+    """None: the service's default profile."""
+    subtitles: SubtitleStyle = SubtitleStyle()
+    parts_prefix: str = ""
+    """Where this film's parts are kept between calls (artifact keys); empty: none kept."""
+
+
+class ComposeRequest(Film):
     video_key: str = Field(min_length=1)
     srt_key: str = Field(min_length=1)
     vtt_key: str = ""
     """Empty: no WebVTT file."""
-    profile_name: ProfileName | None = None
-    """None: the service's default profile."""
-    subtitles: SubtitleStyle = SubtitleStyle()
+
+    @model_validator(mode="after")
+    def _every_clip_given(self) -> ComposeRequest:
+        missing = [shot.label for shot in self.shots if not shot.clip_key]
+        if missing:
+            raise ValueError(
+                f"{missing[0]} has no clip_key ({len(missing)} shots have none); every shot needs its clip")
+        return self
 
     @model_validator(mode="after")
     def _distinct_outputs(self) -> ComposeRequest:
@@ -102,6 +118,31 @@ class ComposeRequest(_Model):
                     f"{first} and {second} are both {getattr(self, first)!r}; every output needs a file of its own"
                 )
         return self
+
+
+class PrepareRequest(_Model):
+    """The film so far: its outputs are not read; shots without a clip_key are not rendered yet."""
+
+    film: Film
+    sound_complete: bool = False
+    """Every speech file and music cue is final: the sound is mixed now too."""
+
+    @model_validator(mode="after")
+    def _kept_somewhere(self) -> PrepareRequest:
+        if not self.film.parts_prefix:
+            raise ValueError("film.parts_prefix is empty: Prepare makes parts for a later Compose, which needs a place"
+                             " to keep them")
+        return self
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the composer holds of a film after a Prepare."""
+
+    segments: int
+    segments_ready: int
+    segments_made: int
+    sound_ready: bool
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.composer.models import ComposeRequest, OutputProfile, SubtitleStyle
+from services.composer.models import Film, OutputProfile, SubtitleStyle
 from services.composer.settings import ComposerSettings
 from storyreel.profiles import ProfileName, SubtitleMode
 
@@ -52,7 +52,7 @@ def encoding_for(name: ProfileName, settings: ComposerSettings) -> Encoding:
     return Encoding(settings.x264_preset, settings.crf, settings.x264_params)
 
 
-def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> RenderProfile:
+def resolve_profile(request: Film, settings: ComposerSettings) -> RenderProfile:
     """The profile a request gets: its named one or the service's default, at the request's
     explicit size and rate when it gives them."""
     name = request.profile_name or settings.profile
@@ -61,7 +61,7 @@ def resolve_profile(request: ComposeRequest, settings: ComposerSettings) -> Rend
     return RenderProfile(name, frame, encoding_for(name, settings), subtitle_style(request, name, settings))
 
 
-def subtitle_style(request: ComposeRequest, name: ProfileName, settings: ComposerSettings) -> SubtitleStyle:
+def subtitle_style(request: Film, name: ProfileName, settings: ComposerSettings) -> SubtitleStyle:
     """The request's subtitle style with its mode set: the request's own, else burned or soft as
     the profile's setting says."""
     if request.subtitles.mode is not None:

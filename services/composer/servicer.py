@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TypeVar
 
 import grpc
 
 from services.composer.backends import Composer
-from services.composer.models import ComposedFilm, ComposeRequest
+from services.composer.models import ComposedFilm, ComposeRequest, Film, Prepared, PrepareRequest
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
 from storyreel.convert import from_proto, proto_enum_value, to_proto
 from storyreel.profiles import ProfileName
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Film)
 _PROFILE_PREFIX = "PROFILE_NAME_"
 
 
@@ -28,10 +30,19 @@ def profile_name_from_proto(number: int) -> ProfileName | None:
 
 def request_from_proto(message: composer_service_pb2.ComposeRequest) -> ComposeRequest:
     """The validated request; the profile name (an enum member by construction) is set apart."""
+    return _film_from_proto(message, ComposeRequest)
+
+
+def prepare_from_proto(message: composer_service_pb2.PrepareRequest) -> PrepareRequest:
+    """The validated Prepare request (its film's outputs are not read)."""
+    return PrepareRequest(film=_film_from_proto(message.film, Film), sound_complete=message.sound_complete)
+
+
+def _film_from_proto(message: composer_service_pb2.ComposeRequest, model: type[F]) -> F:
     plain = composer_service_pb2.ComposeRequest()
     plain.CopyFrom(message)
     plain.ClearField("profile_name")
-    request = from_proto(plain, ComposeRequest)
+    request = from_proto(plain, model)
     return request.model_copy(update={"profile_name": profile_name_from_proto(message.profile_name)})
 
 
@@ -49,6 +60,19 @@ class ComposerServicer(composer_service_pb2_grpc.ComposerServiceServicer):  # ty
         async with self.slots:
             film = await asyncio.to_thread(self.backend.compose, compose_request)
         return await asyncio.to_thread(self._response, film)
+
+    async def Prepare(
+        self, request: composer_service_pb2.PrepareRequest, context: grpc.aio.ServicerContext
+    ) -> composer_service_pb2.PrepareResponse:
+        prepare_request = prepare_from_proto(request)
+        async with self.slots:
+            prepared: Prepared = await asyncio.to_thread(self.backend.prepare, prepare_request)
+        log.info("prepared", extra={"segments": prepared.segments, "segments_ready": prepared.segments_ready,
+                                    "segments_made": prepared.segments_made, "sound_ready": prepared.sound_ready})
+        return composer_service_pb2.PrepareResponse(
+            segments=prepared.segments, segments_ready=prepared.segments_ready,
+            segments_made=prepared.segments_made, sound_ready=prepared.sound_ready,
+        )
 
     def _response(self, film: ComposedFilm) -> composer_service_pb2.ComposeResponse:
         """References (size and sha256: reads every byte, so off the event loop) to the outputs."""

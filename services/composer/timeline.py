@@ -121,6 +121,31 @@ def segments(timeline: Timeline, count: int) -> list[Segment]:
     return [Segment(index, tuple(group)) for index, group in enumerate(group for group in groups if group)]
 
 
+def scene_segments(timeline: Timeline, max_s: float, workers: int) -> list[Segment]:
+    """The film cut for parts kept between calls: each scene on its own, split at shot boundaries
+    into runs of at most about max_s. A segment then depends on its own scene only, so it is
+    encoded as soon as that scene's shots are rendered, and stays valid when another scene
+    changes. A film of fewer segments than workers is cut into equal shares instead (every core
+    busy; such a film is short, and keeping its parts saves little)."""
+    cut: list[tuple[PlacedShot, ...]] = []
+    for chapter in chapters(timeline):
+        shots = tuple(p for p in timeline.shots if chapter.start_frame <= p.start_frame < chapter.end_frame)
+        scene = Timeline(timeline.fps, shots)
+        pieces = max(1, math.ceil(timeline.seconds(chapter.end_frame - chapter.start_frame) / max_s))
+        cut += [piece.shots for piece in segments(_from_zero(scene), pieces)]
+    if len(cut) < workers:
+        return segments(timeline, segment_count(timeline.duration_s, max_s, workers))
+    by_index = {placed.index: placed for placed in timeline.shots}
+    return [Segment(index, tuple(by_index[p.index] for p in run)) for index, run in enumerate(cut)]
+
+
+def _from_zero(scene: Timeline) -> Timeline:
+    """A run of shots moved to start at frame 0 (segments() splits by position on the film)."""
+    offset = scene.shots[0].start_frame
+    moved = tuple(PlacedShot(p.index, p.shot, p.start_frame - offset, p.frames) for p in scene.shots)
+    return Timeline(scene.fps, moved)
+
+
 @dataclass(frozen=True)
 class TimedCue:
     """A subtitle cue with absolute times on the film."""

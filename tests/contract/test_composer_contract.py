@@ -274,5 +274,40 @@ async def test_a_request_without_shots_is_invalid(
     assert "shots" in str(caught.value.details())
 
 
+async def test_prepare_makes_the_ready_parts_and_compose_reuses_them(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore, artifact_root: Path
+) -> None:
+    film = wire_request(store)
+    film.parts_prefix = "jobs/j1/parts"
+    while_rendering = composer_service_pb2.ComposeRequest()
+    while_rendering.CopyFrom(film)
+    while_rendering.ClearField("video_key")
+    while_rendering.ClearField("srt_key")
+    while_rendering.shots[2].clip_key = ""  # the lamp scene's only shot still renders
+    reply = await stub.Prepare(composer_service_pb2.PrepareRequest(film=while_rendering, sound_complete=True),
+                               timeout=DEADLINE_S)
+    assert (reply.segments, reply.segments_ready, reply.segments_made, reply.sound_ready) == (2, 1, 1, True)
+    parts = sorted(p.name.split("-")[0] for p in (artifact_root / "jobs/j1/parts").iterdir())
+    assert parts == ["segment", "sound"]
+
+    composed = await stub.Compose(film, timeout=DEADLINE_S)
+    video = check_ref(composed.video, artifact_root)
+    assert composed.duration_s == pytest.approx(sum(SHOT_S), abs=FRAME_S)
+    assert sorted(s["codec_type"] for s in probe(video)["streams"] if s["codec_type"] != "data") == [
+        "audio", "subtitle", "video"]
+    assert mean_volume_db(video) > -50
+    again = await stub.Prepare(composer_service_pb2.PrepareRequest(film=film, sound_complete=True), timeout=DEADLINE_S)
+    assert (again.segments_ready, again.segments_made, again.sound_ready) == (2, 0, True)
+
+
+async def test_prepare_without_a_parts_prefix_is_invalid(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Prepare(composer_service_pb2.PrepareRequest(film=wire_request(store)), timeout=DEADLINE_S)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "parts_prefix is empty" in str(caught.value.details())
+
+
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     await assert_runs_alone_and_stops_on_sigterm("composer", SERVICE_NAME, tmp_path)

@@ -3,12 +3,16 @@
 compose() reads top to bottom:
   1. choose the output profile, place the shots on whole frames, lay out the subtitles, find
      every input file;
-  2. in a work folder, the picture (segments of equal length, each encoded once, one worker per
-     core) and the sound (speech and premix parts per segment, then one master over the film) are
-     made side by side;
+  2. in a work folder, the picture (segments, each encoded once, one worker per core) and the
+     sound (speech and premix parts per segment, then one master over the film) are made side by
+     side;
   3. the parts are muxed into the video key's temporary file and verified; only a film that
      passes appears under its key, and the SRT and WebVTT beside it.
 Every ffmpeg run streams and as many run at once for any length, so memory stays flat.
+
+With a parts_prefix the segments are cut by scene and kept, with the sound, under the prefix
+(services.composer.parts): step 2 then makes only the parts not already there, and prepare()
+makes them ahead, while the film's other shots still render.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import contextlib
 import contextvars
 import dataclasses
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -49,7 +54,8 @@ from services.composer.inputs import (
     locate_shot_files,
 )
 from services.composer.metadata import ffmetadata_document
-from services.composer.models import ComposedFilm, ComposeRequest
+from services.composer.models import ComposedFilm, ComposeRequest, Film, Prepared, PrepareRequest
+from services.composer.parts import Parts, digest, file_identity
 from services.composer.profiles import RenderProfile, resolve_profile
 from services.composer.scratch import scratch_folder
 from services.composer.settings import ComposerSettings, available_cores
@@ -69,11 +75,12 @@ from services.composer.timeline import (
     chapters,
     place_shots,
     scene_changes_s,
+    scene_segments,
     segment_count,
     segments,
 )
 from services.composer.verify import Expected, VerificationFailed, check_loudness, integrated_loudness, verify_film
-from services.composer.video import MuxInputs, encode_segment_argv, mux_argv, segment_fades, segment_filter
+from services.composer.video import Fade, MuxInputs, encode_segment_argv, mux_argv, segment_fades, segment_filter
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import ToolFailed
 from storyreel.media import ffmpeg
@@ -90,7 +97,7 @@ R = TypeVar("R")
 class _Job:
     """Everything known about one composition before any ffmpeg runs."""
 
-    request: ComposeRequest
+    request: Film
     profile: RenderProfile
     timeline: Timeline
     events: list[SubtitleEvent]
@@ -103,6 +110,26 @@ class _Job:
 
     def files_of(self, segment: Segment) -> list[ShotFiles]:
         return [self.files[placed.index] for placed in segment.shots]
+
+    def has_clips(self, segment: Segment) -> bool:
+        return all(files.clip is not None for files in self.files_of(segment))
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What a segment's picture shows besides its clips: burned subtitles, fades, forced keyframes."""
+
+    ass: str | None
+    fades: list[Fade]
+    keyframes_s: list[float]
+
+
+@dataclass(frozen=True)
+class _Todo:
+    """A segment to encode, and the part key it is kept under (None: not kept)."""
+
+    segment: Segment
+    key: str | None
 
 
 @contextlib.contextmanager
@@ -135,92 +162,224 @@ class FfmpegComposer:
         self.store = store
 
     def compose(self, request: ComposeRequest) -> ComposedFilm:
+        for key in (request.video_key, request.srt_key, request.vtt_key):
+            if key:
+                self.store.path(key)  # refuses unsafe keys before any work
         job = self._plan(request)
+        parts = self._parts_of(request)
         self.store.check_room()  # before minutes of encoding, not after
+        started = time.time()
         with (
             _timed("composed film", shots=len(request.shots), film_s=round(job.film_s, 3)),
             scratch_folder(self.settings.scratch_root()) as work,
         ):
             link_clips(job.files, work)
-            segment_names, audio = self._render_parts(job, work)
-            duration = self._deliver(job, work, segment_names, audio)
+            segment_names, audio, used = self._render_parts(job, work, parts)
+            duration = self._deliver(job, request, work, segment_names, audio)
+        if parts is not None:
+            parts.prune(used, older_than=started)
         mode = job.profile.subtitles.mode
         assert mode is not None  # resolve_profile always sets it
         return ComposedFilm(request.video_key, request.srt_key, request.vtt_key, duration, job.profile.frame, mode)
 
+    def prepare(self, request: PrepareRequest) -> Prepared:
+        """Make the parts of the film whose inputs are there: every segment whose clips all are,
+        and the sound when it is complete; the ones already kept are left as they are."""
+        film = request.film
+        job = self._plan(film, clips_required=False, with_music=request.sound_complete)
+        parts = self._parts_of(film)
+        assert parts is not None  # PrepareRequest requires a parts_prefix
+        planned = self._segments(job, parts)
+        keys = {segment.index: self._segment_key(job, segment) for segment in planned if job.has_clips(segment)}
+        todo = [_Todo(segment, keys[segment.index]) for segment in planned
+                if segment.index in keys and not parts.ready(keys[segment.index])]
+        sound_key = self._sound_key(job) if request.sound_complete else None
+        make_sound = sound_key is not None and not parts.ready(sound_key)
+        if todo or make_sound:
+            self.store.check_room()
+            with (
+                _timed("prepared parts", segments=len(todo), sound=make_sound, film_s=round(job.film_s, 3)),
+                scratch_folder(self.settings.scratch_root()) as work,
+            ):
+                link_clips(job.files, work)
+                self._make_all(job, work, parts, todo, planned, sound_key, sound=make_sound)
+        return Prepared(segments=len(planned), segments_ready=sum(parts.ready(key) for key in keys.values()),
+                        segments_made=len(todo), sound_ready=sound_key is not None and parts.ready(sound_key))
+
     # ------------------------------------------------------------------ 1. plan
 
-    def _plan(self, request: ComposeRequest) -> _Job:
-        for key in (request.video_key, request.srt_key, request.vtt_key):
-            if key:
-                self.store.path(key)  # refuses unsafe keys before any work
+    def _plan(self, request: Film, clips_required: bool = True, with_music: bool = True) -> _Job:
         profile = resolve_profile(request, self.settings)
         timeline = place_shots(request.shots, profile.frame.fps)
         events = layout(absolute_cues(timeline), self.settings.subtitle_max_chars)
-        files = locate_shot_files(timeline, self.store)
-        return _Job(request, profile, timeline, events, files, locate_music(request, self.store))
+        files = locate_shot_files(timeline, self.store, clips_required)
+        music = locate_music(request, self.store) if with_music else []
+        return _Job(request, profile, timeline, events, files, music)
+
+    def _parts_of(self, film: Film) -> Parts | None:
+        if not film.parts_prefix:
+            return None
+        self.store.path(film.parts_prefix)  # refuses an unsafe prefix before any work
+        return Parts(self.store, film.parts_prefix)
+
+    def _segments(self, job: _Job, parts: Parts | None) -> list[Segment]:
+        """Kept parts are cut by scene (each made once its scene is rendered, and still good after
+        another scene changes); a film composed once is cut into equal shares."""
+        workers = self.settings.encode_workers()
+        if parts is not None:
+            return scene_segments(job.timeline, self.settings.segment_max_s, workers)
+        return segments(job.timeline, segment_count(job.film_s, self.settings.segment_max_s, workers))
 
     def _timeout(self, film_s: float) -> float:
         return self.settings.tool_timeout_s(film_s)
 
     # ------------------------------------------------------------------ 2. picture and audio
 
-    def _render_parts(self, job: _Job, work: Path) -> tuple[list[str], Path]:
-        """Encode every segment (one worker per core by default) while the audio is mixed beside
-        them. The first failure stops the queued work and is raised at once."""
+    def _render_parts(self, job: _Job, work: Path, parts: Parts | None) -> tuple[list[str], Path, list[str]]:
+        """Every segment and the sound in the work folder, made or (with parts) taken from the
+        parts kept: (segment file names in order, the sound, the part keys this film uses)."""
+        planned = self._segments(job, parts)
+        keys = {segment.index: self._segment_key(job, segment) for segment in planned} if parts else {}
+        sound_key = self._sound_key(job) if parts else None
+        todo: list[_Todo] = []
+        for segment in planned:
+            key = keys.get(segment.index)
+            if parts is not None and key is not None and parts.ready(key):
+                parts.link(key, work / f"{_segment_name(segment)}.mp4")  # now: a prune meanwhile cannot take it
+            else:
+                todo.append(_Todo(segment, key))
+        reuse_sound = parts is not None and sound_key is not None and parts.ready(sound_key)
+        if reuse_sound:
+            assert parts is not None and sound_key is not None
+            parts.link(sound_key, work / "mix.m4a")
+        log.info("parts", extra={"segments": len(planned), "reused": len(planned) - len(todo),
+                                 "sound_reused": reuse_sound})
+        audio = self._make_all(job, work, parts, todo, planned, sound_key, sound=not reuse_sound)
+        used = [*keys.values(), *([sound_key] if sound_key else [])]
+        return [f"{_segment_name(segment)}.mp4" for segment in planned], audio, used
+
+    def _make_all(
+        self, job: _Job, work: Path, parts: Parts | None, todo: Sequence[_Todo], planned: Sequence[Segment],
+        sound_key: str | None, sound: bool = True,
+    ) -> Path:
+        """Encode the segments to do (one worker per core by default) while the sound is mixed beside
+        them (when `sound`; kept under sound_key when given). The first failure stops the queued
+        work and is raised at once. Returns the sound's path in the work folder."""
         workers = self.settings.encode_workers()
-        planned = segments(job.timeline, segment_count(job.film_s, self.settings.segment_max_s, workers))
-        running = min(workers, len(planned))
+        running = max(1, min(workers, len(todo)))
         threads = max(1, available_cores() // running)  # single-threaded runs waste least on sync
-        log.info("segments", extra={"segments": len(planned), "workers": running, "threads_per_run": threads})
+        log.info("segments to encode", extra={"segments": len(todo), "workers": running, "threads_per_run": threads})
         with _pool(1) as audio_pool, _pool(running) as video_pool:
-            audio = _submit(audio_pool, self._make_audio, job, planned, work)
-            encoded = [_submit(video_pool, self._encode_segment, job, segment, work, threads) for segment in planned]
-            everything: list[Future[Any]] = [audio, *encoded]
+            everything: list[Future[Any]] = []
+            if sound:
+                everything.append(_submit(audio_pool, self._sound, job, planned, work, parts, sound_key))
+            everything += [_submit(video_pool, self._encode_segment, job, item, work, parts, threads) for item in todo]
             wait(everything, return_when=FIRST_EXCEPTION)
             for future in everything:
                 if future.done() and future.exception() is not None:
                     future.result()  # raises the first failure now, not after the other segments
-            return [future.result() for future in encoded], audio.result()
+            for future in everything:
+                future.result()
+        return work / "mix.m4a"
 
-    def _encode_segment(self, job: _Job, segment: Segment, work: Path, threads: int) -> str:
-        """Encode one segment; if ffmpeg trips, find and name the shot whose clip made it trip."""
-        name = f"seg_{segment.index:04d}"
+    def _encode_segment(self, job: _Job, item: _Todo, work: Path, parts: Parts | None, threads: int) -> None:
+        """Encode one segment into the work folder (kept among the parts first, when it has a key);
+        if ffmpeg trips, find and name the shot whose clip made it trip."""
+        segment = item.segment
+        name = _segment_name(segment)
         film_s = job.timeline.seconds(segment.end_frame - segment.start_frame)
-        argv = self._segment_argv(job, segment, work, name, threads)
         with _timed("encoded segment", segment=segment.index, film_s=round(film_s, 3)):
             try:
-                ffmpeg(argv, self._timeout(film_s))
+                if parts is None or item.key is None:
+                    ffmpeg(self._segment_argv(job, segment, work, name, threads, work / f"{name}.mp4"),
+                           self._timeout(film_s))
+                    return
+                with self.store.writing(item.key) as kept:
+                    ffmpeg(self._segment_argv(job, segment, work, name, threads, kept), self._timeout(film_s))
+                parts.link(item.key, work / f"{name}.mp4")
             except ToolFailed:
                 diagnose_clips(job.files_of(segment), job.timeline.fps, PROBE_TIMEOUT_S)
                 raise
-        return f"{name}.mp4"
 
-    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str, threads: int) -> list[str]:
-        """Write the segment's clip list and subtitles, and say how to encode it."""
+    def _look(self, job: _Job, segment: Segment) -> _Look:
         timeline = job.timeline
         start_s, end_s = timeline.seconds(segment.start_frame), timeline.seconds(segment.end_frame)
+        changes = scene_changes_s(timeline)
+        return _Look(
+            ass=self._ass_text(job, start_s, end_s),
+            fades=segment_fades(segment, timeline, changes, self.settings.scene_fade_s),
+            keyframes_s=[change - start_s for change in changes if start_s <= change < end_s],  # chapters seek exactly
+        )
+
+    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str, threads: int, out: Path) -> list[str]:
+        """Write the segment's clip list and subtitles, and say how to encode it."""
         clip_list = work / f"{name}.ffconcat"
         clip_list.write_text(concat_list([files.clip_name for files in job.files_of(segment)]))
-        ass = self._write_ass(job, work / f"{name}.ass", start_s, end_s)
-        changes = scene_changes_s(timeline)
-        fades = segment_fades(segment, timeline, changes, self.settings.scene_fade_s)
-        graph = segment_filter(job.profile.frame, ass, fades)
-        keyframes = [change - start_s for change in changes if start_s <= change < end_s]  # chapters seek exactly
-        return encode_segment_argv(clip_list, graph, keyframes, job.profile.encoding, threads, work / f"{name}.mp4")
+        look = self._look(job, segment)
+        ass = work / f"{name}.ass" if look.ass is not None else None
+        if ass is not None and look.ass is not None:
+            ass.write_text(look.ass, "utf-8")
+        graph = segment_filter(job.profile.frame, ass, look.fades)
+        return encode_segment_argv(clip_list, graph, look.keyframes_s, job.profile.encoding, threads, out)
 
-    def _write_ass(self, job: _Job, path: Path, start_s: float, end_s: float) -> Path | None:
+    def _ass_text(self, job: _Job, start_s: float, end_s: float) -> str | None:
         """The segment's subtitles, timed from its start; None when it has none or the profile burns
         none in (no ass filter needed)."""
         inside = [event for event in job.events if start_s <= event.start_s < end_s]
         if not inside or not job.profile.burn_subtitles:
             return None
         style = job.profile.subtitles
-        document = ass_document(
-            inside, job.profile.frame, self.settings.subtitle_font, start_s, style.size, style.position
-        )
-        path.write_text(document, "utf-8")
-        return path
+        return ass_document(inside, job.profile.frame, self.settings.subtitle_font, start_s, style.size, style.position)
+
+    def _segment_key(self, job: _Job, segment: Segment) -> str:
+        """The part key of a segment whose clips are all there: a digest of what decides its bytes."""
+        parts = self._parts_of(job.request)
+        assert parts is not None
+        frame, encoding, look = job.profile.frame, job.profile.encoding, self._look(job, segment)
+        clips = []
+        for files in job.files_of(segment):
+            assert files.clip is not None
+            clips.append([*file_identity(files.placed.shot.clip_key, files.clip), files.placed.frames])
+        inputs = {
+            "frame": [frame.width, frame.height, frame.fps],
+            "encoding": [encoding.preset, encoding.crf, encoding.params],
+            "clips": clips,
+            "subtitles": look.ass,
+            "fades": [fade.filter() for fade in look.fades],
+            "keyframes": [round(t, 4) for t in look.keyframes_s],
+        }
+        return parts.segment_key(digest("segment", inputs))
+
+    def _sound_key(self, job: _Job) -> str:
+        """The part key of the film's sound: a digest of every speech file and music cue where it
+        sits, and of the mix settings."""
+        parts = self._parts_of(job.request)
+        assert parts is not None
+        timeline = job.timeline
+        speech = [
+            [file_identity(files.placed.shot.speech_key, files.speech) if files.speech else None,
+             timeline.sample(files.placed.start_frame), timeline.sample(files.placed.end_frame)]
+            for files in job.files
+        ]
+        music = [[*file_identity(cue.audio_key, path), cue.start_s, cue.duration_s]
+                 for cue, path in zip(job.request.music, job.music, strict=True)]
+        settings = self.settings
+        inputs = {
+            "samples": timeline.sample(timeline.total_frames),
+            "speech": speech,
+            "music": music,
+            "mix": [settings.loudness_lufs, settings.true_peak_db, settings.audio_bitrate_kbps,
+                    settings.music_level_lu, settings.loudness_tolerance_lu],
+        }
+        return parts.sound_key(digest("sound", inputs))
+
+    def _sound(self, job: _Job, planned: Sequence[Segment], work: Path, parts: Parts | None, key: str | None) -> Path:
+        """The film's sound in the work folder (mix.m4a), kept among the parts when it has a key."""
+        out = self._make_audio(job, planned, work)
+        if parts is not None and key is not None:
+            with self.store.writing(key) as kept:
+                shutil.copyfile(out, kept)
+        return out
 
     def _make_audio(self, job: _Job, planned: Sequence[Segment], work: Path) -> Path:
         """Speech parts and premix parts per segment, then the master (AAC) over the whole film."""
@@ -318,7 +477,7 @@ class FfmpegComposer:
 
     # ------------------------------------------------------------------ 3. mux, verify, deliver
 
-    def _deliver(self, job: _Job, work: Path, segment_names: list[str], audio: Path) -> float:
+    def _deliver(self, job: _Job, request: ComposeRequest, work: Path, segment_names: list[str], audio: Path) -> float:
         mux_inputs = self._write_mux_files(job, work, segment_names, audio)
         expected = Expected(
             duration_s=job.film_s,
@@ -326,12 +485,12 @@ class FfmpegComposer:
             subtitle_streams=1 if job.events and job.profile.soft_track else 0,
             chapters=len(chapters(job.timeline)),
         )
-        with self.store.writing(job.request.video_key) as tmp:
+        with self.store.writing(request.video_key) as tmp:
             ffmpeg(mux_argv(mux_inputs, tmp), self._timeout(job.film_s))
             duration = self._verify(job, tmp, expected)
-        self.store.write_bytes(job.request.srt_key, srt_document(job.events).encode("utf-8"))
-        if job.request.vtt_key:
-            self.store.write_bytes(job.request.vtt_key, vtt_document(job.events).encode("utf-8"))
+        self.store.write_bytes(request.srt_key, srt_document(job.events).encode("utf-8"))
+        if request.vtt_key:
+            self.store.write_bytes(request.vtt_key, vtt_document(job.events).encode("utf-8"))
         return duration
 
     def _write_mux_files(self, job: _Job, work: Path, segment_names: list[str], audio: Path) -> MuxInputs:
@@ -351,3 +510,8 @@ class FfmpegComposer:
         except VerificationFailed:
             diagnose_clips(job.files, job.timeline.fps, PROBE_TIMEOUT_S)
             raise
+
+
+def _segment_name(segment: Segment) -> str:
+    """A segment's files in the work folder: name.ffconcat, name.ass, name.mp4."""
+    return f"seg_{segment.index:04d}"

@@ -112,7 +112,7 @@ class SubtitleStyle(_message.Message):
     def __init__(self, mode: _Optional[_Union[SubtitleMode, str]] = ..., size: _Optional[_Union[SubtitleSize, str]] = ..., position: _Optional[_Union[SubtitlePosition, str]] = ...) -> None: ...
 
 class ComposeRequest(_message.Message):
-    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key", "vtt_key", "profile_name", "subtitles")
+    __slots__ = ("title", "shots", "music", "profile", "video_key", "srt_key", "vtt_key", "profile_name", "subtitles", "parts_prefix")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SHOTS_FIELD_NUMBER: _ClassVar[int]
     MUSIC_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +122,7 @@ class ComposeRequest(_message.Message):
     VTT_KEY_FIELD_NUMBER: _ClassVar[int]
     PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
     SUBTITLES_FIELD_NUMBER: _ClassVar[int]
+    PARTS_PREFIX_FIELD_NUMBER: _ClassVar[int]
     title: str
     shots: _containers.RepeatedCompositeFieldContainer[TimelineShot]
     music: _containers.RepeatedCompositeFieldContainer[MusicCue]
@@ -131,7 +132,28 @@ class ComposeRequest(_message.Message):
     vtt_key: str
     profile_name: ProfileName
     subtitles: SubtitleStyle
-    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ..., vtt_key: _Optional[str] = ..., profile_name: _Optional[_Union[ProfileName, str]] = ..., subtitles: _Optional[_Union[SubtitleStyle, _Mapping]] = ...) -> None: ...
+    parts_prefix: str
+    def __init__(self, title: _Optional[str] = ..., shots: _Optional[_Iterable[_Union[TimelineShot, _Mapping]]] = ..., music: _Optional[_Iterable[_Union[MusicCue, _Mapping]]] = ..., profile: _Optional[_Union[OutputProfile, _Mapping]] = ..., video_key: _Optional[str] = ..., srt_key: _Optional[str] = ..., vtt_key: _Optional[str] = ..., profile_name: _Optional[_Union[ProfileName, str]] = ..., subtitles: _Optional[_Union[SubtitleStyle, _Mapping]] = ..., parts_prefix: _Optional[str] = ...) -> None: ...
+
+class PrepareRequest(_message.Message):
+    __slots__ = ("film", "sound_complete")
+    FILM_FIELD_NUMBER: _ClassVar[int]
+    SOUND_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    film: ComposeRequest
+    sound_complete: bool
+    def __init__(self, film: _Optional[_Union[ComposeRequest, _Mapping]] = ..., sound_complete: _Optional[bool] = ...) -> None: ...
+
+class PrepareResponse(_message.Message):
+    __slots__ = ("segments", "segments_ready", "segments_made", "sound_ready")
+    SEGMENTS_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_READY_FIELD_NUMBER: _ClassVar[int]
+    SEGMENTS_MADE_FIELD_NUMBER: _ClassVar[int]
+    SOUND_READY_FIELD_NUMBER: _ClassVar[int]
+    segments: int
+    segments_ready: int
+    segments_made: int
+    sound_ready: bool
+    def __init__(self, segments: _Optional[int] = ..., segments_ready: _Optional[int] = ..., segments_made: _Optional[int] = ..., sound_ready: _Optional[bool] = ...) -> None: ...
 
 class ComposeResponse(_message.Message):
     __slots__ = ("video", "srt", "duration_s", "vtt", "profile", "subtitles")

@@ -40,6 +40,11 @@ class ComposerServiceStub:
                 request_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeRequest.SerializeToString,
                 response_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeResponse.FromString,
                 _registered_method=True)
+        self.Prepare = channel.unary_unary(
+                '/storyreel.composer.v1.ComposerService/Prepare',
+                request_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.SerializeToString,
+                response_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.FromString,
+                _registered_method=True)
 
 
 class ComposerServiceServicer:
@@ -47,7 +52,17 @@ class ComposerServiceServicer:
     """
 
     def Compose(self, request, context):
-        """Composes the whole timeline into an MP4 and an SRT file.
+        """Composes the whole timeline into an MP4 and an SRT file. With parts_prefix, every part
+        already made (by Prepare or an earlier Compose of the same inputs) is reused, not encoded again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Prepare(self, request, context):
+        """Makes the parts of a film whose inputs are ready while others are still being made (shots
+        still rendering): each segment whose clips are all given, and the sound once it is complete.
+        Compose of the same film then reuses them, so the film is ready soon after its last shot.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -60,6 +75,11 @@ def add_ComposerServiceServicer_to_server(servicer, server):
                     servicer.Compose,
                     request_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeRequest.FromString,
                     response_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeResponse.SerializeToString,
+            ),
+            'Prepare': grpc.unary_unary_rpc_method_handler(
+                    servicer.Prepare,
+                    request_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.FromString,
+                    response_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +110,33 @@ class ComposerService:
             '/storyreel.composer.v1.ComposerService/Compose',
             storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeRequest.SerializeToString,
             storyreel_dot_composer_dot_v1_dot_composer__service__pb2.ComposeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Prepare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.composer.v1.ComposerService/Prepare',
+            storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.SerializeToString,
+            storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.FromString,
             options,
             channel_credentials,
             insecure,
