@@ -31,6 +31,7 @@ import grpc
 from google.protobuf.message import Message
 
 from gateway import edits, messages, replan, timeline
+from gateway.ahead import ComposeAhead
 from gateway.clients import ServiceName, describe_visual_backend
 from gateway.errors import CallWentSilent, StepFailed, Superseded
 from gateway.jobs import EventKind, JobError, JobState, Step
@@ -112,6 +113,11 @@ class JobRun:
         self.tally = Tally()
         self._pictures_done = self._music_done = False
         self._cast: asyncio.Future[messages.CastSheet] | None = None
+        # what composing ahead sees: the timed film, its speech, the clips and music done so far
+        self._timed: tuple[Storyboard, dict[str, timeline.SpeechResult]] | None = None
+        self._clips: dict[str, str] = {}
+        self._music_cues: list[composer_pb.MusicCue] | None = None
+        self._ahead = ComposeAhead(self._prepare) if self.settings.compose_ahead else None
 
     async def execute(self) -> None:
         upload = load(MusicUpload, self.rt.store.result(self.job_id, MUSIC_UPLOAD))
@@ -122,14 +128,21 @@ class JobRun:
         self.enter(JobState.SPEAKING)
         self._cast = asyncio.ensure_future(self._cast_all(storyboard))  # beside speech and music; pictures wait
         try:
-            storyboard, speech, timed = await self._speak_within_cap(storyboard, upload is not None)
-            self.tally.film_s = timed.total_duration_s()
-            self.enter(JobState.RENDERING)
-            clips, music = await _both(self._render_all(timed, self._cast), self._music(timed, upload))
+            try:
+                storyboard, speech, timed = await self._speak_within_cap(storyboard, upload is not None)
+                self.tally.film_s = timed.total_duration_s()
+                self._timed = (timed, speech)
+                self.enter(JobState.RENDERING)
+                clips, music = await _both(self._render_all(timed, self._cast), self._music(timed, upload))
+            finally:
+                await _settled(self._cast)
+            self.enter(JobState.COMPOSING)
+            if self._ahead is not None:
+                await self._ahead.settle()  # its parts are the Compose's to reuse
+            await self._compose(timed, speech, clips, music)
         finally:
-            await _settled(self._cast)
-        self.enter(JobState.COMPOSING)
-        await self._compose(timed, speech, clips, music)
+            if self._ahead is not None:
+                await self._ahead.close()
         self.enter(JobState.DONE)
         log.info("job done", extra={"film_s": round(timed.total_duration_s(), 3)})
 
@@ -514,10 +527,14 @@ class JobRun:
             first = await self._render(storyboard, scene, scene.shots[0], "", cast)
             if not continues:
                 rest = [self._render(storyboard, scene, shot, first[2], cast) for shot in scene.shots[1:]]
-                return [first[:2], *[done[:2] for done in await _all(rest)]]
-            made = [first]
-            for shot in scene.shots[1:]:
-                made.append(await self._render(storyboard, scene, shot, first[2], cast, made[-1][1]))
+                made = [first, *await _all(rest)]
+            else:
+                made = [first]
+                for shot in scene.shots[1:]:
+                    made.append(await self._render(storyboard, scene, shot, first[2], cast, made[-1][1]))
+            self._clips.update((shot_id, clip) for shot_id, clip, _ in made)
+            if self._ahead is not None:
+                self._ahead.poke()  # the scene's part of the film can be encoded now
             return [done[:2] for done in made]
 
         scenes = await _all([scene_clips(scene) for scene in storyboard.scenes if scene.shots])
@@ -600,6 +617,9 @@ class JobRun:
             crossfade_s = self.settings.music_crossfade_s
             cues = timeline.music_cues(storyboard, await self._score_all(storyboard), crossfade_s)
         self._music_done = True
+        self._music_cues = cues
+        if self._ahead is not None:
+            self._ahead.poke()  # the sound is complete: it can be mixed now
         return cues
 
     async def _score_all(self, storyboard: Storyboard) -> dict[str, str]:
@@ -639,6 +659,37 @@ class JobRun:
             self._publish(EventKind.MUSIC, {"scene_id": "", "done": True})
         return composer_pb.MusicCue(audio_key=stored.audio, start_s=0.0, duration_s=film_s)
 
+    def _film_request(
+        self,
+        storyboard: Storyboard,
+        speech: dict[str, timeline.SpeechResult],
+        clips: dict[str, str],
+        music: list[composer_pb.MusicCue],
+    ) -> composer_pb.ComposeRequest:
+        """The film as the composer reads it (outputs not set); a shot not in `clips` has no clip yet."""
+        request = composer_pb.ComposeRequest(
+            title=storyboard.title,
+            shots=timeline.timeline_shots(storyboard, speech, clips),
+            music=music,
+            parts_prefix=job_key(self.job_id, "parts"),
+        )
+        self.film.set_on(request)
+        messages.set_subtitles(request, self.options.subtitles)
+        return request
+
+    async def _prepare(self) -> None:
+        """Have the composer encode the parts of the film that are ready (ComposeAhead calls it)."""
+        assert self._timed is not None, "pictures start after speech"
+        storyboard, speech = self._timed
+        music = self._music_cues
+        film = self._film_request(storyboard, speech, dict(self._clips), music or [])
+        request = composer_pb.PrepareRequest(film=film, sound_complete=music is not None)
+        rpc = Rpc(ServiceName.COMPOSER, "Prepare", Step.COMPOSING, self.settings.compose_timeout_s)
+        reply, seconds = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Prepare, request), "parts")
+        log.info("composed ahead", extra={"segments": reply.segments, "segments_ready": reply.segments_ready,
+                                          "segments_made": reply.segments_made, "sound_ready": reply.sound_ready,
+                                          "wall_s": round(seconds, 2)})
+
     async def _compose(
         self,
         storyboard: Storyboard,
@@ -646,13 +697,7 @@ class JobRun:
         clips: dict[str, str],
         music: list[composer_pb.MusicCue],
     ) -> None:
-        request = composer_pb.ComposeRequest(
-            title=storyboard.title,
-            shots=timeline.timeline_shots(storyboard, speech, clips),
-            music=music,
-        )
-        self.film.set_on(request)
-        messages.set_subtitles(request, self.options.subtitles)
+        request = self._film_request(storyboard, speech, clips, music)
         digest = messages.request_hash(request)
         if self._stored(Composed, COMPOSE, digest):
             return

@@ -134,6 +134,13 @@ class GatewaySettings(CommonSettings):
         description="Each scene's music runs this long into the next scene's, which fades in over it.",
     )
     compose_timeout_s: float = Field(default=3600.0, gt=0, description="Deadline of one Compose call.")
+    compose_ahead: bool = Field(
+        default=True,
+        description="Have the composer encode each scene's part of the film as soon as its shots are rendered (and "
+        "the sound once music is done), while other shots still render, so the film is ready soon after the last "
+        "shot; off: all of it is encoded after the last shot. The composer keeps the parts either way, so a re-roll "
+        "re-encodes only its scene.",
+    )
     rpc_retries: int = Field(
         default=5,
         ge=0,

@@ -89,7 +89,7 @@ def timeline_shots(
             shot_id=shot.id,
             scene_id=scene.id,
             scene_title=scene.title,
-            clip_key=clip_keys[shot.id],
+            clip_key=clip_keys.get(shot.id, ""),  # none yet: the shot still renders (a Prepare's film)
             speech_key=speech[shot.id].key,
             duration_s=shot.duration_s,
             cues=subtitle_cues(shot, speech[shot.id]),

@@ -120,6 +120,9 @@ class FakeServices:
         self.reference_requests: list[visual_pb.RenderReferenceRequest] = []
         self.reference_max_mb = 20.0  # the real service's STORYREEL_VISUAL_REFERENCE_MAX_MB default
         self.compositions: list[composer_pb.ComposeRequest] = []
+        self.preparations: list[composer_pb.PrepareRequest] = []
+        self.composer_is_old = False  # a composer built before Prepare: UNIMPLEMENTED
+        self.parts: dict[str, set[tuple[str, ...]]] = {}  # parts_prefix -> the scene parts kept (their clip keys)
         self.fail_shots: dict[str, grpc.StatusCode] = {}
         self.fail_once: dict[str, grpc.StatusCode] = {}
         self.render_delay_s = 0.0
@@ -150,6 +153,7 @@ class FakeServices:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._hold: asyncio.Event | None = None
         self._hold_after = 0
+        self._held_shots: dict[str, asyncio.Event] = {}
         self._server: RunningServer | None = None
         self.address = ""
 
@@ -184,6 +188,17 @@ class FakeServices:
         hold = self._hold
         if hold is not None:
             self._loop.call_soon_threadsafe(hold.set)
+        self.release_shots()
+
+    def hold_shots(self, *shot_ids: str) -> None:
+        """RenderShot of these shots waits until release_shots() (or until cancelled)."""
+        async def make() -> None:
+            self._held_shots.update((shot_id, asyncio.Event()) for shot_id in shot_ids)
+        self._run(make())
+
+    def release_shots(self) -> None:
+        for held in list(self._held_shots.values()):
+            self._loop.call_soon_threadsafe(held.set)
 
     async def heartbeat_then(self, method: str, item_id: str, message: Callable[[], Any]) -> AsyncIterator[Any]:
         """A streamed call's life before its result: hang silently if asked (until the caller gives
@@ -248,6 +263,8 @@ class FakeServices:
         try:
             if self._hold is not None and self.count("RenderShot") > self._hold_after:
                 await self._hold.wait()
+            if shot_id in self._held_shots:
+                await self._held_shots[shot_id].wait()
             await asyncio.sleep(self.render_delay_s)
         except asyncio.CancelledError:
             self.cancelled.append(shot_id)
@@ -453,7 +470,33 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
     def __init__(self, fakes: FakeServices) -> None:
         self.fakes = fakes
 
+    async def Prepare(self, request: composer_pb.PrepareRequest, context: Any) -> composer_pb.PrepareResponse:
+        """As the real composer: refuses a film without shots or parts_prefix; one part per scene
+        (the real one splits a scene longer than its segment_max_s, 120 s), ready once all its clips
+        exist, made once per take of its clips; the sound once sound_complete."""
+        if self.fakes.composer_is_old:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        film = request.film
+        if not film.shots:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "film.shots: at least one shot")
+        if not film.parts_prefix:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "film.parts_prefix is empty")
+        self.fakes.preparations.append(request)  # not in `calls`: tests count there what is made again
+        kept = self.fakes.parts.setdefault(film.parts_prefix, set())
+        scenes: dict[str, list[str]] = {}
+        for shot in film.shots:
+            scenes.setdefault(shot.scene_id, []).append(shot.clip_key)
+        ready = [tuple(clips) for clips in scenes.values()
+                 if all(clip and self.fakes.files.exists(clip) for clip in clips)]
+        made = [part for part in ready if part not in kept]
+        kept.update(made)
+        return composer_pb.PrepareResponse(segments=len(scenes), segments_ready=len(ready), segments_made=len(made),
+                                           sound_ready=request.sound_complete)
+
     async def Compose(self, request: composer_pb.ComposeRequest, context: Any) -> composer_pb.ComposeResponse:
+        missing = [shot.shot_id for shot in request.shots if not shot.clip_key]
+        if missing:  # as the real composer's validation
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"shot {missing[0]} has no clip_key")
         self.fakes.calls["Compose", ""] += 1
         self.fakes.compositions.append(request)
         duration = sum(shot.duration_s for shot in request.shots)

@@ -86,12 +86,19 @@ def done_job(stack: LocalStack) -> str:
 def test_reroll_changes_only_that_shots_clip(stack: LocalStack, client: httpx.Client, done_job: str) -> None:
     job = client.get(f"/v1/jobs/{done_job}").json()
     before, speech, music = _digests(client, job), _files(stack, done_job, "speech"), _files(stack, done_job, "music")
+    parts = set(_files(stack, done_job, "parts"))
+    assert sorted(name.split("-")[0] for name in parts).count("sound") == 1 and len(parts) >= 2
     target = job["shots"][-1]["id"]
     response = client.post(f"/v1/jobs/{done_job}/shots/{target}/reroll", json={"prompt": "a lantern on dark water"})
     assert response.status_code == 202
     after = _digests(client, _done(client, done_job))
     assert {name for name in before if before[name] != after[name]} == {target, "film"}
     assert _files(stack, done_job, "speech") == speech and _files(stack, done_job, "music") == music
+    # The composer kept the film's parts: one segment is new (the re-rolled shot's), the old take's is gone,
+    # the others and the sound were reused.
+    parts_after = set(_files(stack, done_job, "parts"))
+    assert [name.split("-")[0] for name in parts_after - parts] == ["segment"]
+    assert [name.split("-")[0] for name in parts - parts_after] == ["segment"]
 
 
 def test_a_storyboard_edit_reruns_only_what_depends_on_it(

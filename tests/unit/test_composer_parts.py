@@ -36,7 +36,7 @@ def film(store: ArtifactStore) -> ComposeRequest:
 
 def encoded(caplog: pytest.LogCaptureFixture) -> list[int]:
     """The segments ffmpeg encoded, by index, since the log was last cleared."""
-    return sorted(int(getattr(r, "segment")) for r in caplog.records if r.getMessage() == "encoded segment")
+    return sorted(int(r.__dict__["segment"]) for r in caplog.records if r.getMessage() == "encoded segment")
 
 
 def mixed(caplog: pytest.LogCaptureFixture) -> int:
