@@ -140,6 +140,12 @@ class Result:
     disk_mib: dict[str, float] = field(default_factory=dict)
     seconds_per_item: dict[str, float | None] = field(default_factory=dict)
     """The job view's measured rate per step (composing: per second of film): what the ETA uses."""
+    shots: int = 0
+
+    @property
+    def last_shot_to_film_s(self) -> float:
+        """From the last shot rendered to the finished film (to the 0.5 s the job is polled at)."""
+        return self.wall_s - self.finished_at.get("visuals", float("nan"))
 
 
 def render_once(label: str, story_path: Path, max_minutes: float, profile: str, env: dict[str, str]) -> Result:
@@ -181,6 +187,7 @@ def render_once(label: str, story_path: Path, max_minutes: float, profile: str, 
         animatic=animatic_times(work_dir / "logs" / "visual.log"),
         disk_mib={kind: size / 2**20 for kind, size in disk_bytes(work_dir).items()},
         seconds_per_item={step: counts.get("seconds_per_item") for step, counts in job["steps"].items()},  # type: ignore[attr-defined]
+        shots=len(job["shots"]),  # type: ignore[arg-type]
     )
 
 
@@ -192,7 +199,7 @@ def report(result: Result) -> str:
         f"== {result.label}: {result.story}, max {result.max_minutes:g} min",
         f"load (1/5/15 min) before {load}, after {load_after}",
         f"stack start    {result.startup_s:7.1f} s",
-        f"film           {result.film_s:7.1f} s",
+        f"film           {result.film_s:7.1f} s ({result.shots} shots)",
         f"wall           {result.wall_s:7.1f} s",
         f"film / wall    {result.film_s / result.wall_s:7.2f}x real time",
         f"peak memory    {result.peak_mib:7.0f} MiB (all processes together)",
@@ -208,6 +215,7 @@ def report(result: Result) -> str:
             f"  {step:<11}  done at {result.finished_at.get(step, float('nan')):7.1f} s"
             + (f"   {rate:.3f} s per {'film second' if step == 'composing' else 'item'}" if rate is not None else "")
         )
+    lines.append(f"last shot to film {result.last_shot_to_film_s:5.1f} s")
     lines.append("disk           " + ", ".join(f"{k} {v:.0f} MiB" for k, v in sorted(result.disk_mib.items())))
     return "\n".join(lines)
 
