@@ -75,9 +75,14 @@ def _submit(client: httpx.Client) -> str:
 
 
 def _files(stack: LocalStack, job_id: str) -> dict[str, int]:
-    """Every finished file of the job (not in-flight temporaries) and when it was written."""
+    """Every finished file of the job (not in-flight temporaries) and when it was written. The
+    composer's parts are touched each time they are reused (so a prune spares them): those count
+    by inode, which only writing them again (a new file renamed over the key) changes."""
     folder = stack.work_dir / "artifacts" / "jobs" / job_id
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("[!.]*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.stat().st_ino if p.parent.name == "parts" else p.stat().st_mtime_ns
+        for p in folder.rglob("[!.]*") if p.is_file()
+    }
 
 
 def _calls(stack: LocalStack, job_id: str) -> Counter[tuple[str, str]]:
@@ -107,10 +112,23 @@ def _assert_each_done_once(
     expected = Counter({("Plan", ""): 1, ("Compose", ""): 1, ("RenderReference", ""): cast_pictures})
     expected.update({(method, shot): 1 for shot in shots for method in ("SpeakStream", "RenderShotStream")})
     expected.update({("ComposeMusicStream", scene): 1 for scene in scenes})
-    # DescribeBackend is a question each run asks once (a resumed job asks again), not an item of work.
+    # DescribeBackend is a question each run asks once (a resumed job asks again), not an item of work;
+    # Prepare is asked as scenes finish (what it makes is counted by the segments below).
     asked = calls.pop(("DescribeBackend", ""), 0)
+    calls.pop(("Prepare", ""), 0)
     assert asked >= 1, "the gateway asks how the visual backend renders"
     assert calls == expected, "an item was done twice, or not at all"
+    parts = stack.work_dir / "artifacts" / "jobs" / job["id"] / "parts"
+    segments = len(list(parts.glob("segment-*.mp4")))
+    assert segments >= 1 and _encoded_segments(stack, job["id"]) == segments, "a segment was encoded twice"
+
+
+def _encoded_segments(stack: LocalStack, job_id: str) -> int:
+    """Segments the composer finished encoding for this job, ahead of the film or in it (a killed
+    composer logs none for the segment it was in)."""
+    log = stack.work_dir / "logs" / "composer.log"
+    records = [json.loads(line) for line in log.read_text("utf-8", "replace").splitlines() if line.startswith("{")]
+    return sum(1 for r in records if r.get("job_id") == job_id and r.get("msg") == "encoded segment")
 
 
 def _launcher_log(stack: LocalStack) -> str:
