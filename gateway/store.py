@@ -8,7 +8,8 @@ deleted (`sweep`) with their results and events.
 
 A step's result is written the moment the step finishes, so a restarted gateway redoes only what
 is missing. A running job is leased by one gateway (`owner`, `lease_until`); a gateway that dies
-stops renewing, and another one takes the job over. `revision` counts edits: a run writes its
+stops renewing, and another one takes the job over. `renew` answers which leases were lost (taken
+over while their owner was slow to renew, or the job is gone), so that gateway stops those runs. `revision` counts edits: a run writes its
 state and its results only while the revision it started from is current (else Superseded), so
 a stale run cannot undo an edit.
 
@@ -289,15 +290,27 @@ class JobStore:
             claimed = conn.execute(update(jobs_table).where(condition).values(owner=owner, lease_until=now + lease_s))
         return self.get(job_id) if claimed.rowcount else None
 
-    def renew(self, owner: str, job_ids: list[str], lease_s: float) -> None:
+    def renew(self, owner: str, job_ids: list[str], lease_s: float) -> dict[str, str | None]:
+        """Extend this owner's leases of these jobs (one UPDATE); the jobs among them it no longer
+        holds, each with who holds it now: another gateway took it over after the lease lapsed
+        (this one renewed too late), or None when the job is gone or held by no one. An empty
+        answer (the usual one) costs no second statement."""
         if not job_ids:
-            return
+            return {}
         with self.engine.begin() as conn:
-            conn.execute(
+            renewed = {row.id for row in conn.execute(
                 update(jobs_table)
                 .where(jobs_table.c.id.in_(job_ids) & (jobs_table.c.owner == owner))
                 .values(lease_until=time.time() + lease_s)
-            )
+                .returning(jobs_table.c.id)
+            ).all()}
+            lost = [job_id for job_id in dict.fromkeys(job_ids) if job_id not in renewed]
+            if not lost:
+                return {}
+            owners = {row.id: row.owner for row in conn.execute(
+                select(jobs_table.c.id, jobs_table.c.owner).where(jobs_table.c.id.in_(lost))
+            ).all()}
+        return {job_id: owners.get(job_id) for job_id in lost}
 
     def release(self, job_id: str, owner: str) -> None:
         with self.engine.begin() as conn:

@@ -13,7 +13,7 @@ import sqlalchemy
 from gateway import results
 from gateway.errors import Superseded
 from gateway.jobs import EventKind, JobError, JobRequest, JobState, Step, VoiceChoice
-from gateway.store import JobStore, results_table
+from gateway.store import JobStore, jobs_table, results_table
 from gateway.views import job_view, timed_storyboard
 from storyreel.domain import Storyboard
 from tests.gateway_fakes import FakeServices, finished, gateway, submit, wait
@@ -154,6 +154,30 @@ def test_leases_keep_a_job_with_one_gateway_until_it_lapses(store: JobStore) -> 
     store.release(job_id, "gateway-b")
     store.set_state(job_id, JobState.DONE)
     assert store.claim(job_id, "gateway-a", lease_s=5) is None, "finished jobs are never claimed"
+
+
+def _lapse(store: JobStore, job_id: str) -> None:
+    """The job's lease runs out now (as if its owner's renewal came late), without waiting."""
+    with store.engine.begin() as conn:
+        conn.execute(sqlalchemy.update(jobs_table).where(jobs_table.c.id == job_id).values(lease_until=time.time() - 1))
+
+
+def test_renewing_reports_the_leases_this_gateway_lost(store: JobStore) -> None:
+    kept, taken, gone = new_job(store), new_job(store), new_job(store)
+    for job_id in (kept, taken, gone):
+        assert store.claim(job_id, "gateway-a", lease_s=60) is not None
+    assert store.renew("gateway-a", [kept, taken, gone], lease_s=60) == {}, "nothing lost: nothing reported"
+    _lapse(store, taken)
+    assert store.claim(taken, "gateway-b", lease_s=60) is not None, "a lapsed lease is taken over"
+    store.set_state(gone, JobState.CANCELLED)  # cancelled and deleted through another gateway
+    assert store.delete(gone)
+    _lapse(store, kept)  # late, but no one took it: still ours, and renewed
+
+    assert store.renew("gateway-a", [kept, taken, gone], lease_s=60) == {taken: "gateway-b", gone: None}
+    assert store.get(taken).owner == "gateway-b", "the old owner cannot renew it back"  # type: ignore[union-attr]
+    assert store.claimable("gateway-c", 10) == [], "the late renewal took the lapsed, untaken lease back"
+    assert store.renew("gateway-b", [taken], lease_s=60) == {}
+    assert store.renew("gateway-a", [], lease_s=60) == {}
 
 
 def test_the_event_log_numbers_events_per_job(store: JobStore) -> None:
