@@ -9,9 +9,9 @@ deleted (`sweep`) with their results and events.
 A step's result is written the moment the step finishes, so a restarted gateway redoes only what
 is missing. A running job is leased by one gateway (`owner`, `lease_until`); a gateway that dies
 stops renewing, and another one takes the job over. `renew` answers which leases were lost (taken
-over while their owner was slow to renew, or the job is gone), so that gateway stops those runs. `revision` counts edits: a run writes its
-state and its results only while the revision it started from is current (else Superseded), so
-a stale run cannot undo an edit.
+over while their owner was slow to renew, or the job is gone), so that gateway stops those runs.
+`revision` counts edits: a run writes its state and its results only while the revision it
+started from is current (else Superseded), so a stale run cannot undo an edit.
 
 Results are JSON; gateway.results has a model for each kind, and the store takes those models
 (or plain JSON) and gives back JSON, which the models read.
