@@ -58,6 +58,12 @@ class GatewayMetrics:
             "storyreel_gateway_jobs_finished", "Job runs that ended here, by final state.", ["state"],
             registry=self.registry,
         )
+        self.leases_lost = Counter(
+            "storyreel_gateway_leases_lost",
+            "Job runs stopped here because this gateway no longer held the job's lease: another gateway "
+            "took it over after a renewal came late, or the job was gone.",
+            registry=self.registry,
+        )
 
     def watch(self, jobs: Callable[[], Mapping[JobState, int]], in_flight: Callable[[], Mapping[str, int]]) -> None:
         self.registry.register(_Gauges(jobs, in_flight))

@@ -3,7 +3,9 @@ job as one task (gateway.pipeline), stops a run when its job is cancelled or edi
 at most `max_running_jobs` running while the rest wait in the queue, oldest first.
 
 Several gateways may share one database: each renews the leases of the jobs it runs, notices
-jobs cancelled or edited through another gateway, and takes over jobs whose owner died.
+jobs cancelled or edited through another gateway, and takes over jobs whose owner died. A gateway
+whose renewal came too late (another one has taken the job over) learns it from that renewal,
+stops its run at once and writes nothing more for that job: the job runs on one gateway again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Orchestrator:
         self._upkeep: asyncio.Task[None] | None = None
         self._closing = False
         self._background: set[asyncio.Task[None]] = set()
+        self._lost: set[asyncio.Task[None]] = set()  # runs stopped because their lease went elsewhere
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -122,7 +125,7 @@ class Orchestrator:
             except Superseded:
                 log.info("the job was changed; this run stops and the new revision runs")
             except asyncio.CancelledError:
-                log.info("job run stopped (cancelled, edited, or the gateway is stopping)")
+                log.info("job run stopped (cancelled, edited, its lease lost, or the gateway is stopping)")
                 raise
             except DiskFull as error:  # the gateway's own disk: nothing more can be stored, not even a failure
                 log.error("the job run stops: %s; the job resumes from its last stored step once there is room", error)
@@ -135,6 +138,9 @@ class Orchestrator:
                 self._finish(record.id)
 
     def _fail(self, run: JobRun, error: JobError) -> None:
+        if asyncio.current_task() in self._lost:  # whatever the cancel turned into: the job is not ours to fail
+            log.info("the run ended with its lease lost; the job's state is the new owner's: %s", error.reason)
+            return
         with contextlib.suppress(Superseded):
             run.enter(JobState.FAILED, error)
             self.rt.metrics.jobs_finished.labels(JobState.FAILED.value).inc()
@@ -146,10 +152,14 @@ class Orchestrator:
     def _finish(self, job_id: str) -> None:
         self.rt.active.pop(job_id, None)
         run = self._runs.get(job_id)
+        lost = False
         if run is not None and run[1] is asyncio.current_task():
             del self._runs[job_id]
-        with contextlib.suppress(DiskFull):  # the lease then runs out, and the job is claimable again
-            self.store.release(job_id, self.owner)
+            lost = run[1] in self._lost
+            self._lost.discard(run[1])
+        if not lost:  # a lost lease is another gateway's: nothing to hand back
+            with contextlib.suppress(DiskFull):  # the lease then runs out, and the job is claimable again
+                self.store.release(job_id, self.owner)
         if not self._closing:
             asyncio.get_running_loop().call_soon(self._fill)
 
@@ -177,10 +187,13 @@ class Orchestrator:
                 log.exception("lease upkeep failed; trying again shortly")
 
     def _upkeep_once(self) -> None:
-        """Renew our leases, follow changes made through other gateways, take over orphans."""
+        """Renew our leases, stop the runs whose lease another gateway took over, follow changes
+        made through other gateways, take over orphans."""
         ids = list(self._runs)
-        self.store.renew(self.owner, ids, self.settings.lease_s)
-        for job_id, (_, revision) in self.store.states(ids).items():
+        lost = self.store.renew(self.owner, ids, self.settings.lease_s)
+        for job_id, holder in lost.items():
+            self._lose(job_id, holder)
+        for job_id, (_, revision) in self.store.states([i for i in ids if i not in lost]).items():
             run = self._runs.get(job_id)
             if run is not None and run[0] != revision:
                 log.info("job %s changed through another gateway; restarting its run", job_id)
@@ -188,6 +201,20 @@ class Orchestrator:
                 self._background.add(task)
                 task.add_done_callback(self._background.discard)
         self._fill()
+
+    def _lose(self, job_id: str, holder: str | None) -> None:
+        """This gateway no longer holds the job's lease (its renewal came after the lease ran out
+        and another gateway claimed the job, or the job is gone): cancel the run now. It is not
+        failed, and its lease is not released: the job is the other gateway's."""
+        run = self._runs.get(job_id)
+        if run is None or run[1] in self._lost or run[1].done():
+            return
+        now = f"gateway {holder!r} holds it now" if holder else "the job is gone or no gateway holds it"
+        with log_context(job_id=job_id):
+            log.warning("lost the lease of job %s (%s); its run here stops and writes nothing more", job_id, now)
+        self.rt.metrics.leases_lost.inc()
+        self._lost.add(run[1])
+        run[1].cancel()
 
     async def _restart(self, job_id: str) -> None:
         await self._stop(job_id)
