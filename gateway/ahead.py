@@ -11,9 +11,10 @@ final Compose makes whatever is missing and reports any real problem with the in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+
+from gateway.sidetasks import stop_side_task
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,5 @@ class ComposeAhead:
     async def close(self) -> None:
         """The run ends (done, failed, superseded): stop a Prepare still in flight."""
         self._stopped = True
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is not None:
+            await stop_side_task(self._task)

@@ -61,6 +61,7 @@ from gateway.results import (
     result_name,
 )
 from gateway.runtime import Runtime
+from gateway.sidetasks import stop_side_task
 from gateway.store import JobRecord
 from gateway.views import shot_links
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
@@ -736,11 +737,9 @@ async def _all(coroutines: list[Coroutine[Any, Any, T]]) -> list[T]:
 
 async def _settled(task: asyncio.Future[Any]) -> None:
     """A side task the run no longer waits for: cancelled if still going; its failure, if any,
-    has reached the run where it was awaited (or no longer matters once the run has failed)."""
-    if not task.done():
-        task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
+    has reached the run where it was awaited (or no longer matters once the run has failed). A
+    cancel of the run itself during the wait still stops the run."""
+    await stop_side_task(task)
 
 
 async def _both(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:
