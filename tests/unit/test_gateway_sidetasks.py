@@ -55,3 +55,27 @@ async def test_a_cancel_of_the_waiting_run_during_the_wait_stops_the_run() -> No
     with pytest.raises(asyncio.CancelledError):
         await waiting
     assert not went_on
+
+
+async def test_after_a_task_group_failed_the_side_task_is_stopped_and_the_failure_goes_on() -> None:
+    """As in a run whose pictures failed (steps side by side in a TaskGroup): its side task is then
+    stopped in a `finally`, and the step's failure, not a CancelledError, is what the run ends with."""
+    cancelled, may_end = asyncio.Event(), asyncio.Event()
+    side = asyncio.create_task(slow_to_stop(cancelled, may_end))
+
+    async def fails() -> None:
+        raise RuntimeError("a shot failed")
+
+    async def run() -> None:
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(fails())
+                group.create_task(asyncio.Event().wait())
+        finally:
+            may_end.set()
+            await stop_side_task(side)
+
+    with pytest.raises(BaseExceptionGroup) as failed:
+        await run()
+    assert [type(error) for error in failed.value.exceptions] == [RuntimeError]
+    assert side.cancelled()
