@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from cli.stack import free_port
 from storyreel.grpckit import wait_serving
@@ -26,6 +26,16 @@ from tests.web.conftest import OfflineBrowser
 pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 30_000
+
+
+def a_film_on_the_page(browser: OfflineBrowser, url: str) -> Page:
+    """A new page that has made the sample story's film (the job is done)."""
+    page = browser.context.new_page()
+    page.goto(url)
+    page.fill("#story", STORY)
+    page.click("#submit")
+    expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+    return page
 
 
 def test_docs_and_redoc_render_with_no_network(
@@ -96,11 +106,7 @@ def test_the_storyboard_editor_saves_an_edit_and_says_what_is_made_again(
     tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
 ) -> None:
     with live_gateway(tmp_path, fakes) as url:
-        page = offline_browser.context.new_page()
-        page.goto(url)
-        page.fill("#story", STORY)
-        page.click("#submit")
-        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        page = a_film_on_the_page(offline_browser, url)
         editor = page.locator("#storyboard")
         expect(editor).to_be_visible(timeout=TIMEOUT_MS)
         shots = editor.locator(".board-shot")
@@ -157,11 +163,7 @@ def test_the_editor_keeps_the_users_place_when_it_is_drawn_again_while_they_type
     that lands between a user's click into a line and their typing must not swallow what they
     type: the field they were in keeps the focus and the selection."""
     with live_gateway(tmp_path, fakes) as url:
-        page = offline_browser.context.new_page()
-        page.goto(url)
-        page.fill("#story", STORY)
-        page.click("#submit")
-        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        page = a_film_on_the_page(offline_browser, url)
         editor = page.locator("#storyboard")
         expect(editor).to_be_visible(timeout=TIMEOUT_MS)
         first_line = editor.locator(".board-shot").first.locator(".board-line").first
@@ -256,11 +258,7 @@ def test_the_page_says_what_the_plan_cut(
     fakes = FakeServices(tmp_path / "artifacts").start()
     try:
         with live_gateway(tmp_path, fakes) as url:
-            page = offline_browser.context.new_page()
-            page.goto(url)
-            page.fill("#story", STORY)
-            page.click("#submit")
-            expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+            page = a_film_on_the_page(offline_browser, url)
             expect(page.locator("#job-notes")).to_have_text("Shortened: to fit 0.5 min, kept 3 of 5 sentences")
     finally:
         fakes.stop()
@@ -270,11 +268,7 @@ def test_a_film_is_deleted_from_the_list_with_its_files(
     tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
 ) -> None:
     with live_gateway(tmp_path, fakes) as url:
-        page = offline_browser.context.new_page()
-        page.goto(url)
-        page.fill("#story", STORY)
-        page.click("#submit")
-        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        page = a_film_on_the_page(offline_browser, url)
         with httpx.Client(base_url=url) as client:
             job_id = client.get("/v1/jobs").json()["jobs"][0]["id"]
         folder = fakes.files.path(f"jobs/{job_id}")
@@ -302,11 +296,7 @@ def test_the_voice_picker_plays_an_audition(
         with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
             pool.submit(asyncio.run, wait_serving(address, "storyreel.audio.v1.AudioService", timeout_s=60)).result()
         with live_gateway(tmp_path, fakes, audio_address=address) as url:
-            page = offline_browser.context.new_page()
-            page.goto(url)
-            page.fill("#story", STORY)
-            page.click("#submit")
-            expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+            page = a_film_on_the_page(offline_browser, url)
             narrator = page.locator("#voices .voice").first
             narrator.locator(".voice-pitch").fill("20")
             narrator.locator(".voice-listen").click()

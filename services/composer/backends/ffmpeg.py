@@ -202,7 +202,7 @@ class FfmpegComposer:
                 scratch_folder(self.settings.scratch_root()) as work,
             ):
                 link_clips(job.files, work)
-                self._make_all(job, work, parts, todo, planned, sound_key, sound=make_sound)
+                self._make_all(job, work, parts, todo, planned, sound_key, sound=make_sound, single_threaded=True)
         return Prepared(segments=len(planned), segments_ready=sum(parts.ready(key) for key in keys.values()),
                         segments_made=len(todo), sound_ready=sound_key is not None and parts.ready(sound_key))
 
@@ -260,14 +260,17 @@ class FfmpegComposer:
 
     def _make_all(
         self, job: _Job, work: Path, parts: Parts | None, todo: Sequence[_Todo], planned: Sequence[Segment],
-        sound_key: str | None, sound: bool = True,
+        sound_key: str | None, sound: bool = True, single_threaded: bool = False,
     ) -> Path:
         """Encode the segments to do (one worker per core by default) while the sound is mixed beside
         them (when `sound`; kept under sound_key when given). The first failure stops the queued
-        work and is raised at once. Returns the sound's path in the work folder."""
+        work and is raised at once. Returns the sound's path in the work folder.
+
+        Fewer segments than workers get the spare cores as threads (the film is waited for), unless
+        `single_threaded`: work done ahead, beside the renders, costs least CPU per frame that way."""
         workers = self.settings.encode_workers()
         running = max(1, min(workers, len(todo)))
-        threads = max(1, available_cores() // running)  # single-threaded runs waste least on sync
+        threads = 1 if single_threaded else max(1, available_cores() // running)  # single: least sync waste
         log.info("segments to encode", extra={"segments": len(todo), "workers": running, "threads_per_run": threads})
         with _pool(1) as audio_pool, _pool(running) as video_pool:
             everything: list[Future[Any]] = []
