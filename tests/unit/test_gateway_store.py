@@ -222,9 +222,11 @@ def test_two_gateways_share_a_postgresql_job_store(tmp_path: Path, postgres: Pos
     """A job runs on one gateway; a cancel sent to the other one reaches it; a gateway that stops
     hands its job over, and the other one finishes it without redoing finished work."""
     fakes = FakeServices(tmp_path / "artifacts").start()
-    # A lease of 3 s outlives a stall of the loaded machine: with less, gateway b took a job over
-    # from a live gateway a whose renewal came late, and both ran it.
-    common = {"database_url": postgres.new_database(), "visual_parallel": 1, "lease_s": 3.0}
+    # The lease must outlive any stall of a loaded machine: with 0.9 s, and once in a full run under
+    # load with 3 s, gateway b took a job over from a live gateway a whose renewal came late (a then
+    # lost it; both had a render to cancel). A stopping gateway hands its lease back, so the
+    # handover below does not wait for it to run out: a long lease costs this test nothing.
+    common = {"database_url": postgres.new_database(), "visual_parallel": 1, "lease_s": 15.0}
     try:
         fakes.hold_renders(after=1)
         with gateway(tmp_path, fakes, instance_id="b", **common) as b:
