@@ -190,10 +190,10 @@ class FfmpegComposer:
         parts = self._parts_of(film)
         assert parts is not None  # PrepareRequest requires a parts_prefix
         planned = self._segments(job, parts)
-        keys = {segment.index: self._segment_key(job, segment) for segment in planned if job.has_clips(segment)}
+        keys = {segment.index: self._segment_key(job, segment, parts) for segment in planned if job.has_clips(segment)}
         todo = [_Todo(segment, keys[segment.index]) for segment in planned
                 if segment.index in keys and not parts.ready(keys[segment.index])]
-        sound_key = self._sound_key(job) if request.sound_complete else None
+        sound_key = self._sound_key(job, parts) if request.sound_complete else None
         make_sound = sound_key is not None and not parts.ready(sound_key)
         if todo or make_sound:
             self.store.check_room()
@@ -239,8 +239,8 @@ class FfmpegComposer:
         """Every segment and the sound in the work folder, made or (with parts) taken from the
         parts kept: (segment file names in order, the sound, the part keys this film uses)."""
         planned = self._segments(job, parts)
-        keys = {segment.index: self._segment_key(job, segment) for segment in planned} if parts else {}
-        sound_key = self._sound_key(job) if parts else None
+        keys = {segment.index: self._segment_key(job, segment, parts) for segment in planned} if parts else {}
+        sound_key = self._sound_key(job, parts) if parts else None
         todo: list[_Todo] = []
         for segment in planned:
             key = keys.get(segment.index)
@@ -248,10 +248,10 @@ class FfmpegComposer:
                 parts.link(key, work / f"{_segment_name(segment)}.mp4")  # now: a prune meanwhile cannot take it
             else:
                 todo.append(_Todo(segment, key))
-        reuse_sound = parts is not None and sound_key is not None and parts.ready(sound_key)
-        if reuse_sound:
-            assert parts is not None and sound_key is not None
+        reuse_sound = False
+        if parts is not None and sound_key is not None and parts.ready(sound_key):
             parts.link(sound_key, work / "mix.m4a")
+            reuse_sound = True
         log.info("parts", extra={"segments": len(planned), "reused": len(planned) - len(todo),
                                  "sound_reused": reuse_sound})
         audio = self._make_all(job, work, parts, todo, planned, sound_key, sound=not reuse_sound)
@@ -319,8 +319,9 @@ class FfmpegComposer:
         clip_list = work / f"{name}.ffconcat"
         clip_list.write_text(concat_list([files.clip_name for files in job.files_of(segment)]))
         look = self._look(job, segment)
-        ass = work / f"{name}.ass" if look.ass is not None else None
-        if ass is not None and look.ass is not None:
+        ass = None
+        if look.ass is not None:
+            ass = work / f"{name}.ass"
             ass.write_text(look.ass, "utf-8")
         graph = segment_filter(job.profile.frame, ass, look.fades)
         return encode_segment_argv(clip_list, graph, look.keyframes_s, job.profile.encoding, threads, out)
@@ -334,10 +335,8 @@ class FfmpegComposer:
         style = job.profile.subtitles
         return ass_document(inside, job.profile.frame, self.settings.subtitle_font, start_s, style.size, style.position)
 
-    def _segment_key(self, job: _Job, segment: Segment) -> str:
+    def _segment_key(self, job: _Job, segment: Segment, parts: Parts) -> str:
         """The part key of a segment whose clips are all there: a digest of what decides its bytes."""
-        parts = self._parts_of(job.request)
-        assert parts is not None
         frame, encoding, look = job.profile.frame, job.profile.encoding, self._look(job, segment)
         clips = []
         for files in job.files_of(segment):
@@ -353,11 +352,9 @@ class FfmpegComposer:
         }
         return parts.segment_key(digest("segment", inputs))
 
-    def _sound_key(self, job: _Job) -> str:
+    def _sound_key(self, job: _Job, parts: Parts) -> str:
         """The part key of the film's sound: a digest of every speech file and music cue where it
         sits, and of the mix settings."""
-        parts = self._parts_of(job.request)
-        assert parts is not None
         timeline = job.timeline
         speech = [
             [file_identity(files.placed.shot.speech_key, files.speech) if files.speech else None,
