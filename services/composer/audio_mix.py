@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.composer.ffsyntax import file_url
+from services.composer.settings import AacCoder
 from services.composer.timeline import AUDIO_RATE
 from storyreel.errors import InvalidInput
 from storyreel.media import SAFE_PROTOCOLS
@@ -251,6 +252,7 @@ class Master:
     true_peak_db: float
     total_samples: int
     bitrate_kbps: int
+    aac_coder: AacCoder = AacCoder.FAST
 
 
 TRUE_PEAK_MARGIN_DB = 0.5
@@ -271,5 +273,5 @@ def master_argv(premix_list: Path, master: Master, out: Path) -> list[str]:
     target and encode them as AAC."""
     return [
         *SAFE_PROTOCOLS, "-f", "concat", "-safe", "1", "-i", file_url(premix_list), "-af", master_filter(master),
-        "-c:a", "aac", "-b:a", f"{master.bitrate_kbps}k", "-f", "mp4", file_url(out),
+        "-c:a", "aac", "-aac_coder", master.aac_coder.value, "-b:a", f"{master.bitrate_kbps}k", "-f", "mp4", file_url(out),
     ]  # fmt: skip

@@ -27,6 +27,7 @@ from services.composer.audio_mix import (
     speech_part_filter,
 )
 from services.composer.ffsyntax import concat_list
+from services.composer.settings import AacCoder
 from services.composer.timeline import AUDIO_RATE
 from services.composer.verify import integrated_loudness
 from storyreel.errors import InvalidInput
@@ -147,10 +148,10 @@ def test_gain_to_levels_sound_but_leaves_silence_alone() -> None:
     assert gain_to(-20.0, -100.0 + 45) == pytest.approx(35.0)
 
 
-@pytest.fixture
-def mixed(tmp_path: Path) -> Path:
+@pytest.fixture(params=list(AacCoder))
+def mixed(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """4 s of quiet 'speech' (1 kHz) then 4 s of silence, under 8 s of music (150 Hz) 20 dB louder than
-    the speech, levelled and mixed the way the composer does it."""
+    the speech, levelled and mixed the way the composer does it, with each AAC coder a setting may pick."""
     make_tone(tmp_path / "voice.wav", 4.0, 1000, 22050, 1, volume=0.1)
     make_tone(tmp_path / "music.wav", 8.0, 150, 44100, 2, volume=1.0)
     ffmpeg(speech_part_argv([SpeechSlot(tmp_path / "voice.wav", 8 * AUDIO_RATE)], tmp_path / "speech_0.wav"), 30)
@@ -161,7 +162,7 @@ def mixed(tmp_path: Path) -> Path:
     ffmpeg(premix_argv(tmp_path / "speech_0.wav", music, voice_gain, tmp_path / "premix_0.wav"), 30)
     (tmp_path / "premix.ffconcat").write_text(concat_list(["premix_0.wav"]))
     gain = gain_to(-16.0, integrated_loudness(tmp_path / "premix_0.wav", 30))
-    master = Master(gain, -1.5, 8 * AUDIO_RATE, 128)
+    master = Master(gain, -1.5, 8 * AUDIO_RATE, 128, request.param)
     ffmpeg(master_argv(tmp_path / "premix.ffconcat", master, tmp_path / "mix.m4a"), 30)
     return tmp_path / "mix.m4a"
 

@@ -369,7 +369,7 @@ class FfmpegComposer:
             "speech": speech,
             "music": music,
             "mix": [settings.loudness_lufs, settings.true_peak_db, settings.audio_bitrate_kbps,
-                    settings.music_level_lu, settings.loudness_tolerance_lu],
+                    settings.music_level_lu, settings.loudness_tolerance_lu, settings.aac_coder.value],
         }
         return parts.sound_key(digest("sound", inputs))
 
@@ -458,6 +458,7 @@ class FfmpegComposer:
             true_peak_db=self.settings.true_peak_db,
             total_samples=job.timeline.sample(job.timeline.total_frames),
             bitrate_kbps=self.settings.audio_bitrate_kbps,
+            aac_coder=self.settings.aac_coder,
         )
         out = work / "mix.m4a"
         final = self._encode_master(job, premix_list, master, out)
