@@ -273,5 +273,6 @@ def master_argv(premix_list: Path, master: Master, out: Path) -> list[str]:
     target and encode them as AAC."""
     return [
         *SAFE_PROTOCOLS, "-f", "concat", "-safe", "1", "-i", file_url(premix_list), "-af", master_filter(master),
-        "-c:a", "aac", "-aac_coder", master.aac_coder.value, "-b:a", f"{master.bitrate_kbps}k", "-f", "mp4", file_url(out),
+        "-c:a", "aac", "-aac_coder", master.aac_coder.value, "-b:a", f"{master.bitrate_kbps}k",
+        "-f", "mp4", file_url(out),
     ]  # fmt: skip

@@ -41,6 +41,8 @@ class TimelineShot(_Model):
     speech_key: str = ""
     duration_s: float = Field(gt=0)
     cues: list[SubtitleCue] = []
+    finish_tag: str = ""
+    """The visual service finished the clip as Finish said (see finishing.py); empty: a plain clip."""
 
     @property
     def label(self) -> str:
@@ -106,7 +108,8 @@ class ComposeRequest(Film):
         missing = [shot.label for shot in self.shots if not shot.clip_key]
         if missing:
             raise ValueError(
-                f"{missing[0]} has no clip_key ({len(missing)} shots have none); every shot needs its clip")
+                f"{missing[0]} has no clip_key ({len(missing)} shots have none); every shot needs its clip"
+            )
         return self
 
     @model_validator(mode="after")
@@ -130,9 +133,28 @@ class PrepareRequest(_Model):
     @model_validator(mode="after")
     def _kept_somewhere(self) -> PrepareRequest:
         if not self.film.parts_prefix:
-            raise ValueError("film.parts_prefix is empty: Prepare makes parts for a later Compose, which needs a place"
-                             " to keep them")
+            raise ValueError(
+                "film.parts_prefix is empty: Prepare makes parts for a later Compose, which needs a place to keep them"
+            )
         return self
+
+
+class FinishRequest(_Model):
+    """The film whose clips are to be finished: only its shots, cues, profile and subtitle style are read."""
+
+    film: Film
+
+
+class ClipFinish(_Model):
+    """A shot's clip as the film shows it (the ClipFinish message's twin)."""
+
+    subtitles_ass: str = ""
+    fade_in_s: float = Field(default=0.0, ge=0)
+    fade_out_s: float = Field(default=0.0, ge=0)
+    x264_preset: str
+    x264_crf: int
+    x264_params: str = ""
+    tag: str
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from typing import TypeVar
 import grpc
 
 from services.composer.backends import Composer
-from services.composer.models import ComposedFilm, ComposeRequest, Film, Prepared, PrepareRequest
+from services.composer.models import ComposedFilm, ComposeRequest, Film, FinishRequest, Prepared, PrepareRequest
 from storyreel.artifacts import ArtifactStore
 from storyreel.composer.v1 import composer_service_pb2, composer_service_pb2_grpc
 from storyreel.convert import from_proto, proto_enum_value, to_proto
 from storyreel.profiles import ProfileName
+from storyreel.storyboard.v1 import finish_pb2
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Film)
@@ -36,6 +37,11 @@ def request_from_proto(message: composer_service_pb2.ComposeRequest) -> ComposeR
 def prepare_from_proto(message: composer_service_pb2.PrepareRequest) -> PrepareRequest:
     """The validated Prepare request (its film's outputs are not read)."""
     return PrepareRequest(film=_film_from_proto(message.film, Film), sound_complete=message.sound_complete)
+
+
+def finish_from_proto(message: composer_service_pb2.FinishRequest) -> FinishRequest:
+    """The validated Finish request (its film's clips, speech, music and outputs are not read)."""
+    return FinishRequest(film=_film_from_proto(message.film, Film))
 
 
 def _film_from_proto(message: composer_service_pb2.ComposeRequest, model: type[F]) -> F:
@@ -67,11 +73,33 @@ class ComposerServicer(composer_service_pb2_grpc.ComposerServiceServicer):  # ty
         prepare_request = prepare_from_proto(request)
         async with self.slots:
             prepared: Prepared = await asyncio.to_thread(self.backend.prepare, prepare_request)
-        log.info("prepared", extra={"segments": prepared.segments, "segments_ready": prepared.segments_ready,
-                                    "segments_made": prepared.segments_made, "sound_ready": prepared.sound_ready})
+        log.info(
+            "prepared",
+            extra={
+                "segments": prepared.segments,
+                "segments_ready": prepared.segments_ready,
+                "segments_made": prepared.segments_made,
+                "sound_ready": prepared.sound_ready,
+            },
+        )
         return composer_service_pb2.PrepareResponse(
-            segments=prepared.segments, segments_ready=prepared.segments_ready,
-            segments_made=prepared.segments_made, sound_ready=prepared.sound_ready,
+            segments=prepared.segments,
+            segments_ready=prepared.segments_ready,
+            segments_made=prepared.segments_made,
+            sound_ready=prepared.sound_ready,
+        )
+
+    async def Finish(
+        self, request: composer_service_pb2.FinishRequest, context: grpc.aio.ServicerContext
+    ) -> composer_service_pb2.FinishResponse:
+        finish_request = finish_from_proto(request)
+        # No slot: it reads no file and runs no tool (a few ms per hundred shots).
+        finishes = await asyncio.to_thread(self.backend.finish, finish_request)
+        return composer_service_pb2.FinishResponse(
+            shots=[
+                composer_service_pb2.ShotFinish(shot_id=shot_id, finish=to_proto(finish, finish_pb2.ClipFinish))
+                for shot_id, finish in finishes
+            ]
         )
 
     def _response(self, film: ComposedFilm) -> composer_service_pb2.ComposeResponse:

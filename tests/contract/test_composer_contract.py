@@ -309,5 +309,23 @@ async def test_prepare_without_a_parts_prefix_is_invalid(
     assert "parts_prefix is empty" in str(caught.value.details())
 
 
+async def test_finish_says_how_each_shots_clip_is_finished_and_refuses_a_bad_film(
+    stub: composer_service_pb2_grpc.ComposerServiceStub, store: ArtifactStore
+) -> None:
+    film = wire_request(store)
+    for shot in film.shots:
+        shot.clip_key = ""  # not read: Finish comes before the pictures
+    reply = await stub.Finish(composer_service_pb2.FinishRequest(film=film), timeout=DEADLINE_S)
+    assert [shot.shot_id for shot in reply.shots] == [shot.shot_id for shot in film.shots]
+    last = reply.shots[-1].finish  # the lamp scene's shot: a new scene fades in
+    assert last.fade_in_s > 0 and last.fade_out_s == 0 and last.x264_preset and last.tag
+    assert "Dialogue:" in last.subtitles_ass
+    film.shots[0].duration_s = -1
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.Finish(composer_service_pb2.FinishRequest(film=film), timeout=DEADLINE_S)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "duration_s" in str(caught.value.details())
+
+
 async def test_the_service_runs_alone_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     await assert_runs_alone_and_stops_on_sigterm("composer", SERVICE_NAME, tmp_path)

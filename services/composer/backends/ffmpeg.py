@@ -44,6 +44,13 @@ from services.composer.audio_mix import (
     speech_part_argv,
 )
 from services.composer.ffsyntax import concat_list
+from services.composer.finishing import (
+    FinishLook,
+    check_finished_clip,
+    copy_argv,
+    finished_segment,
+    shot_finishes,
+)
 from services.composer.inputs import (
     ShotFiles,
     diagnose_clips,
@@ -54,7 +61,15 @@ from services.composer.inputs import (
     locate_shot_files,
 )
 from services.composer.metadata import ffmetadata_document
-from services.composer.models import ComposedFilm, ComposeRequest, Film, Prepared, PrepareRequest
+from services.composer.models import (
+    ClipFinish,
+    ComposedFilm,
+    ComposeRequest,
+    Film,
+    FinishRequest,
+    Prepared,
+    PrepareRequest,
+)
 from services.composer.parts import Parts, digest, file_identity
 from services.composer.profiles import RenderProfile, resolve_profile
 from services.composer.scratch import scratch_folder
@@ -103,6 +118,8 @@ class _Job:
     events: list[SubtitleEvent]
     files: list[ShotFiles]
     music: list[Path]
+    finishes: list[ClipFinish]
+    """Each shot's finish (finishing.py): a segment whose clips all carry its tag is joined, not encoded."""
 
     @property
     def film_s(self) -> float:
@@ -113,6 +130,10 @@ class _Job:
 
     def has_clips(self, segment: Segment) -> bool:
         return all(files.clip is not None for files in self.files_of(segment))
+
+    def finished(self, segment: Segment) -> bool:
+        """Its clips were all finished as this film needs them (InvalidInput for a wrong or mixed run)."""
+        return finished_segment(segment.shots, self.finishes)
 
 
 @dataclass(frozen=True)
@@ -191,8 +212,11 @@ class FfmpegComposer:
         assert parts is not None  # PrepareRequest requires a parts_prefix
         planned = self._segments(job, parts)
         keys = {segment.index: self._segment_key(job, segment, parts) for segment in planned if job.has_clips(segment)}
-        todo = [_Todo(segment, keys[segment.index]) for segment in planned
-                if segment.index in keys and not parts.ready(keys[segment.index])]
+        todo = [
+            _Todo(segment, keys[segment.index])
+            for segment in planned
+            if segment.index in keys and not parts.ready(keys[segment.index])
+        ]
         sound_key = self._sound_key(job, parts) if request.sound_complete else None
         make_sound = sound_key is not None and not parts.ready(sound_key)
         if todo or make_sound:
@@ -203,8 +227,20 @@ class FfmpegComposer:
             ):
                 link_clips(job.files, work)
                 self._make_all(job, work, parts, todo, planned, sound_key, sound=make_sound, single_threaded=True)
-        return Prepared(segments=len(planned), segments_ready=sum(parts.ready(key) for key in keys.values()),
-                        segments_made=len(todo), sound_ready=sound_key is not None and parts.ready(sound_key))
+        return Prepared(
+            segments=len(planned),
+            segments_ready=sum(parts.ready(key) for key in keys.values()),
+            segments_made=len(todo),
+            sound_ready=sound_key is not None and parts.ready(sound_key),
+        )
+
+    def finish(self, request: FinishRequest) -> list[tuple[str, ClipFinish]]:
+        """How each shot's clip is finished as this film shows it (no file is read)."""
+        profile = resolve_profile(request.film, self.settings)
+        timeline = place_shots(request.film.shots, profile.frame.fps)
+        events = layout(absolute_cues(timeline), self.settings.subtitle_max_chars)
+        finishes = shot_finishes(timeline, events, profile, self._finish_look())
+        return [(placed.shot.shot_id, finish) for placed, finish in zip(timeline.shots, finishes, strict=True)]
 
     # ------------------------------------------------------------------ 1. plan
 
@@ -214,7 +250,11 @@ class FfmpegComposer:
         events = layout(absolute_cues(timeline), self.settings.subtitle_max_chars)
         files = locate_shot_files(timeline, self.store, clips_required)
         music = locate_music(request, self.store) if with_music else []
-        return _Job(request, profile, timeline, events, files, music)
+        finishes = shot_finishes(timeline, events, profile, self._finish_look())
+        return _Job(request, profile, timeline, events, files, music, finishes)
+
+    def _finish_look(self) -> FinishLook:
+        return FinishLook(font=self.settings.subtitle_font, fade_s=self.settings.scene_fade_s)
 
     def _parts_of(self, film: Film) -> Parts | None:
         if not film.parts_prefix:
@@ -252,15 +292,23 @@ class FfmpegComposer:
         if parts is not None and sound_key is not None and parts.ready(sound_key):
             parts.link(sound_key, work / "mix.m4a")
             reuse_sound = True
-        log.info("parts", extra={"segments": len(planned), "reused": len(planned) - len(todo),
-                                 "sound_reused": reuse_sound})
+        log.info(
+            "parts", extra={"segments": len(planned), "reused": len(planned) - len(todo), "sound_reused": reuse_sound}
+        )
         audio = self._make_all(job, work, parts, todo, planned, sound_key, sound=not reuse_sound)
         used = [*keys.values(), *([sound_key] if sound_key else [])]
         return [f"{_segment_name(segment)}.mp4" for segment in planned], audio, used
 
     def _make_all(
-        self, job: _Job, work: Path, parts: Parts | None, todo: Sequence[_Todo], planned: Sequence[Segment],
-        sound_key: str | None, sound: bool = True, single_threaded: bool = False,
+        self,
+        job: _Job,
+        work: Path,
+        parts: Parts | None,
+        todo: Sequence[_Todo],
+        planned: Sequence[Segment],
+        sound_key: str | None,
+        sound: bool = True,
+        single_threaded: bool = False,
     ) -> Path:
         """Encode the segments to do (one worker per core by default) while the sound is mixed beside
         them (when `sound`; kept under sound_key when given). The first failure stops the queued
@@ -291,14 +339,24 @@ class FfmpegComposer:
         segment = item.segment
         name = _segment_name(segment)
         film_s = job.timeline.seconds(segment.end_frame - segment.start_frame)
-        with _timed("encoded segment", segment=segment.index, film_s=round(film_s, 3)):
+        finished = job.finished(segment)
+        if finished:
+            for files in job.files_of(segment):
+                assert files.clip is not None  # a segment is made once its clips are all there
+                check_finished_clip(files.clip, files.placed, job.profile, PROBE_TIMEOUT_S)
+        # The fault tests count "encoded segment": a joined one encodes nothing.
+        with _timed(
+            "joined segment" if finished else "encoded segment", segment=segment.index, film_s=round(film_s, 3)
+        ):
             try:
                 if parts is None or item.key is None:
-                    ffmpeg(self._segment_argv(job, segment, work, name, threads, work / f"{name}.mp4"),
-                           self._timeout(film_s))
+                    ffmpeg(
+                        self._segment_argv(job, segment, work, name, threads, work / f"{name}.mp4", finished),
+                        self._timeout(film_s),
+                    )
                     return
                 with self.store.writing(item.key) as kept:
-                    ffmpeg(self._segment_argv(job, segment, work, name, threads, kept), self._timeout(film_s))
+                    ffmpeg(self._segment_argv(job, segment, work, name, threads, kept, finished), self._timeout(film_s))
                 parts.link(item.key, work / f"{name}.mp4")
             except ToolFailed:
                 diagnose_clips(job.files_of(segment), job.timeline.fps, PROBE_TIMEOUT_S)
@@ -314,10 +372,15 @@ class FfmpegComposer:
             keyframes_s=[change - start_s for change in changes if start_s <= change < end_s],  # chapters seek exactly
         )
 
-    def _segment_argv(self, job: _Job, segment: Segment, work: Path, name: str, threads: int, out: Path) -> list[str]:
-        """Write the segment's clip list and subtitles, and say how to encode it."""
+    def _segment_argv(
+        self, job: _Job, segment: Segment, work: Path, name: str, threads: int, out: Path, finished: bool = False
+    ) -> list[str]:
+        """Write the segment's clip list and subtitles, and say how to encode it (or, with finished
+        clips, to join them)."""
         clip_list = work / f"{name}.ffconcat"
         clip_list.write_text(concat_list([files.clip_name for files in job.files_of(segment)]))
+        if finished:
+            return copy_argv(clip_list, out)
         look = self._look(job, segment)
         ass = None
         if look.ass is not None:
@@ -349,6 +412,7 @@ class FfmpegComposer:
             "subtitles": look.ass,
             "fades": [fade.filter() for fade in look.fades],
             "keyframes": [round(t, 4) for t in look.keyframes_s],
+            "joined": job.finished(segment),
         }
         return parts.segment_key(digest("segment", inputs))
 
@@ -357,19 +421,30 @@ class FfmpegComposer:
         sits, and of the mix settings."""
         timeline = job.timeline
         speech = [
-            [file_identity(files.placed.shot.speech_key, files.speech) if files.speech else None,
-             timeline.sample(files.placed.start_frame), timeline.sample(files.placed.end_frame)]
+            [
+                file_identity(files.placed.shot.speech_key, files.speech) if files.speech else None,
+                timeline.sample(files.placed.start_frame),
+                timeline.sample(files.placed.end_frame),
+            ]
             for files in job.files
         ]
-        music = [[*file_identity(cue.audio_key, path), cue.start_s, cue.duration_s]
-                 for cue, path in zip(job.request.music, job.music, strict=True)]
+        music = [
+            [*file_identity(cue.audio_key, path), cue.start_s, cue.duration_s]
+            for cue, path in zip(job.request.music, job.music, strict=True)
+        ]
         settings = self.settings
         inputs = {
             "samples": timeline.sample(timeline.total_frames),
             "speech": speech,
             "music": music,
-            "mix": [settings.loudness_lufs, settings.true_peak_db, settings.audio_bitrate_kbps,
-                    settings.music_level_lu, settings.loudness_tolerance_lu, settings.aac_coder.value],
+            "mix": [
+                settings.loudness_lufs,
+                settings.true_peak_db,
+                settings.audio_bitrate_kbps,
+                settings.music_level_lu,
+                settings.loudness_tolerance_lu,
+                settings.aac_coder.value,
+            ],
         }
         return parts.sound_key(digest("sound", inputs))
 

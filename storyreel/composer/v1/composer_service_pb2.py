@@ -23,42 +23,49 @@ _sym_db = _symbol_database.Default()
 
 
 from storyreel.storyboard.v1 import artifact_pb2 as storyreel_dot_storyboard_dot_v1_dot_artifact__pb2
+from storyreel.storyboard.v1 import finish_pb2 as storyreel_dot_storyboard_dot_v1_dot_finish__pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as storyreel_dot_storyboard_dot_v1_dot_storyboard__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,storyreel/composer/v1/composer_service.proto\x12\x15storyreel.composer.v1\x1a&storyreel/storyboard/v1/artifact.proto\x1a(storyreel/storyboard/v1/storyboard.proto\"p\n\x0bSubtitleCue\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x33\n\x08language\x18\x02 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x0f\n\x07start_s\x18\x03 \x01(\x01\x12\r\n\x05\x65nd_s\x18\x04 \x01(\x01\"\xb2\x01\n\x0cTimelineShot\x12\x0f\n\x07shot_id\x18\x01 \x01(\t\x12\x10\n\x08scene_id\x18\x02 \x01(\t\x12\x13\n\x0bscene_title\x18\x03 \x01(\t\x12\x10\n\x08\x63lip_key\x18\x04 \x01(\t\x12\x12\n\nspeech_key\x18\x05 \x01(\t\x12\x12\n\nduration_s\x18\x06 \x01(\x01\x12\x30\n\x04\x63ues\x18\x07 \x03(\x0b\x32\".storyreel.composer.v1.SubtitleCue\"B\n\x08MusicCue\x12\x11\n\taudio_key\x18\x01 \x01(\t\x12\x0f\n\x07start_s\x18\x02 \x01(\x01\x12\x12\n\nduration_s\x18\x03 \x01(\x01\";\n\rOutputProfile\x12\r\n\x05width\x18\x01 \x01(\x05\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x05\"\xb0\x01\n\rSubtitleStyle\x12\x31\n\x04mode\x18\x01 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleMode\x12\x31\n\x04size\x18\x02 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleSize\x12\x39\n\x08position\x18\x03 \x01(\x0e\x32\'.storyreel.composer.v1.SubtitlePosition\"\xf8\x02\n\x0e\x43omposeRequest\x12\r\n\x05title\x18\x01 \x01(\t\x12\x32\n\x05shots\x18\x02 \x03(\x0b\x32#.storyreel.composer.v1.TimelineShot\x12.\n\x05music\x18\x03 \x03(\x0b\x32\x1f.storyreel.composer.v1.MusicCue\x12\x35\n\x07profile\x18\x04 \x01(\x0b\x32$.storyreel.composer.v1.OutputProfile\x12\x11\n\tvideo_key\x18\x05 \x01(\t\x12\x0f\n\x07srt_key\x18\x06 \x01(\t\x12\x0f\n\x07vtt_key\x18\x07 \x01(\t\x12\x38\n\x0cprofile_name\x18\x08 \x01(\x0e\x32\".storyreel.composer.v1.ProfileName\x12\x37\n\tsubtitles\x18\t \x01(\x0b\x32$.storyreel.composer.v1.SubtitleStyle\x12\x14\n\x0cparts_prefix\x18\n \x01(\t\"]\n\x0ePrepareRequest\x12\x33\n\x04\x66ilm\x18\x01 \x01(\x0b\x32%.storyreel.composer.v1.ComposeRequest\x12\x16\n\x0esound_complete\x18\x02 \x01(\x08\"g\n\x0fPrepareResponse\x12\x10\n\x08segments\x18\x01 \x01(\x05\x12\x16\n\x0esegments_ready\x18\x02 \x01(\x05\x12\x15\n\rsegments_made\x18\x03 \x01(\x05\x12\x13\n\x0bsound_ready\x18\x04 \x01(\x08\"\xaf\x02\n\x0f\x43omposeResponse\x12\x33\n\x05video\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x31\n\x03srt\x18\x02 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x12\n\nduration_s\x18\x03 \x01(\x01\x12\x31\n\x03vtt\x18\x04 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x35\n\x07profile\x18\x05 \x01(\x0b\x32$.storyreel.composer.v1.OutputProfile\x12\x36\n\tsubtitles\x18\x06 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleMode*v\n\x0bProfileName\x12\x1c\n\x18PROFILE_NAME_UNSPECIFIED\x10\x00\x12\x16\n\x12PROFILE_NAME_HD720\x10\x01\x12\x17\n\x13PROFILE_NAME_HD1080\x10\x02\x12\x18\n\x14PROFILE_NAME_PREVIEW\x10\x03*w\n\x0cSubtitleMode\x12\x1d\n\x19SUBTITLE_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14SUBTITLE_MODE_BURNED\x10\x01\x12\x16\n\x12SUBTITLE_MODE_SOFT\x10\x02\x12\x16\n\x12SUBTITLE_MODE_NONE\x10\x03*y\n\x0cSubtitleSize\x12\x1d\n\x19SUBTITLE_SIZE_UNSPECIFIED\x10\x00\x12\x17\n\x13SUBTITLE_SIZE_SMALL\x10\x01\x12\x18\n\x14SUBTITLE_SIZE_MEDIUM\x10\x02\x12\x17\n\x13SUBTITLE_SIZE_LARGE\x10\x03*n\n\x10SubtitlePosition\x12!\n\x1dSUBTITLE_POSITION_UNSPECIFIED\x10\x00\x12\x1c\n\x18SUBTITLE_POSITION_BOTTOM\x10\x01\x12\x19\n\x15SUBTITLE_POSITION_TOP\x10\x02\x32\xc5\x01\n\x0f\x43omposerService\x12X\n\x07\x43ompose\x12%.storyreel.composer.v1.ComposeRequest\x1a&.storyreel.composer.v1.ComposeResponse\x12X\n\x07Prepare\x12%.storyreel.composer.v1.PrepareRequest\x1a&.storyreel.composer.v1.PrepareResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,storyreel/composer/v1/composer_service.proto\x12\x15storyreel.composer.v1\x1a&storyreel/storyboard/v1/artifact.proto\x1a$storyreel/storyboard/v1/finish.proto\x1a(storyreel/storyboard/v1/storyboard.proto\"p\n\x0bSubtitleCue\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x33\n\x08language\x18\x02 \x01(\x0e\x32!.storyreel.storyboard.v1.Language\x12\x0f\n\x07start_s\x18\x03 \x01(\x01\x12\r\n\x05\x65nd_s\x18\x04 \x01(\x01\"\xc6\x01\n\x0cTimelineShot\x12\x0f\n\x07shot_id\x18\x01 \x01(\t\x12\x10\n\x08scene_id\x18\x02 \x01(\t\x12\x13\n\x0bscene_title\x18\x03 \x01(\t\x12\x10\n\x08\x63lip_key\x18\x04 \x01(\t\x12\x12\n\nspeech_key\x18\x05 \x01(\t\x12\x12\n\nduration_s\x18\x06 \x01(\x01\x12\x30\n\x04\x63ues\x18\x07 \x03(\x0b\x32\".storyreel.composer.v1.SubtitleCue\x12\x12\n\nfinish_tag\x18\x08 \x01(\t\"B\n\x08MusicCue\x12\x11\n\taudio_key\x18\x01 \x01(\t\x12\x0f\n\x07start_s\x18\x02 \x01(\x01\x12\x12\n\nduration_s\x18\x03 \x01(\x01\";\n\rOutputProfile\x12\r\n\x05width\x18\x01 \x01(\x05\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\x0b\n\x03\x66ps\x18\x03 \x01(\x05\"\xb0\x01\n\rSubtitleStyle\x12\x31\n\x04mode\x18\x01 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleMode\x12\x31\n\x04size\x18\x02 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleSize\x12\x39\n\x08position\x18\x03 \x01(\x0e\x32\'.storyreel.composer.v1.SubtitlePosition\"\xf8\x02\n\x0e\x43omposeRequest\x12\r\n\x05title\x18\x01 \x01(\t\x12\x32\n\x05shots\x18\x02 \x03(\x0b\x32#.storyreel.composer.v1.TimelineShot\x12.\n\x05music\x18\x03 \x03(\x0b\x32\x1f.storyreel.composer.v1.MusicCue\x12\x35\n\x07profile\x18\x04 \x01(\x0b\x32$.storyreel.composer.v1.OutputProfile\x12\x11\n\tvideo_key\x18\x05 \x01(\t\x12\x0f\n\x07srt_key\x18\x06 \x01(\t\x12\x0f\n\x07vtt_key\x18\x07 \x01(\t\x12\x38\n\x0cprofile_name\x18\x08 \x01(\x0e\x32\".storyreel.composer.v1.ProfileName\x12\x37\n\tsubtitles\x18\t \x01(\x0b\x32$.storyreel.composer.v1.SubtitleStyle\x12\x14\n\x0cparts_prefix\x18\n \x01(\t\"]\n\x0ePrepareRequest\x12\x33\n\x04\x66ilm\x18\x01 \x01(\x0b\x32%.storyreel.composer.v1.ComposeRequest\x12\x16\n\x0esound_complete\x18\x02 \x01(\x08\"D\n\rFinishRequest\x12\x33\n\x04\x66ilm\x18\x01 \x01(\x0b\x32%.storyreel.composer.v1.ComposeRequest\"R\n\nShotFinish\x12\x0f\n\x07shot_id\x18\x01 \x01(\t\x12\x33\n\x06\x66inish\x18\x02 \x01(\x0b\x32#.storyreel.storyboard.v1.ClipFinish\"B\n\x0e\x46inishResponse\x12\x30\n\x05shots\x18\x01 \x03(\x0b\x32!.storyreel.composer.v1.ShotFinish\"g\n\x0fPrepareResponse\x12\x10\n\x08segments\x18\x01 \x01(\x05\x12\x16\n\x0esegments_ready\x18\x02 \x01(\x05\x12\x15\n\rsegments_made\x18\x03 \x01(\x05\x12\x13\n\x0bsound_ready\x18\x04 \x01(\x08\"\xaf\x02\n\x0f\x43omposeResponse\x12\x33\n\x05video\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x31\n\x03srt\x18\x02 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x12\n\nduration_s\x18\x03 \x01(\x01\x12\x31\n\x03vtt\x18\x04 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x35\n\x07profile\x18\x05 \x01(\x0b\x32$.storyreel.composer.v1.OutputProfile\x12\x36\n\tsubtitles\x18\x06 \x01(\x0e\x32#.storyreel.composer.v1.SubtitleMode*v\n\x0bProfileName\x12\x1c\n\x18PROFILE_NAME_UNSPECIFIED\x10\x00\x12\x16\n\x12PROFILE_NAME_HD720\x10\x01\x12\x17\n\x13PROFILE_NAME_HD1080\x10\x02\x12\x18\n\x14PROFILE_NAME_PREVIEW\x10\x03*w\n\x0cSubtitleMode\x12\x1d\n\x19SUBTITLE_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14SUBTITLE_MODE_BURNED\x10\x01\x12\x16\n\x12SUBTITLE_MODE_SOFT\x10\x02\x12\x16\n\x12SUBTITLE_MODE_NONE\x10\x03*y\n\x0cSubtitleSize\x12\x1d\n\x19SUBTITLE_SIZE_UNSPECIFIED\x10\x00\x12\x17\n\x13SUBTITLE_SIZE_SMALL\x10\x01\x12\x18\n\x14SUBTITLE_SIZE_MEDIUM\x10\x02\x12\x17\n\x13SUBTITLE_SIZE_LARGE\x10\x03*n\n\x10SubtitlePosition\x12!\n\x1dSUBTITLE_POSITION_UNSPECIFIED\x10\x00\x12\x1c\n\x18SUBTITLE_POSITION_BOTTOM\x10\x01\x12\x19\n\x15SUBTITLE_POSITION_TOP\x10\x02\x32\x9c\x02\n\x0f\x43omposerService\x12X\n\x07\x43ompose\x12%.storyreel.composer.v1.ComposeRequest\x1a&.storyreel.composer.v1.ComposeResponse\x12X\n\x07Prepare\x12%.storyreel.composer.v1.PrepareRequest\x1a&.storyreel.composer.v1.PrepareResponse\x12U\n\x06\x46inish\x12$.storyreel.composer.v1.FinishRequest\x1a%.storyreel.composer.v1.FinishResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'storyreel.composer.v1.composer_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PROFILENAME']._serialized_start=1641
-  _globals['_PROFILENAME']._serialized_end=1759
-  _globals['_SUBTITLEMODE']._serialized_start=1761
-  _globals['_SUBTITLEMODE']._serialized_end=1880
-  _globals['_SUBTITLESIZE']._serialized_start=1882
-  _globals['_SUBTITLESIZE']._serialized_end=2003
-  _globals['_SUBTITLEPOSITION']._serialized_start=2005
-  _globals['_SUBTITLEPOSITION']._serialized_end=2115
-  _globals['_SUBTITLECUE']._serialized_start=153
-  _globals['_SUBTITLECUE']._serialized_end=265
-  _globals['_TIMELINESHOT']._serialized_start=268
-  _globals['_TIMELINESHOT']._serialized_end=446
-  _globals['_MUSICCUE']._serialized_start=448
-  _globals['_MUSICCUE']._serialized_end=514
-  _globals['_OUTPUTPROFILE']._serialized_start=516
-  _globals['_OUTPUTPROFILE']._serialized_end=575
-  _globals['_SUBTITLESTYLE']._serialized_start=578
-  _globals['_SUBTITLESTYLE']._serialized_end=754
-  _globals['_COMPOSEREQUEST']._serialized_start=757
-  _globals['_COMPOSEREQUEST']._serialized_end=1133
-  _globals['_PREPAREREQUEST']._serialized_start=1135
-  _globals['_PREPAREREQUEST']._serialized_end=1228
-  _globals['_PREPARERESPONSE']._serialized_start=1230
-  _globals['_PREPARERESPONSE']._serialized_end=1333
-  _globals['_COMPOSERESPONSE']._serialized_start=1336
-  _globals['_COMPOSERESPONSE']._serialized_end=1639
-  _globals['_COMPOSERSERVICE']._serialized_start=2118
-  _globals['_COMPOSERSERVICE']._serialized_end=2315
+  _globals['_PROFILENAME']._serialized_start=1921
+  _globals['_PROFILENAME']._serialized_end=2039
+  _globals['_SUBTITLEMODE']._serialized_start=2041
+  _globals['_SUBTITLEMODE']._serialized_end=2160
+  _globals['_SUBTITLESIZE']._serialized_start=2162
+  _globals['_SUBTITLESIZE']._serialized_end=2283
+  _globals['_SUBTITLEPOSITION']._serialized_start=2285
+  _globals['_SUBTITLEPOSITION']._serialized_end=2395
+  _globals['_SUBTITLECUE']._serialized_start=191
+  _globals['_SUBTITLECUE']._serialized_end=303
+  _globals['_TIMELINESHOT']._serialized_start=306
+  _globals['_TIMELINESHOT']._serialized_end=504
+  _globals['_MUSICCUE']._serialized_start=506
+  _globals['_MUSICCUE']._serialized_end=572
+  _globals['_OUTPUTPROFILE']._serialized_start=574
+  _globals['_OUTPUTPROFILE']._serialized_end=633
+  _globals['_SUBTITLESTYLE']._serialized_start=636
+  _globals['_SUBTITLESTYLE']._serialized_end=812
+  _globals['_COMPOSEREQUEST']._serialized_start=815
+  _globals['_COMPOSEREQUEST']._serialized_end=1191
+  _globals['_PREPAREREQUEST']._serialized_start=1193
+  _globals['_PREPAREREQUEST']._serialized_end=1286
+  _globals['_FINISHREQUEST']._serialized_start=1288
+  _globals['_FINISHREQUEST']._serialized_end=1356
+  _globals['_SHOTFINISH']._serialized_start=1358
+  _globals['_SHOTFINISH']._serialized_end=1440
+  _globals['_FINISHRESPONSE']._serialized_start=1442
+  _globals['_FINISHRESPONSE']._serialized_end=1508
+  _globals['_PREPARERESPONSE']._serialized_start=1510
+  _globals['_PREPARERESPONSE']._serialized_end=1613
+  _globals['_COMPOSERESPONSE']._serialized_start=1616
+  _globals['_COMPOSERESPONSE']._serialized_end=1919
+  _globals['_COMPOSERSERVICE']._serialized_start=2398
+  _globals['_COMPOSERSERVICE']._serialized_end=2682
 # @@protoc_insertion_point(module_scope)

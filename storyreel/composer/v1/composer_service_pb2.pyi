@@ -1,4 +1,5 @@
 from storyreel.storyboard.v1 import artifact_pb2 as _artifact_pb2
+from storyreel.storyboard.v1 import finish_pb2 as _finish_pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -64,7 +65,7 @@ class SubtitleCue(_message.Message):
     def __init__(self, text: _Optional[str] = ..., language: _Optional[_Union[_storyboard_pb2.Language, str]] = ..., start_s: _Optional[float] = ..., end_s: _Optional[float] = ...) -> None: ...
 
 class TimelineShot(_message.Message):
-    __slots__ = ("shot_id", "scene_id", "scene_title", "clip_key", "speech_key", "duration_s", "cues")
+    __slots__ = ("shot_id", "scene_id", "scene_title", "clip_key", "speech_key", "duration_s", "cues", "finish_tag")
     SHOT_ID_FIELD_NUMBER: _ClassVar[int]
     SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     SCENE_TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +73,7 @@ class TimelineShot(_message.Message):
     SPEECH_KEY_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
     CUES_FIELD_NUMBER: _ClassVar[int]
+    FINISH_TAG_FIELD_NUMBER: _ClassVar[int]
     shot_id: str
     scene_id: str
     scene_title: str
@@ -79,7 +81,8 @@ class TimelineShot(_message.Message):
     speech_key: str
     duration_s: float
     cues: _containers.RepeatedCompositeFieldContainer[SubtitleCue]
-    def __init__(self, shot_id: _Optional[str] = ..., scene_id: _Optional[str] = ..., scene_title: _Optional[str] = ..., clip_key: _Optional[str] = ..., speech_key: _Optional[str] = ..., duration_s: _Optional[float] = ..., cues: _Optional[_Iterable[_Union[SubtitleCue, _Mapping]]] = ...) -> None: ...
+    finish_tag: str
+    def __init__(self, shot_id: _Optional[str] = ..., scene_id: _Optional[str] = ..., scene_title: _Optional[str] = ..., clip_key: _Optional[str] = ..., speech_key: _Optional[str] = ..., duration_s: _Optional[float] = ..., cues: _Optional[_Iterable[_Union[SubtitleCue, _Mapping]]] = ..., finish_tag: _Optional[str] = ...) -> None: ...
 
 class MusicCue(_message.Message):
     __slots__ = ("audio_key", "start_s", "duration_s")
@@ -142,6 +145,26 @@ class PrepareRequest(_message.Message):
     film: ComposeRequest
     sound_complete: bool
     def __init__(self, film: _Optional[_Union[ComposeRequest, _Mapping]] = ..., sound_complete: _Optional[bool] = ...) -> None: ...
+
+class FinishRequest(_message.Message):
+    __slots__ = ("film",)
+    FILM_FIELD_NUMBER: _ClassVar[int]
+    film: ComposeRequest
+    def __init__(self, film: _Optional[_Union[ComposeRequest, _Mapping]] = ...) -> None: ...
+
+class ShotFinish(_message.Message):
+    __slots__ = ("shot_id", "finish")
+    SHOT_ID_FIELD_NUMBER: _ClassVar[int]
+    FINISH_FIELD_NUMBER: _ClassVar[int]
+    shot_id: str
+    finish: _finish_pb2.ClipFinish
+    def __init__(self, shot_id: _Optional[str] = ..., finish: _Optional[_Union[_finish_pb2.ClipFinish, _Mapping]] = ...) -> None: ...
+
+class FinishResponse(_message.Message):
+    __slots__ = ("shots",)
+    SHOTS_FIELD_NUMBER: _ClassVar[int]
+    shots: _containers.RepeatedCompositeFieldContainer[ShotFinish]
+    def __init__(self, shots: _Optional[_Iterable[_Union[ShotFinish, _Mapping]]] = ...) -> None: ...
 
 class PrepareResponse(_message.Message):
     __slots__ = ("segments", "segments_ready", "segments_made", "sound_ready")

@@ -45,6 +45,11 @@ class ComposerServiceStub:
                 request_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.SerializeToString,
                 response_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.FromString,
                 _registered_method=True)
+        self.Finish = channel.unary_unary(
+                '/storyreel.composer.v1.ComposerService/Finish',
+                request_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishRequest.SerializeToString,
+                response_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishResponse.FromString,
+                _registered_method=True)
 
 
 class ComposerServiceServicer:
@@ -68,6 +73,16 @@ class ComposerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Finish(self, request, context):
+        """How each shot's clip is finished as this film shows it (its subtitles, fades and the
+        picture's encoder settings), to pass in RenderShotRequest.finish: a visual service that
+        applies it makes clips Compose joins without encoding them again. Reads the film as Prepare
+        does (clip keys, speech, music and outputs are not read).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ComposerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -80,6 +95,11 @@ def add_ComposerServiceServicer_to_server(servicer, server):
                     servicer.Prepare,
                     request_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.FromString,
                     response_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.SerializeToString,
+            ),
+            'Finish': grpc.unary_unary_rpc_method_handler(
+                    servicer.Finish,
+                    request_deserializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishRequest.FromString,
+                    response_serializer=storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -137,6 +157,33 @@ class ComposerService:
             '/storyreel.composer.v1.ComposerService/Prepare',
             storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareRequest.SerializeToString,
             storyreel_dot_composer_dot_v1_dot_composer__service__pb2.PrepareResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Finish(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/storyreel.composer.v1.ComposerService/Finish',
+            storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishRequest.SerializeToString,
+            storyreel_dot_composer_dot_v1_dot_composer__service__pb2.FinishResponse.FromString,
             options,
             channel_credentials,
             insecure,

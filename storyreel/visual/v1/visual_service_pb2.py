@@ -23,10 +23,11 @@ _sym_db = _symbol_database.Default()
 
 
 from storyreel.storyboard.v1 import artifact_pb2 as storyreel_dot_storyboard_dot_v1_dot_artifact__pb2
+from storyreel.storyboard.v1 import finish_pb2 as storyreel_dot_storyboard_dot_v1_dot_finish__pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as storyreel_dot_storyboard_dot_v1_dot_storyboard__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(storyreel/visual/v1/visual_service.proto\x12\x13storyreel.visual.v1\x1a&storyreel/storyboard/v1/artifact.proto\x1a(storyreel/storyboard/v1/storyboard.proto\"\xc1\x04\n\x11RenderShotRequest\x12+\n\x04shot\x18\x01 \x01(\x0b\x32\x1d.storyreel.storyboard.v1.Shot\x12-\n\x05scene\x18\x02 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x36\n\ncharacters\x18\x03 \x03(\x0b\x32\".storyreel.storyboard.v1.Character\x12\r\n\x05width\x18\x04 \x01(\x05\x12\x0e\n\x06height\x18\x05 \x01(\x05\x12\x0b\n\x03\x66ps\x18\x06 \x01(\x05\x12\x12\n\nduration_s\x18\x07 \x01(\x01\x12\x12\n\noutput_key\x18\x08 \x01(\t\x12\x14\n\x0ckeyframe_key\x18\t \x01(\t\x12\x33\n\x07\x62\x61\x63kend\x18\n \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x1a\n\x12scene_keyframe_key\x18\x0b \x01(\t\x12\x64\n\x18\x63haracter_reference_keys\x18\x0c \x03(\x0b\x32\x42.storyreel.visual.v1.RenderShotRequest.CharacterReferenceKeysEntry\x12\x1d\n\x15setting_reference_key\x18\r \x01(\t\x12\x19\n\x11previous_clip_key\x18\x0e \x01(\t\x1a=\n\x1b\x43haracterReferenceKeysEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x99\x02\n\x16RenderReferenceRequest\x12\x37\n\tcharacter\x18\x01 \x01(\x0b\x32\".storyreel.storyboard.v1.CharacterH\x00\x12\x31\n\x07setting\x18\x02 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.SceneH\x00\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x12\n\noutput_key\x18\x05 \x01(\t\x12\x33\n\x07\x62\x61\x63kend\x18\x06 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x0c\n\x04seed\x18\x07 \x01(\x03\x12\x12\n\nupload_key\x18\x08 \x01(\tB\t\n\x07subject\"\x81\x01\n\x17RenderReferenceResponse\x12\x35\n\x07picture\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\x10\n\x08uploaded\x18\x04 \x01(\x08\"]\n\x16\x44\x65scribeBackendRequest\x12\x33\n\x07\x62\x61\x63kend\x18\x01 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x0e\n\x06prompt\x18\x02 \x01(\t\".\n\x0fVocabularyGroup\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05words\x18\x02 \x03(\t\":\n\tDrawnWord\x12\x0c\n\x04word\x18\x01 \x01(\t\x12\r\n\x05group\x18\x02 \x01(\t\x12\x10\n\x08\x64rawn_as\x18\x03 \x01(\t\"\x84\x02\n\x17\x44\x65scribeBackendResponse\x12\x33\n\x07\x62\x61\x63kend\x18\x01 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12$\n\x1c\x63ontinues_from_previous_clip\x18\x02 \x01(\x08\x12\x12\n\nany_prompt\x18\x03 \x01(\x08\x12\x38\n\nvocabulary\x18\x04 \x03(\x0b\x32$.storyreel.visual.v1.VocabularyGroup\x12-\n\x05\x64rawn\x18\x05 \x03(\x0b\x32\x1e.storyreel.visual.v1.DrawnWord\x12\x11\n\tnot_drawn\x18\x06 \x03(\t\"\xa9\x01\n\x12RenderShotResponse\x12\x32\n\x04\x63lip\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x36\n\x08keyframe\x18\x02 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\x05\x12\x12\n\nduration_s\x18\x04 \x01(\x01\"Q\n\x17RenderShotStreamRequest\x12\x36\n\x06render\x18\x01 \x01(\x0b\x32&.storyreel.visual.v1.RenderShotRequest\"\x97\x01\n\x18RenderShotStreamResponse\x12\x37\n\x08progress\x18\x01 \x01(\x0b\x32#.storyreel.visual.v1.RenderProgressH\x00\x12\x39\n\x06result\x18\x02 \x01(\x0b\x32\'.storyreel.visual.v1.RenderShotResponseH\x00\x42\x07\n\x05\x65vent\"u\n\x0eRenderProgress\x12\x10\n\x08\x66raction\x18\x01 \x01(\x01\x12/\n\x05stage\x18\x02 \x01(\x0e\x32 .storyreel.visual.v1.RenderStage\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\x05*\x86\x01\n\rVisualBackend\x12\x1e\n\x1aVISUAL_BACKEND_UNSPECIFIED\x10\x00\x12\x1b\n\x17VISUAL_BACKEND_ANIMATIC\x10\x01\x12\x1a\n\x16VISUAL_BACKEND_COMFYUI\x10\x02\x12\x1c\n\x18VISUAL_BACKEND_DIFFUSERS\x10\x03*\xcd\x01\n\x0bRenderStage\x12\x1c\n\x18RENDER_STAGE_UNSPECIFIED\x10\x00\x12\x17\n\x13RENDER_STAGE_QUEUED\x10\x01\x12\x19\n\x15RENDER_STAGE_KEYFRAME\x10\x02\x12\x1a\n\x16RENDER_STAGE_ANIMATING\x10\x03\x12\x19\n\x15RENDER_STAGE_ENCODING\x10\x04\x12\x19\n\x15RENDER_STAGE_CHECKING\x10\x05\x12\x1a\n\x16RENDER_STAGE_REROLLING\x10\x06\x32\xbd\x03\n\rVisualService\x12]\n\nRenderShot\x12&.storyreel.visual.v1.RenderShotRequest\x1a\'.storyreel.visual.v1.RenderShotResponse\x12q\n\x10RenderShotStream\x12,.storyreel.visual.v1.RenderShotStreamRequest\x1a-.storyreel.visual.v1.RenderShotStreamResponse0\x01\x12l\n\x0fRenderReference\x12+.storyreel.visual.v1.RenderReferenceRequest\x1a,.storyreel.visual.v1.RenderReferenceResponse\x12l\n\x0f\x44\x65scribeBackend\x12+.storyreel.visual.v1.DescribeBackendRequest\x1a,.storyreel.visual.v1.DescribeBackendResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(storyreel/visual/v1/visual_service.proto\x12\x13storyreel.visual.v1\x1a&storyreel/storyboard/v1/artifact.proto\x1a$storyreel/storyboard/v1/finish.proto\x1a(storyreel/storyboard/v1/storyboard.proto\"\xf6\x04\n\x11RenderShotRequest\x12+\n\x04shot\x18\x01 \x01(\x0b\x32\x1d.storyreel.storyboard.v1.Shot\x12-\n\x05scene\x18\x02 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.Scene\x12\x36\n\ncharacters\x18\x03 \x03(\x0b\x32\".storyreel.storyboard.v1.Character\x12\r\n\x05width\x18\x04 \x01(\x05\x12\x0e\n\x06height\x18\x05 \x01(\x05\x12\x0b\n\x03\x66ps\x18\x06 \x01(\x05\x12\x12\n\nduration_s\x18\x07 \x01(\x01\x12\x12\n\noutput_key\x18\x08 \x01(\t\x12\x14\n\x0ckeyframe_key\x18\t \x01(\t\x12\x33\n\x07\x62\x61\x63kend\x18\n \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x1a\n\x12scene_keyframe_key\x18\x0b \x01(\t\x12\x64\n\x18\x63haracter_reference_keys\x18\x0c \x03(\x0b\x32\x42.storyreel.visual.v1.RenderShotRequest.CharacterReferenceKeysEntry\x12\x1d\n\x15setting_reference_key\x18\r \x01(\t\x12\x19\n\x11previous_clip_key\x18\x0e \x01(\t\x12\x33\n\x06\x66inish\x18\x0f \x01(\x0b\x32#.storyreel.storyboard.v1.ClipFinish\x1a=\n\x1b\x43haracterReferenceKeysEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x99\x02\n\x16RenderReferenceRequest\x12\x37\n\tcharacter\x18\x01 \x01(\x0b\x32\".storyreel.storyboard.v1.CharacterH\x00\x12\x31\n\x07setting\x18\x02 \x01(\x0b\x32\x1e.storyreel.storyboard.v1.SceneH\x00\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x12\n\noutput_key\x18\x05 \x01(\t\x12\x33\n\x07\x62\x61\x63kend\x18\x06 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x0c\n\x04seed\x18\x07 \x01(\x03\x12\x12\n\nupload_key\x18\x08 \x01(\tB\t\n\x07subject\"\x81\x01\n\x17RenderReferenceResponse\x12\x35\n\x07picture\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\x10\n\x08uploaded\x18\x04 \x01(\x08\"]\n\x16\x44\x65scribeBackendRequest\x12\x33\n\x07\x62\x61\x63kend\x18\x01 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12\x0e\n\x06prompt\x18\x02 \x01(\t\".\n\x0fVocabularyGroup\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05words\x18\x02 \x03(\t\":\n\tDrawnWord\x12\x0c\n\x04word\x18\x01 \x01(\t\x12\r\n\x05group\x18\x02 \x01(\t\x12\x10\n\x08\x64rawn_as\x18\x03 \x01(\t\"\x9c\x02\n\x17\x44\x65scribeBackendResponse\x12\x33\n\x07\x62\x61\x63kend\x18\x01 \x01(\x0e\x32\".storyreel.visual.v1.VisualBackend\x12$\n\x1c\x63ontinues_from_previous_clip\x18\x02 \x01(\x08\x12\x12\n\nany_prompt\x18\x03 \x01(\x08\x12\x38\n\nvocabulary\x18\x04 \x03(\x0b\x32$.storyreel.visual.v1.VocabularyGroup\x12-\n\x05\x64rawn\x18\x05 \x03(\x0b\x32\x1e.storyreel.visual.v1.DrawnWord\x12\x11\n\tnot_drawn\x18\x06 \x03(\t\x12\x16\n\x0e\x66inishes_clips\x18\x07 \x01(\x08\"\xbd\x01\n\x12RenderShotResponse\x12\x32\n\x04\x63lip\x18\x01 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x36\n\x08keyframe\x18\x02 \x01(\x0b\x32$.storyreel.storyboard.v1.ArtifactRef\x12\x13\n\x0b\x66rame_count\x18\x03 \x01(\x05\x12\x12\n\nduration_s\x18\x04 \x01(\x01\x12\x12\n\nfinish_tag\x18\x05 \x01(\t\"Q\n\x17RenderShotStreamRequest\x12\x36\n\x06render\x18\x01 \x01(\x0b\x32&.storyreel.visual.v1.RenderShotRequest\"\x97\x01\n\x18RenderShotStreamResponse\x12\x37\n\x08progress\x18\x01 \x01(\x0b\x32#.storyreel.visual.v1.RenderProgressH\x00\x12\x39\n\x06result\x18\x02 \x01(\x0b\x32\'.storyreel.visual.v1.RenderShotResponseH\x00\x42\x07\n\x05\x65vent\"u\n\x0eRenderProgress\x12\x10\n\x08\x66raction\x18\x01 \x01(\x01\x12/\n\x05stage\x18\x02 \x01(\x0e\x32 .storyreel.visual.v1.RenderStage\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\x05*\x86\x01\n\rVisualBackend\x12\x1e\n\x1aVISUAL_BACKEND_UNSPECIFIED\x10\x00\x12\x1b\n\x17VISUAL_BACKEND_ANIMATIC\x10\x01\x12\x1a\n\x16VISUAL_BACKEND_COMFYUI\x10\x02\x12\x1c\n\x18VISUAL_BACKEND_DIFFUSERS\x10\x03*\xcd\x01\n\x0bRenderStage\x12\x1c\n\x18RENDER_STAGE_UNSPECIFIED\x10\x00\x12\x17\n\x13RENDER_STAGE_QUEUED\x10\x01\x12\x19\n\x15RENDER_STAGE_KEYFRAME\x10\x02\x12\x1a\n\x16RENDER_STAGE_ANIMATING\x10\x03\x12\x19\n\x15RENDER_STAGE_ENCODING\x10\x04\x12\x19\n\x15RENDER_STAGE_CHECKING\x10\x05\x12\x1a\n\x16RENDER_STAGE_REROLLING\x10\x06\x32\xbd\x03\n\rVisualService\x12]\n\nRenderShot\x12&.storyreel.visual.v1.RenderShotRequest\x1a\'.storyreel.visual.v1.RenderShotResponse\x12q\n\x10RenderShotStream\x12,.storyreel.visual.v1.RenderShotStreamRequest\x1a-.storyreel.visual.v1.RenderShotStreamResponse0\x01\x12l\n\x0fRenderReference\x12+.storyreel.visual.v1.RenderReferenceRequest\x1a,.storyreel.visual.v1.RenderReferenceResponse\x12l\n\x0f\x44\x65scribeBackend\x12+.storyreel.visual.v1.DescribeBackendRequest\x1a,.storyreel.visual.v1.DescribeBackendResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,34 +36,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._loaded_options = None
   _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._serialized_options = b'8\001'
-  _globals['_VISUALBACKEND']._serialized_start=2138
-  _globals['_VISUALBACKEND']._serialized_end=2272
-  _globals['_RENDERSTAGE']._serialized_start=2275
-  _globals['_RENDERSTAGE']._serialized_end=2480
-  _globals['_RENDERSHOTREQUEST']._serialized_start=148
-  _globals['_RENDERSHOTREQUEST']._serialized_end=725
-  _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._serialized_start=664
-  _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._serialized_end=725
-  _globals['_RENDERREFERENCEREQUEST']._serialized_start=728
-  _globals['_RENDERREFERENCEREQUEST']._serialized_end=1009
-  _globals['_RENDERREFERENCERESPONSE']._serialized_start=1012
-  _globals['_RENDERREFERENCERESPONSE']._serialized_end=1141
-  _globals['_DESCRIBEBACKENDREQUEST']._serialized_start=1143
-  _globals['_DESCRIBEBACKENDREQUEST']._serialized_end=1236
-  _globals['_VOCABULARYGROUP']._serialized_start=1238
-  _globals['_VOCABULARYGROUP']._serialized_end=1284
-  _globals['_DRAWNWORD']._serialized_start=1286
-  _globals['_DRAWNWORD']._serialized_end=1344
-  _globals['_DESCRIBEBACKENDRESPONSE']._serialized_start=1347
-  _globals['_DESCRIBEBACKENDRESPONSE']._serialized_end=1607
-  _globals['_RENDERSHOTRESPONSE']._serialized_start=1610
-  _globals['_RENDERSHOTRESPONSE']._serialized_end=1779
-  _globals['_RENDERSHOTSTREAMREQUEST']._serialized_start=1781
-  _globals['_RENDERSHOTSTREAMREQUEST']._serialized_end=1862
-  _globals['_RENDERSHOTSTREAMRESPONSE']._serialized_start=1865
-  _globals['_RENDERSHOTSTREAMRESPONSE']._serialized_end=2016
-  _globals['_RENDERPROGRESS']._serialized_start=2018
-  _globals['_RENDERPROGRESS']._serialized_end=2135
-  _globals['_VISUALSERVICE']._serialized_start=2483
-  _globals['_VISUALSERVICE']._serialized_end=2928
+  _globals['_VISUALBACKEND']._serialized_start=2273
+  _globals['_VISUALBACKEND']._serialized_end=2407
+  _globals['_RENDERSTAGE']._serialized_start=2410
+  _globals['_RENDERSTAGE']._serialized_end=2615
+  _globals['_RENDERSHOTREQUEST']._serialized_start=186
+  _globals['_RENDERSHOTREQUEST']._serialized_end=816
+  _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._serialized_start=755
+  _globals['_RENDERSHOTREQUEST_CHARACTERREFERENCEKEYSENTRY']._serialized_end=816
+  _globals['_RENDERREFERENCEREQUEST']._serialized_start=819
+  _globals['_RENDERREFERENCEREQUEST']._serialized_end=1100
+  _globals['_RENDERREFERENCERESPONSE']._serialized_start=1103
+  _globals['_RENDERREFERENCERESPONSE']._serialized_end=1232
+  _globals['_DESCRIBEBACKENDREQUEST']._serialized_start=1234
+  _globals['_DESCRIBEBACKENDREQUEST']._serialized_end=1327
+  _globals['_VOCABULARYGROUP']._serialized_start=1329
+  _globals['_VOCABULARYGROUP']._serialized_end=1375
+  _globals['_DRAWNWORD']._serialized_start=1377
+  _globals['_DRAWNWORD']._serialized_end=1435
+  _globals['_DESCRIBEBACKENDRESPONSE']._serialized_start=1438
+  _globals['_DESCRIBEBACKENDRESPONSE']._serialized_end=1722
+  _globals['_RENDERSHOTRESPONSE']._serialized_start=1725
+  _globals['_RENDERSHOTRESPONSE']._serialized_end=1914
+  _globals['_RENDERSHOTSTREAMREQUEST']._serialized_start=1916
+  _globals['_RENDERSHOTSTREAMREQUEST']._serialized_end=1997
+  _globals['_RENDERSHOTSTREAMRESPONSE']._serialized_start=2000
+  _globals['_RENDERSHOTSTREAMRESPONSE']._serialized_end=2151
+  _globals['_RENDERPROGRESS']._serialized_start=2153
+  _globals['_RENDERPROGRESS']._serialized_end=2270
+  _globals['_VISUALSERVICE']._serialized_start=2618
+  _globals['_VISUALSERVICE']._serialized_end=3063
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from storyreel.storyboard.v1 import artifact_pb2 as _artifact_pb2
+from storyreel.storyboard.v1 import finish_pb2 as _finish_pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as _storyboard_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -38,7 +39,7 @@ RENDER_STAGE_CHECKING: RenderStage
 RENDER_STAGE_REROLLING: RenderStage
 
 class RenderShotRequest(_message.Message):
-    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key", "character_reference_keys", "setting_reference_key", "previous_clip_key")
+    __slots__ = ("shot", "scene", "characters", "width", "height", "fps", "duration_s", "output_key", "keyframe_key", "backend", "scene_keyframe_key", "character_reference_keys", "setting_reference_key", "previous_clip_key", "finish")
     class CharacterReferenceKeysEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +61,7 @@ class RenderShotRequest(_message.Message):
     CHARACTER_REFERENCE_KEYS_FIELD_NUMBER: _ClassVar[int]
     SETTING_REFERENCE_KEY_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_CLIP_KEY_FIELD_NUMBER: _ClassVar[int]
+    FINISH_FIELD_NUMBER: _ClassVar[int]
     shot: _storyboard_pb2.Shot
     scene: _storyboard_pb2.Scene
     characters: _containers.RepeatedCompositeFieldContainer[_storyboard_pb2.Character]
@@ -74,7 +76,8 @@ class RenderShotRequest(_message.Message):
     character_reference_keys: _containers.ScalarMap[str, str]
     setting_reference_key: str
     previous_clip_key: str
-    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ..., character_reference_keys: _Optional[_Mapping[str, str]] = ..., setting_reference_key: _Optional[str] = ..., previous_clip_key: _Optional[str] = ...) -> None: ...
+    finish: _finish_pb2.ClipFinish
+    def __init__(self, shot: _Optional[_Union[_storyboard_pb2.Shot, _Mapping]] = ..., scene: _Optional[_Union[_storyboard_pb2.Scene, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[_storyboard_pb2.Character, _Mapping]]] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., fps: _Optional[int] = ..., duration_s: _Optional[float] = ..., output_key: _Optional[str] = ..., keyframe_key: _Optional[str] = ..., backend: _Optional[_Union[VisualBackend, str]] = ..., scene_keyframe_key: _Optional[str] = ..., character_reference_keys: _Optional[_Mapping[str, str]] = ..., setting_reference_key: _Optional[str] = ..., previous_clip_key: _Optional[str] = ..., finish: _Optional[_Union[_finish_pb2.ClipFinish, _Mapping]] = ...) -> None: ...
 
 class RenderReferenceRequest(_message.Message):
     __slots__ = ("character", "setting", "width", "height", "output_key", "backend", "seed", "upload_key")
@@ -135,32 +138,36 @@ class DrawnWord(_message.Message):
     def __init__(self, word: _Optional[str] = ..., group: _Optional[str] = ..., drawn_as: _Optional[str] = ...) -> None: ...
 
 class DescribeBackendResponse(_message.Message):
-    __slots__ = ("backend", "continues_from_previous_clip", "any_prompt", "vocabulary", "drawn", "not_drawn")
+    __slots__ = ("backend", "continues_from_previous_clip", "any_prompt", "vocabulary", "drawn", "not_drawn", "finishes_clips")
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     CONTINUES_FROM_PREVIOUS_CLIP_FIELD_NUMBER: _ClassVar[int]
     ANY_PROMPT_FIELD_NUMBER: _ClassVar[int]
     VOCABULARY_FIELD_NUMBER: _ClassVar[int]
     DRAWN_FIELD_NUMBER: _ClassVar[int]
     NOT_DRAWN_FIELD_NUMBER: _ClassVar[int]
+    FINISHES_CLIPS_FIELD_NUMBER: _ClassVar[int]
     backend: VisualBackend
     continues_from_previous_clip: bool
     any_prompt: bool
     vocabulary: _containers.RepeatedCompositeFieldContainer[VocabularyGroup]
     drawn: _containers.RepeatedCompositeFieldContainer[DrawnWord]
     not_drawn: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., continues_from_previous_clip: _Optional[bool] = ..., any_prompt: _Optional[bool] = ..., vocabulary: _Optional[_Iterable[_Union[VocabularyGroup, _Mapping]]] = ..., drawn: _Optional[_Iterable[_Union[DrawnWord, _Mapping]]] = ..., not_drawn: _Optional[_Iterable[str]] = ...) -> None: ...
+    finishes_clips: bool
+    def __init__(self, backend: _Optional[_Union[VisualBackend, str]] = ..., continues_from_previous_clip: _Optional[bool] = ..., any_prompt: _Optional[bool] = ..., vocabulary: _Optional[_Iterable[_Union[VocabularyGroup, _Mapping]]] = ..., drawn: _Optional[_Iterable[_Union[DrawnWord, _Mapping]]] = ..., not_drawn: _Optional[_Iterable[str]] = ..., finishes_clips: _Optional[bool] = ...) -> None: ...
 
 class RenderShotResponse(_message.Message):
-    __slots__ = ("clip", "keyframe", "frame_count", "duration_s")
+    __slots__ = ("clip", "keyframe", "frame_count", "duration_s", "finish_tag")
     CLIP_FIELD_NUMBER: _ClassVar[int]
     KEYFRAME_FIELD_NUMBER: _ClassVar[int]
     FRAME_COUNT_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    FINISH_TAG_FIELD_NUMBER: _ClassVar[int]
     clip: _artifact_pb2.ArtifactRef
     keyframe: _artifact_pb2.ArtifactRef
     frame_count: int
     duration_s: float
-    def __init__(self, clip: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., keyframe: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., frame_count: _Optional[int] = ..., duration_s: _Optional[float] = ...) -> None: ...
+    finish_tag: str
+    def __init__(self, clip: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., keyframe: _Optional[_Union[_artifact_pb2.ArtifactRef, _Mapping]] = ..., frame_count: _Optional[int] = ..., duration_s: _Optional[float] = ..., finish_tag: _Optional[str] = ...) -> None: ...
 
 class RenderShotStreamRequest(_message.Message):
     __slots__ = ("render",)
