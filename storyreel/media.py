@@ -10,11 +10,17 @@ from typing import Any
 
 from storyreel.errors import NO_ROOM_MESSAGES, DiskFull, ToolFailed
 
-__all__ = ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "probe", "run_tool"]
+__all__ = ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "filter_path", "probe", "run_tool"]
 
 STDERR_TAIL_CHARS = 2000
 SAFE_PROTOCOLS = ("-protocol_whitelist", "file,pipe")
 """Put before every -i so a crafted input cannot make ffmpeg open a URL or another protocol."""
+
+
+# What a backslash escapes at each level of a -vf / -filter_complex string (FFmpeg's doc/filters.texi,
+# "Notes on filtergraph escaping"): inside one option's value, then in the filtergraph around it.
+_OPTION_VALUE_SPECIAL = "\\':"
+_FILTERGRAPH_SPECIAL = "\\'[],;"
 
 
 def run_tool(argv: list[str], timeout_s: float, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -56,3 +62,13 @@ def probe(path: Path, timeout_s: float = 30.0) -> dict[str, Any]:
 def duration_s(path: Path) -> float:
     """Container duration in seconds."""
     return float(probe(path)["format"]["duration"])
+
+
+def filter_path(path: Path) -> str:
+    """A path as a filter option's value inside a filtergraph (ass=filename=...), escaped at both
+    levels, so a folder named with a space, colon, quote or comma still means that file."""
+    return _escaped(_escaped(str(path), _OPTION_VALUE_SPECIAL), _FILTERGRAPH_SPECIAL)
+
+
+def _escaped(text: str, special: str) -> str:
+    return "".join("\\" + char if char in special else char for char in text)

@@ -12,6 +12,10 @@ stops at exactly the frame count asked for. Segments need not share a size or ra
 from __future__ import annotations
 
 import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,10 +24,10 @@ from PIL import Image, ImageSequence
 
 from services.visual.settings import Retime
 from storyreel.errors import BackendError
-from storyreel.media import SAFE_PROTOCOLS, ffmpeg, probe, run_tool
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg, filter_path, probe, run_tool
 
 if TYPE_CHECKING:  # the backends import this module
-    from services.visual.backends.base import RenderSpec
+    from services.visual.backends.base import Finish, RenderSpec
 
 RETIME_FILTERS = {
     Retime.DUPLICATE: "fps={fps}",
@@ -31,6 +35,9 @@ RETIME_FILTERS = {
     Retime.MOTION: "minterpolate=fps={fps}:mi_mode=mci:mc_mode=aobmc",
 }
 
+
+SHORTEST_FADE_S = 0.0001
+"""A shorter fade is none: written as d=0.0000, ffmpeg would take its own default, 25 frames, instead."""
 
 COMMON_TIME_BASE = 720_000
 """Ticks per second of every joined segment: a multiple of 6, 8, 16, 24, 25, 30 and 60 fps."""
@@ -150,9 +157,46 @@ def stitch(
     )
 
 
-def x264(preset: str, crf: int) -> list[str]:
-    """The encoder arguments of every clip: H.264 in yuv420p, which every player and the composer read."""
-    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+def x264(preset: str, crf: int, params: str = "") -> list[str]:
+    """The encoder arguments of every clip: H.264 in yuv420p, which every player and the composer read;
+    `params` (key=value:..., checked by Finish) adds libx264's own options."""
+    extra = ["-x264-params", params] if params else []
+    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), *extra, "-pix_fmt", "yuv420p"]
+
+
+def finish_encoder(finish: Finish) -> list[str]:
+    """The film's own encoder settings, so the composer can join the clip without encoding it again."""
+    return x264(finish.preset, finish.crf, finish.params)
+
+
+def finish_filters(finish: Finish, subtitles: Path | None, clip_s: float) -> list[str]:
+    """The filters finishing a clip of clip_s seconds, after its picture is made: the subtitles
+    burned in, then the fades (which take the subtitles to black with the picture, as the film does)."""
+    filters = [f"ass=filename={filter_path(subtitles)}"] if subtitles is not None else []
+    if finish.fade_in_s >= SHORTEST_FADE_S:
+        filters.append(f"fade=t=in:st=0:d={finish.fade_in_s:.4f}")
+    if finish.fade_out_s >= SHORTEST_FADE_S:
+        start_s = max(0.0, clip_s - finish.fade_out_s)  # ends on the clip's end, as the film's scene change
+        filters.append(f"fade=t=out:st={start_s:.4f}:d={finish.fade_out_s:.4f}")
+    return filters
+
+
+@contextmanager
+def subtitles_file(finish: Finish, clip_path: Path) -> Iterator[Path | None]:
+    """The finish's ASS script as a file beside the clip for libass to read (None when it has no
+    subtitles), removed afterwards whether the encode worked or not. It sits in the clip's folder, on
+    the artifact disk the clip is written to anyway, under a name no other render uses."""
+    if not finish.subtitles_ass:
+        yield None
+        return
+    handle, name = tempfile.mkstemp(prefix=".subtitles-", suffix=".ass", dir=clip_path.parent)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as script:
+            script.write(finish.subtitles_ass)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def checked_frame_count(spec: RenderSpec) -> int:

@@ -8,7 +8,9 @@ the slot is held until it has stopped, so a cancelled job never leaves a ComfyUI
 ffmpeg run behind that a new shot would compete with.
 
 DescribeBackend says how a backend renders (whether it starts a shot from the previous shot's
-clip), so the gateway knows whether a scene's shots must go one after another.
+clip, whether it finishes clips), so the gateway knows whether a scene's shots must go one after
+another, and the composer whether the clips come finished (subtitles, fades, the film's encode).
+A request's finish goes only to a backend that finishes clips; the reply's finish_tag says it was applied.
 
 RenderReference makes the cast sheet: one reference picture per character (or setting), drawn by
 the chosen backend in a render slot, or a user's picture checked and stored as PNG. RenderShot
@@ -31,7 +33,7 @@ import grpc
 
 from services.visual.backends import RenderSpec, ShotRenderer, make_backend
 from services.visual.backends.animatic import vocabulary
-from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE, ReferenceSpec, Subject
+from services.visual.backends.base import PORTRAIT_SIZE, SETTING_SIZE, Finish, ReferenceSpec, Subject, x264_preset
 from services.visual.camera import default_move
 from services.visual.control import Progress, RenderControl, Stage
 from services.visual.references import checked_picture, save_as_png
@@ -41,7 +43,7 @@ from storyreel.convert import from_proto
 from storyreel.domain import Character, Scene, Shot
 from storyreel.errors import BackendError, InvalidInput
 from storyreel.logs import log_context
-from storyreel.storyboard.v1 import storyboard_pb2
+from storyreel.storyboard.v1 import finish_pb2, storyboard_pb2
 from storyreel.visual.v1 import visual_service_pb2, visual_service_pb2_grpc
 
 STOP_GRACE_S = 30.0
@@ -137,12 +139,14 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
         self, request: visual_service_pb2.DescribeBackendRequest, context: grpc.aio.ServicerContext
     ) -> visual_service_pb2.DescribeBackendResponse:
         """How the backend the request names renders: it continues from the previous clip only
-        when it can (the backend says) and continue_in_scene is on (else _previous_clip drops it)."""
+        when it can (the backend says) and continue_in_scene is on (else _previous_clip drops it),
+        and finishes clips when the backend says it does."""
         kind = BACKENDS.get(int(request.backend), self._settings.backend)
-        continues = self._settings.continue_in_scene and self._renderer(request.backend).continues_from_previous_clip
+        renderer = self._renderer(request.backend)
         reply = visual_service_pb2.DescribeBackendResponse(
             backend=visual_service_pb2.VisualBackend.Name(BACKEND_VALUES.get(kind, 0)),
-            continues_from_previous_clip=continues,
+            continues_from_previous_clip=self._settings.continue_in_scene and renderer.continues_from_previous_clip,
+            finishes_clips=renderer.finishes_clips,
         )
         reply.MergeFrom(describe_words(kind, request.prompt))
         return reply
@@ -174,6 +178,8 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
                 spec,
                 clip_path=outputs.enter_context(self._store.writing(request.output_key)),
                 keyframe_path=outputs.enter_context(self._store.writing(request.keyframe_key)),
+                # A backend that does not finish clips never sees the finish, so its reply's tag stays empty.
+                finish=spec.finish if renderer.finishes_clips else None,
             )
             control.report(0.0, Stage.QUEUED, "waiting for a free render slot")
             queued = time.perf_counter()
@@ -188,6 +194,7 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
             keyframe=self._store.ref(request.keyframe_key),
             frame_count=result.frame_count,
             duration_s=result.duration_s,
+            finish_tag=result.finish_tag,
         )
 
     def _renderer(self, choice: int) -> ShotRenderer:
@@ -222,6 +229,7 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
                 if request.character_reference_keys.get(cid)
             ),
             previous_clip_path=self._previous_clip(request),
+            finish=finish_from_proto(request.finish) if request.HasField("finish") else None,
             setting_reference=(
                 self._reference(request.setting_reference_key, "the setting's reference picture")
                 if request.setting_reference_key
@@ -295,6 +303,19 @@ def subject_name(subject: Subject) -> str:
     if isinstance(subject, Character):
         return f"character {subject.id}"
     return f"the setting of scene {subject.id}"
+
+
+def finish_from_proto(message: finish_pb2.ClipFinish) -> Finish:
+    """The request's finish, checked as Finish and RenderSpec construct it (InvalidInput naming the field)."""
+    return Finish(
+        subtitles_ass=message.subtitles_ass,
+        fade_in_s=message.fade_in_s,
+        fade_out_s=message.fade_out_s,
+        preset=x264_preset(message.x264_preset),
+        crf=message.x264_crf,
+        params=message.x264_params,
+        tag=message.tag,
+    )
 
 
 def shot_from_proto(message: storyboard_pb2.Shot) -> Shot:

@@ -83,12 +83,18 @@ class Dtype(StrEnum):
 
 
 class X264Preset(StrEnum):
+    """libx264's presets, fastest first (placebo, slower than veryslow for next to nothing, left out)."""
+
     ULTRAFAST = "ultrafast"
     SUPERFAST = "superfast"
     VERYFAST = "veryfast"
     FASTER = "faster"
     FAST = "fast"
     MEDIUM = "medium"
+    # A finished clip (RenderShotRequest.finish) takes the film's preset, which the composer lets be slower.
+    SLOW = "slow"
+    SLOWER = "slower"
+    VERYSLOW = "veryslow"
 
 
 class VisualSettings(ServiceSettings):

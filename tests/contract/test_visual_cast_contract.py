@@ -46,6 +46,7 @@ class CountingAnimatic:
     """The animatic, counting reference pictures made and recording each shot's references."""
 
     continues_from_previous_clip = False  # as the animatic it wraps
+    finishes_clips = True
 
     def __init__(self, settings: VisualSettings) -> None:
         self.inner = AnimaticRenderer(settings)

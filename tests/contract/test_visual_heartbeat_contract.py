@@ -37,6 +37,7 @@ class SilentRenderer:
     """Says it is animating, then nothing until its shot's gate opens; then writes a flat clip."""
 
     continues_from_previous_clip = False
+    finishes_clips = False
 
     def __init__(self, settings: VisualSettings) -> None:
         self.gates = {FIRST.id: threading.Event(), SECOND.id: threading.Event()}

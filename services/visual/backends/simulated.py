@@ -20,6 +20,8 @@ _WAIT_STEP_S = 0.1
 class SimulatedRenderer:
     continues_from_previous_clip = False
     """Each shot is a flat clip of its own: load tests keep the animatic's side-by-side order."""
+    finishes_clips = False
+    """A stand-in clip is never the film's: RenderSpec.finish is ignored."""
 
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings

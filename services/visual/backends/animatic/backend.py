@@ -3,6 +3,10 @@
 For each shot: draw one keyframe (a flat illustration of the shot's words, larger than the clip),
 save it as PNG, then let ffmpeg move a camera over it and encode the clip. There is no
 per-frame Python. Finally check the clip really has the frames it should.
+
+Given a finish (RenderSpec.finish), the same ffmpeg run also burns in the shot's subtitles, fades
+and encodes with the film's own x264 settings, so the composer joins the clip without encoding
+its frames a second time.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from services.visual.backends.animatic.keyframe import draw_keyframe
 from services.visual.backends.animatic.portrait import cast_looks, draw_portrait, draw_setting, save_portrait
 from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpec, Subject
 from services.visual.camera import Framing, even_pixels, motion_filter
-from services.visual.clipwork import checked_frame_count, x264
+from services.visual.clipwork import checked_frame_count, finish_encoder, finish_filters, subtitles_file, x264
 from services.visual.control import RenderControl, Stage
 from services.visual.heap import fix_mmap_threshold
 from services.visual.look import Look, look_filters
@@ -34,6 +38,8 @@ class AnimaticRenderer:
     continues_from_previous_clip = False
     """Every shot is drawn from its own words (a previous clip is ignored), so a scene's shots
     can be rendered side by side."""
+    finishes_clips = True
+    """The clip is encoded here in one ffmpeg run, so the finish joins that run at no extra encode."""
 
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
@@ -60,10 +66,10 @@ class AnimaticRenderer:
 
         framing = Framing(key_width, key_height, spec.width, spec.height, spec.fps, spec.frames, keyframe.focus)
         look = Look(grain=self.settings.film_grain, letterbox=self.settings.letterbox)  # vignette: in the keyframe
-        video_filter = ",".join([motion_filter(shot.camera, framing), *look_filters(look, spec.width, spec.height)])
+        picture = [motion_filter(shot.camera, framing), *look_filters(look, spec.width, spec.height)]
         control.check()
         control.report(0.3, Stage.ENCODING, "moving the camera over the keyframe")
-        ffmpeg(self._encode_args(spec, video_filter), self.settings.ffmpeg_timeout_s)
+        self._encode(spec, picture)
         frames = checked_frame_count(spec)
         log.info(
             "rendered shot %s: %s, camera %s",
@@ -77,7 +83,8 @@ class AnimaticRenderer:
             },
         )
         control.report(1.0, Stage.CHECKING, "done")
-        return RenderResult(frame_count=frames, duration_s=frames / spec.fps)
+        tag = spec.finish.tag if spec.finish else ""
+        return RenderResult(frame_count=frames, duration_s=frames / spec.fps, finish_tag=tag)
 
     def render_reference(self, subject: Subject, spec: ReferenceSpec, control: RenderControl | None = None) -> None:
         """A character's full-length portrait (its Look kept in the PNG), or a setting with nobody in it."""
@@ -88,7 +95,19 @@ class AnimaticRenderer:
             image = draw_setting(subject, spec.width, spec.height, spec.seed, self.settings.vignette)
             image.save(spec.path, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
 
-    def _encode_args(self, spec: RenderSpec, video_filter: str) -> list[str]:
+    def _encode(self, spec: RenderSpec, picture: list[str]) -> None:
+        """One ffmpeg run: the picture filters, then (with a finish) the subtitles and fades, encoded
+        with the finish's settings or else the service's own clip settings."""
+        timeout_s = self.settings.ffmpeg_timeout_s
+        if spec.finish is None:
+            encoder = x264(self.settings.x264_preset, self.settings.x264_crf)
+            ffmpeg(self._encode_args(spec, ",".join(picture), encoder), timeout_s)
+            return
+        with subtitles_file(spec.finish, spec.clip_path) as subtitles:
+            finished = [*picture, *finish_filters(spec.finish, subtitles, spec.frames / spec.fps)]
+            ffmpeg(self._encode_args(spec, ",".join(finished), finish_encoder(spec.finish)), timeout_s)
+
+    def _encode_args(self, spec: RenderSpec, video_filter: str, encoder: list[str]) -> list[str]:
         return [
             *SAFE_PROTOCOLS,
             "-i",
@@ -99,7 +118,7 @@ class AnimaticRenderer:
             str(spec.frames),
             "-r",
             str(spec.fps),
-            *x264(self.settings.x264_preset, self.settings.x264_crf),
+            *encoder,
             "-an",
             "-f",
             "mp4",

@@ -182,6 +182,8 @@ def _img2img(path: Path) -> Workflow:
 class ComfyRenderer:
     continues_from_previous_clip = True
     """In either mode a shot given the previous clip is animated from its last frame (_start_picture)."""
+    finishes_clips = False
+    """The composer finishes the film's picture (subtitles, fades, encode): RenderSpec.finish is ignored."""
 
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings

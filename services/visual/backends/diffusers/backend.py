@@ -75,6 +75,9 @@ class DiffusersRenderer:
     """Reads the settings and the models' model_index.json at start (a wrong family stops the
     service then); loads each pipeline on first use and keeps it."""
 
+    finishes_clips = False
+    """The composer finishes the film's picture (subtitles, fades, encode): RenderSpec.finish is ignored."""
+
     def __init__(self, settings: VisualSettings) -> None:
         self.settings = settings
         device = pick_device(settings.diffusers_device)
