@@ -73,6 +73,7 @@ from storyreel.grpckit import context_metadata
 from storyreel.logs import log_context
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.storyboard.v1 import storyboard_pb2
+from storyreel.storyboard.v1.finish_pb2 import ClipFinish
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 
 __all__ = ["JobRun", "Rpc"]
@@ -82,6 +83,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Message)
 S = TypeVar("S", bound=StepResult)
 T = TypeVar("T")
+Rendering = tuple[str, str, str]
+"""A rendered shot: (shot id, clip key, keyframe key)."""
 U = TypeVar("U")
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
@@ -117,6 +120,7 @@ class JobRun:
         # what composing ahead sees: the timed film, its speech, the clips and music done so far
         self._timed: tuple[Storyboard, dict[str, timeline.SpeechResult]] | None = None
         self._clips: dict[str, str] = {}
+        self._finish_tags: dict[str, str] = {}
         self._music_cues: list[composer_pb.MusicCue] | None = None
         self._ahead = ComposeAhead(self._prepare) if self.settings.compose_ahead else None
 
@@ -522,17 +526,21 @@ class JobRun:
         (DescribeBackend, asked once per run), a scene's shots go one after another, each given the
         clip before it, so the action runs on across the cut; else the rest go side by side."""
         cast = await casting
-        continues = await self._continues()
+        backend = await self._describe_backend()
+        continues = backend.continues_from_previous_clip
+        finishes = await self._finishes(storyboard) if backend.finishes_clips and self.settings.finish_clips else {}
 
         async def scene_clips(scene: Scene) -> list[tuple[str, str]]:
-            first = await self._render(storyboard, scene, scene.shots[0], "", cast)
+            def render(shot: Shot, scene_keyframe: str = "", previous: str = "") -> Coroutine[Any, Any, Rendering]:
+                return self._render(storyboard, scene, shot, scene_keyframe, cast, previous, finishes.get(shot.id))
+
+            first = await render(scene.shots[0])
             if not continues:
-                rest = [self._render(storyboard, scene, shot, first[2], cast) for shot in scene.shots[1:]]
-                made = [first, *await _all(rest)]
+                made = [first, *await _all([render(shot, first[2]) for shot in scene.shots[1:]])]
             else:
                 made = [first]
                 for shot in scene.shots[1:]:
-                    made.append(await self._render(storyboard, scene, shot, first[2], cast, made[-1][1]))
+                    made.append(await render(shot, first[2], made[-1][1]))
             self._clips.update((shot_id, clip) for shot_id, clip, _ in made)
             if self._ahead is not None:
                 self._ahead.poke()  # the scene's part of the film can be encoded now
@@ -544,10 +552,10 @@ class JobRun:
             self.enter(JobState.SCORING)
         return dict(pair for pairs in scenes for pair in pairs)
 
-    async def _continues(self) -> bool:
-        """Whether the job's visual backend starts a shot from the previous shot's clip (false from
-        a service older than DescribeBackend). Asked in the cast sheet's slots, as the visual
-        service's work before the shots."""
+    async def _describe_backend(self) -> visual_pb.DescribeBackendResponse:
+        """How the job's visual backend renders: whether it starts a shot from the previous shot's
+        clip, and whether it finishes clips (both false from a service older than DescribeBackend).
+        Asked in the cast sheet's slots, as the visual service's work before the shots."""
         rpc = Rpc(ServiceName.VISUAL, "DescribeBackend", Step.CAST, self.settings.idle_timeout_s)
         request = visual_pb.DescribeBackendRequest()
         request.backend = messages.visual_backend(self.options.visual_backend)  # type: ignore[assignment]
@@ -555,19 +563,37 @@ class JobRun:
             self.rt.services.visual, request, rpc.timeout_s, context_metadata()))
         log.info("the visual backend %s from the previous clip",
                  "continues" if reply.continues_from_previous_clip else "does not continue")
-        return reply.continues_from_previous_clip
+        return reply
+
+    async def _finishes(self, storyboard: Storyboard) -> dict[str, ClipFinish]:
+        """How the composer wants each shot's clip finished (by shot id), for a visual backend that
+        finishes clips. A composer that cannot say (older than Finish, or failing) leaves the clips
+        plain: the film is then encoded by the composer as before, so the job goes on."""
+        assert self._timed is not None, "pictures start after speech"
+        _, speech = self._timed
+        request = composer_pb.FinishRequest(film=self._film_request(storyboard, speech, {}, []))
+        rpc = Rpc(ServiceName.COMPOSER, "Finish", Step.VISUALS, self.settings.idle_timeout_s)
+        try:
+            reply, _ = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Finish, request))
+        except StepFailed as failed:
+            log.warning("the composer did not say how to finish the clips (%s); they stay plain", failed.error.reason)
+            return {}
+        return {shot.shot_id: shot.finish for shot in reply.shots}
 
     async def _render(
         self, storyboard: Storyboard, scene: Scene, shot: Shot, scene_keyframe: str, cast: messages.CastSheet,
-        previous_clip: str = "",
+        previous_clip: str = "", finish: ClipFinish | None = None,
     ) -> tuple[str, str, str]:
         """(shot id, clip key, keyframe key), rendered or as stored. The scene's keyframe is a hint,
         not an input: it stays out of the hash, so re-rolling a scene's first shot redoes only that
         shot. The previous clip, when given, is an input (the shot starts from its last frame): it
-        is in the hash, so a new take of a shot redoes the scene's later shots too."""
+        is in the hash, so a new take of a shot redoes the scene's later shots too. So is the finish:
+        a finished clip shows its subtitles, so a new narration is a new clip."""
         rpc = Rpc(ServiceName.VISUAL, "RenderShotStream", Step.VISUALS, self.settings.render_timeout_s)
         with log_context(scene_id=scene.id, shot_id=shot.id):
             request = messages.render_request(storyboard, scene, shot, self.options, self.film, cast, previous_clip)
+            if finish is not None:
+                request.finish.CopyFrom(finish)
             name, digest = result_name(Step.VISUALS, shot.id), messages.request_hash(request)
             stored = self._stored(Rendered, name, digest)
             if stored is None:
@@ -576,10 +602,12 @@ class JobRun:
                 request.scene_keyframe_key = scene_keyframe
                 reply, seconds = await self._call(rpc, lambda: self._render_stream(rpc, request), shot.id, shot.id)
                 rendered = Rendered(hash=digest, keys=[reply.clip.key, reply.keyframe.key],
-                                    clip=reply.clip.key, keyframe=reply.keyframe.key)
+                                    clip=reply.clip.key, keyframe=reply.keyframe.key,
+                                    finish_tag=reply.finish_tag or None)
                 stored = self._save(Step.VISUALS, name, rendered, seconds)
                 self._publish(EventKind.SHOT, {"shot_id": shot.id, "step": Step.VISUALS.value, "done": True,
                                                "keyframe": shot_links(self.job_id, shot.id, digest)["keyframe"]})
+            self._finish_tags[shot.id] = stored.finish_tag or ""
             return shot.id, stored.clip, stored.keyframe
 
     async def _render_stream(self, rpc: Rpc, request: visual_pb.RenderShotRequest) -> visual_pb.RenderShotResponse:
@@ -670,7 +698,7 @@ class JobRun:
         """The film as the composer reads it (outputs not set); a shot not in `clips` has no clip yet."""
         request = composer_pb.ComposeRequest(
             title=storyboard.title,
-            shots=timeline.timeline_shots(storyboard, speech, clips),
+            shots=timeline.timeline_shots(storyboard, speech, clips, self._finish_tags),
             music=music,
             parts_prefix=job_key(self.job_id, "parts"),
         )

@@ -123,6 +123,9 @@ class Rendered(StepResult):
 
     clip: str
     keyframe: str
+    finish_tag: str | None = None
+    """The clip was finished as the film shows it (the composer's Finish); None: a plain clip (and
+    a result stored before finishing existed writes back as it was)."""
 
 
 class CastPicture(StepResult):

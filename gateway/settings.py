@@ -141,6 +141,13 @@ class GatewaySettings(CommonSettings):
         "shot; off: all of it is encoded after the last shot. The composer keeps the parts either way, so a re-roll "
         "re-encodes only its scene.",
     )
+    finish_clips: bool = Field(
+        default=False,
+        description="Have a visual backend that encodes its own clips (the animatic) finish each one as the film "
+        "shows it (subtitles burned in, scene fades, the film's encoder settings, as the composer's Finish says), so "
+        "the composer joins them without a second encode: 1.7x less CPU for the picture (bench/one_encode.py). A "
+        "shot's clip then carries its subtitles, and an edit of its narration renders it again.",
+    )
     rpc_retries: int = Field(
         default=5,
         ge=0,

@@ -82,8 +82,11 @@ def music_cues(
 
 
 def timeline_shots(
-    storyboard: Storyboard, speech: dict[str, SpeechResult], clip_keys: dict[str, str]
+    storyboard: Storyboard, speech: dict[str, SpeechResult], clip_keys: dict[str, str],
+    finish_tags: dict[str, str] | None = None,
 ) -> list[composer_pb.TimelineShot]:
+    """The composer's shots; `finish_tags`: the clips the visual service finished (by shot id)."""
+    finish_tags = finish_tags or {}
     return [
         composer_pb.TimelineShot(
             shot_id=shot.id,
@@ -93,6 +96,7 @@ def timeline_shots(
             speech_key=speech[shot.id].key,
             duration_s=shot.duration_s,
             cues=subtitle_cues(shot, speech[shot.id]),
+            finish_tag=finish_tags.get(shot.id, "") if shot.id in clip_keys else "",
         )
         for scene in storyboard.scenes
         for shot in scene.shots

@@ -32,6 +32,9 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.audio.backends.espeak import EspeakSpeech
 from services.audio.models import CastInput
+from services.composer.backends.ffmpeg import FfmpegComposer
+from services.composer.servicer import finish_from_proto
+from services.composer.settings import ComposerSettings
 from services.planner.backends import make_backend as make_planner
 from services.planner.servicer import PlannerServicer
 from services.planner.settings import PlannerSettings
@@ -44,11 +47,12 @@ from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.audio.v1 import audio_service_pb2_grpc as audio_grpc
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.composer.v1 import composer_service_pb2_grpc as composer_grpc
-from storyreel.convert import from_proto
+from storyreel.convert import from_proto, to_proto
 from storyreel.errors import InvalidInput, MissingArtifact
 from storyreel.grpckit import RunningServer, ServiceSpec, start_server
 from storyreel.planner.v1 import planner_service_pb2 as planner_pb
 from storyreel.planner.v1 import planner_service_pb2_grpc as planner_grpc
+from storyreel.storyboard.v1 import finish_pb2
 from storyreel.storyboard.v1 import storyboard_pb2 as sb
 from storyreel.visual.v1 import visual_service_pb2 as visual_pb
 from storyreel.visual.v1 import visual_service_pb2_grpc as visual_grpc
@@ -273,8 +277,11 @@ class FakeServices:
         clip = self.files.write_bytes(request.output_key, b"clip " + digest)
         keyframe = self.files.write_bytes(request.keyframe_key, b"\x89PNG fake " + digest)
         self.render_log.append(("end", shot_id))
+        finishes = (request.backend or self.visual_backend) == visual_pb.VISUAL_BACKEND_ANIMATIC
         return visual_pb.RenderShotResponse(clip=clip, keyframe=keyframe, duration_s=request.duration_s,
-                                            frame_count=round(request.duration_s * request.fps))
+                                            frame_count=round(request.duration_s * request.fps),
+                                            finish_tag=request.finish.tag if finishes and request.HasField("finish")
+                                            else "")
 
 
     async def reference(
@@ -435,7 +442,8 @@ class _Visual(visual_grpc.VisualServiceServicer):  # type: ignore[misc]
         backend = request.backend or self.fakes.visual_backend
         animates = backend in (visual_pb.VISUAL_BACKEND_COMFYUI, visual_pb.VISUAL_BACKEND_DIFFUSERS)
         reply = visual_pb.DescribeBackendResponse(
-            backend=backend, continues_from_previous_clip=animates and self.fakes.continue_in_scene
+            backend=backend, continues_from_previous_clip=animates and self.fakes.continue_in_scene,
+            finishes_clips=backend == visual_pb.VISUAL_BACKEND_ANIMATIC,  # it encodes its own clips
         )
         # The words as the real service gives them: its own function over the animatic's vocabulary.
         reply.MergeFrom(describe_words(VISUAL_BACKENDS[backend], request.prompt))
@@ -493,10 +501,28 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
         return composer_pb.PrepareResponse(segments=len(scenes), segments_ready=len(ready), segments_made=len(made),
                                            sound_ready=request.sound_complete)
 
+    async def Finish(self, request: composer_pb.FinishRequest, context: Any) -> composer_pb.FinishResponse:
+        """The real composer's own answer (it reads no file)."""
+        self.fakes.calls["Finish", ""] += 1
+        return composer_pb.FinishResponse(shots=[
+            composer_pb.ShotFinish(shot_id=shot_id, finish=to_proto(finish, finish_pb2.ClipFinish))
+            for shot_id, finish in self._real_composer().finish(finish_from_proto(request))
+        ])
+
+    def _real_composer(self) -> FfmpegComposer:
+        return FfmpegComposer(ComposerSettings(artifact_root=self.fakes.files.root), self.fakes.files)
+
     async def Compose(self, request: composer_pb.ComposeRequest, context: Any) -> composer_pb.ComposeResponse:
         missing = [shot.shot_id for shot in request.shots if not shot.clip_key]
         if missing:  # as the real composer's validation
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"shot {missing[0]} has no clip_key")
+        # as the real one: a clip finished for other settings is refused (it would be joined as it is)
+        wanted = {shot_id: finish.tag for shot_id, finish in
+                  self._real_composer().finish(finish_from_proto(composer_pb.FinishRequest(film=request)))}
+        wrong = [shot.shot_id for shot in request.shots if shot.finish_tag and shot.finish_tag != wanted[shot.shot_id]]
+        if wrong:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"the clip of shot {wrong[0]} was finished for"
+                                " other settings")
         self.fakes.calls["Compose", ""] += 1
         self.fakes.compositions.append(request)
         duration = sum(shot.duration_s for shot in request.shots)
