@@ -32,13 +32,21 @@ def file_url(path: Path) -> str:
     return f"file:{path}"
 
 
-def concat_list(names: Sequence[str]) -> str:
+def concat_list(names: Sequence[str], durations_s: Sequence[float] | None = None) -> str:
     """An ffconcat script naming files beside it. Names are server-made, so the demuxer's safe mode
-    stays on and no quoting is needed; anything else is a programming error."""
+    stays on and no quoting is needed; anything else is a programming error.
+
+    `durations_s`, one per file, sets where each next file starts. Stream copy needs it: without
+    it the demuxer places a file after the previous one's last packet as the container times it,
+    and H.264 with B-frames came out some 0.4 ms long per clip (0.14 s over a 406-shot film, which
+    then failed its duration check)."""
     for name in names:
         if not _SAFE_NAME.match(name):
             raise ValueError(f"concat entry {name!r} is not a plain file name")
-    return "ffconcat version 1.0\n" + "".join(f"file {name}\n" for name in names)
+    if durations_s is None:
+        return "ffconcat version 1.0\n" + "".join(f"file {name}\n" for name in names)
+    entries = zip(names, durations_s, strict=True)
+    return "ffconcat version 1.0\n" + "".join(f"file {name}\nduration {seconds:.6f}\n" for name, seconds in entries)
 
 
 def metadata_value(text: str) -> str:

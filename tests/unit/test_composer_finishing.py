@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.composer_bench import make_clip, make_tone
 from services.composer.backends.ffmpeg import FfmpegComposer
-from services.composer.models import ClipFinish, ComposeRequest, Film, FinishRequest
+from services.composer.models import ClipFinish, ComposeRequest, Film, FinishRequest, SubtitleCue, TimelineShot
 from services.composer.settings import ComposerSettings
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput
@@ -126,3 +127,28 @@ def test_a_finished_clip_of_the_wrong_size_is_refused_before_it_is_joined(
     shots = [first.model_copy(update={"clip_key": "in/small.mp4"}), *film.shots[1:]]
     with pytest.raises(InvalidInput, match=r"finished clip of shot well_0.*width 160 \(the film needs 320\)"):
         composer.compose(film.model_copy(update={"shots": shots}))
+
+
+SHOT_S = 7 / 24
+
+
+def test_two_hundred_joined_clips_keep_the_films_length_to_the_frame(
+    store: ArtifactStore, composer: FfmpegComposer
+) -> None:
+    """Stream copy places each clip after the one before by the list's durations: without them,
+    a clip whose length is no whole number of microseconds (7 frames at 24 fps) put the next one
+    some 0.6 ms late, past a frame over a long film."""
+    make_tone(store.path("in/voice.wav"), 0.2, 600, 22050, 1)  # a silent film would fail its loudness check
+    shots = [TimelineShot(shot_id=f"s01_{n:03d}", scene_id="s01", clip_key="in/clip.mp4", speech_key="in/voice.wav",
+                          duration_s=SHOT_S, cues=[SubtitleCue(text="Row, row.", start_s=0.0, end_s=0.2)])
+             for n in range(200)]
+    film = ComposeRequest(title="Many", shots=shots, profile=PROFILE, video_key="out/film.mp4", srt_key="out/film.srt")
+    finish = finishes_of(composer, film)["s01_100"]  # inside the scene: no fade; the same cue as every shot
+    assert all(f.tag == finish.tag for f in finishes_of(composer, film).values())
+    make_clip(store.path("in/plain.mp4"), SHOT_S, PROFILE.width, PROFILE.height, PROFILE.fps, moving=False)
+    finish_clip(store, "in/plain.mp4", finish, SHOT_S, "in/clip.mp4")
+    finished = film.model_copy(update={"shots": [s.model_copy(update={"finish_tag": finish.tag}) for s in shots]})
+    made = composer.compose(finished)  # its duration check allows one frame
+    video = next(s for s in probe(store.path(made.video_key), 30)["streams"] if s["codec_type"] == "video")
+    assert float(video["duration"]) == pytest.approx(200 * SHOT_S, abs=0.005)
+    assert int(video["nb_frames"]) == 200 * 7

@@ -378,9 +378,12 @@ class FfmpegComposer:
         """Write the segment's clip list and subtitles, and say how to encode it (or, with finished
         clips, to join them)."""
         clip_list = work / f"{name}.ffconcat"
-        clip_list.write_text(concat_list([files.clip_name for files in job.files_of(segment)]))
-        if finished:
+        files = job.files_of(segment)
+        if finished:  # joined as they are: each clip starts exactly where the one before ends
+            lengths = [job.timeline.seconds(shot.placed.frames) for shot in files]
+            clip_list.write_text(concat_list([shot.clip_name for shot in files], lengths))
             return copy_argv(clip_list, out)
+        clip_list.write_text(concat_list([shot.clip_name for shot in files]))
         look = self._look(job, segment)
         ass = None
         if look.ass is not None:
