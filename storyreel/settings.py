@@ -7,12 +7,22 @@ Shared keys have one name everywhere (STORYREEL_ARTIFACT_ROOT, STORYREEL_LOG_LEV
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS", "CommonSettings", "ServiceSettings"]
+__all__ = [
+    "CGROUP_CPU_MAX",
+    "DEFAULT_STATE_DIR",
+    "MIN_TOKEN_CHARS",
+    "PLACEHOLDER_TOKENS",
+    "CommonSettings",
+    "ServiceSettings",
+    "available_cores",
+]
 
 DEFAULT_STATE_DIR = Path(".storyreel")
 MIN_TOKEN_CHARS = 16
@@ -97,3 +107,17 @@ class ServiceSettings(CommonSettings):
     metrics_port: int = Field(
         default=0, ge=0, le=65535, description="Port of the Prometheus /metrics endpoint (on the gRPC host); 0: off."
     )
+
+
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """CPU cores this process may use: its CPU set, capped by a cgroup v2 CPU quota (a container's
+    --cpus, a pod's CPU limit), which the CPU set does not show."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        quota, period = cpu_max.read_text().split()
+        return max(1, min(cores, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):  # no cgroup v2 file, or "max": no quota
+        return cores

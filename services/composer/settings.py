@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import os
 from enum import StrEnum
 from pathlib import Path
 
@@ -11,7 +9,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from storyreel.profiles import ProfileName
-from storyreel.settings import ServiceSettings
+from storyreel.settings import ServiceSettings, available_cores
 
 X264_PRESETS = r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$"
 X264_PARAMS = r"^([a-z0-9-]+=[A-Za-z0-9.,-]+(:[a-z0-9-]+=[A-Za-z0-9.,-]+)*)?$"
@@ -134,17 +132,3 @@ class ComposerSettings(ServiceSettings):
     def tool_timeout_s(self, film_s: float) -> float:
         """Time limit of one ffmpeg run that covers film_s seconds of film."""
         return self.tool_timeout_base_s + self.tool_timeout_per_film_s * film_s
-
-
-CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
-
-
-def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
-    """CPU cores this process may use: its CPU set, capped by a cgroup v2 CPU quota (a container's
-    --cpus, a pod's CPU limit), which the CPU set does not show."""
-    cores = len(os.sched_getaffinity(0))
-    try:
-        quota, period = cpu_max.read_text().split()
-        return max(1, min(cores, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):  # no cgroup v2 file, or "max": no quota
-        return cores

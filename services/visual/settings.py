@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from storyreel.settings import ServiceSettings
+from storyreel.settings import ServiceSettings, available_cores
 
 
 class VisualBackend(StrEnum):
@@ -110,6 +110,15 @@ class VisualSettings(ServiceSettings):
     )
     x264_crf: int = Field(
         default=18, ge=0, le=51, description="libx264 constant quality of the clips (lower = better)."
+    )
+    encode_threads: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Threads of each animatic clip's ffmpeg run (decoding, filters, x264); 0: the cores shared among"
+        " the shots rendered at once (concurrency), at least one. Measured on 2 cores, a 6 s 720p shot: 1.09 CPU-s"
+        " single-threaded against 1.63 with ffmpeg's own thread count (1.87 against 2.64 finished at the film's"
+        " settings).",
     )
     keyframe_scale: float = Field(
         default=1.5,
@@ -299,3 +308,8 @@ class VisualSettings(ServiceSettings):
     diffusers_retime: Retime = Field(
         default=Retime.BLEND, description="How the model's frame rate becomes the clip's: duplicate, blend or motion."
     )
+
+    def clip_threads(self) -> int:
+        """Threads of each animatic clip's ffmpeg run: the setting, else this machine's cores shared
+        among the shots rendered at once (frame threads cost CPU where every core is already busy)."""
+        return self.encode_threads or max(1, available_cores() // self.concurrency)

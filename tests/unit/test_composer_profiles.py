@@ -10,9 +10,10 @@ import pytest
 from services.composer.models import ComposeRequest, OutputProfile, TimelineShot
 from services.composer.profiles import Encoding, resolve_profile
 from services.composer.servicer import profile_name_from_proto, request_from_proto
-from services.composer.settings import ComposerSettings, available_cores
+from services.composer.settings import ComposerSettings
 from storyreel.composer.v1 import composer_service_pb2
 from storyreel.profiles import ProfileName, SubtitleMode, SubtitlePosition, SubtitleSize
+from storyreel.settings import available_cores
 
 SETTINGS = ComposerSettings(artifact_root=Path("/tmp/unused"))
 SHOT = TimelineShot(shot_id="a_0", scene_id="a", clip_key="c.mp4", duration_s=2.0)

@@ -36,8 +36,8 @@ EXPORTS: dict[str, list[str]] = {
                         "run_tool"],
     "storyreel.metrics": ["RPC_IN_FLIGHT", "RPC_SECONDS", "RPC_TOTAL", "record_rpc", "serve_metrics"],
     "storyreel.profiles": ["Aspect", "ProfileName", "SubtitleMode", "SubtitlePosition", "SubtitleSize"],
-    "storyreel.settings": ["DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS", "CommonSettings",
-                           "ServiceSettings"],
+    "storyreel.settings": ["CGROUP_CPU_MAX", "DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS",
+                           "CommonSettings", "ServiceSettings", "available_cores"],
     "storyreel.storytext": [
         "SCRIPT_LANGUAGES", "SPOKEN_DIGITS", "check_scripts", "check_speakable", "letter_scripts", "normal_text",
         "script_of", "speakable", "supported_languages", "unspoken_script",

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import services.visual.backends.animatic.backend as animatic
 from services.visual.backends import RenderSpec, make_backend
-from services.visual.settings import VisualSettings
+from services.visual.settings import VisualBackend, VisualSettings
 from storyreel.domain import CameraMove, Character, Scene, Shot, ShotType, TimeOfDay
+from storyreel.media import ffmpeg
 
 ARJUN = Character(id="arjun", name="Arjun", description="a thin boy of ten in a red scarf")
 SCENE = Scene(id="s01", setting="a village beside the river", time_of_day=TimeOfDay.EVENING)
@@ -76,3 +78,26 @@ def test_a_tall_tilt_shot_is_drawn_tall_and_has_every_frame(tmp_path: Path) -> N
     assert int(video["nb_read_frames"]) == result.frame_count == 60
     with Image.open(spec.keyframe_path) as keyframe:
         assert keyframe.size == (540, 960)
+
+
+def test_each_clip_run_gets_the_cores_shared_among_the_shots_rendered_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frame threads cost CPU where every core is already busy with another shot's run."""
+    monkeypatch.setattr("services.visual.settings.available_cores", lambda: 8)
+    assert VisualSettings(concurrency=2).clip_threads() == 4
+    assert VisualSettings(concurrency=16).clip_threads() == 1
+    assert VisualSettings(concurrency=2, encode_threads=3).clip_threads() == 3
+    seen: list[list[str]] = []
+
+    def recording(argv: list[str], timeout_s: float) -> None:
+        seen.append(argv)
+        ffmpeg(argv, timeout_s)
+
+    monkeypatch.setattr(animatic, "ffmpeg", recording)
+    renderer = make_backend(VisualSettings(concurrency=2, artifact_root=tmp_path), VisualBackend.ANIMATIC)
+    spec = RenderSpec(64, 36, 12, 1.0, tmp_path / "clip.mp4", tmp_path / "key.png")
+    renderer.render(Shot(id="s01_01", seed=1), Scene(id="s01", setting="the forest"), [], spec)
+    argv = seen[-1]
+    assert argv[:4] == ["-threads", "4", "-filter_threads", "4"]  # decoding and filters
+    assert argv[argv.index("-crf") + 2:][:4] == ["-pix_fmt", "yuv420p", "-threads", "4"]  # the encoder

@@ -73,7 +73,7 @@ from services.composer.models import (
 from services.composer.parts import Parts, digest, file_identity
 from services.composer.profiles import RenderProfile, resolve_profile
 from services.composer.scratch import scratch_folder
-from services.composer.settings import ComposerSettings, available_cores
+from services.composer.settings import ComposerSettings
 from services.composer.subtitles import (
     SubtitleEvent,
     ass_document,
@@ -99,6 +99,7 @@ from services.composer.video import Fade, MuxInputs, encode_segment_argv, mux_ar
 from storyreel.artifacts import ArtifactStore
 from storyreel.errors import ToolFailed
 from storyreel.media import ffmpeg
+from storyreel.settings import available_cores
 
 log = logging.getLogger(__name__)
 

@@ -108,7 +108,12 @@ class AnimaticRenderer:
             ffmpeg(self._encode_args(spec, ",".join(finished), finish_encoder(spec.finish)), timeout_s)
 
     def _encode_args(self, spec: RenderSpec, video_filter: str, encoder: list[str]) -> list[str]:
+        threads = str(self.settings.clip_threads())
         return [
+            "-threads",
+            threads,
+            "-filter_threads",
+            threads,
             *SAFE_PROTOCOLS,
             "-i",
             str(spec.keyframe_path),
@@ -119,6 +124,8 @@ class AnimaticRenderer:
             "-r",
             str(spec.fps),
             *encoder,
+            "-threads",
+            threads,
             "-an",
             "-f",
             "mp4",
