@@ -528,7 +528,8 @@ class JobRun:
         cast = await casting
         backend = await self._describe_backend()
         continues = backend.continues_from_previous_clip
-        finishes = await self._finishes(storyboard) if backend.finishes_clips and self.settings.finish_clips else {}
+        finishing = backend.finishes_clips and self.settings.finish_clips and not self._has_plain_clips(storyboard)
+        finishes = await self._finishes(storyboard) if finishing else {}
 
         async def scene_clips(scene: Scene) -> list[tuple[str, str]]:
             def render(shot: Shot, scene_keyframe: str = "", previous: str = "") -> Coroutine[Any, Any, Rendering]:
@@ -565,19 +566,34 @@ class JobRun:
                  "continues" if reply.continues_from_previous_clip else "does not continue")
         return reply
 
+    def _has_plain_clips(self, storyboard: Storyboard) -> bool:
+        """Whether this job already holds a plain clip (made before finishing existed, or with it
+        off): then it stays plain, so an upgraded service keeps the job's clips instead of drawing
+        every one again. A film's clips are all finished or all plain (the composer refuses a mix):
+        the finish is in each shot's hash, so a stored clip of the other kind is made again."""
+        stored = self.rt.store.results(self.job_id)
+        names = [result_name(Step.VISUALS, shot.id) for shot in storyboard.shots()]
+        rendered = [load(Rendered, stored[name]) for name in names if name in stored]
+        return any(clip is not None and clip.finish_tag is None for clip in rendered)
+
     async def _finishes(self, storyboard: Storyboard) -> dict[str, ClipFinish]:
         """How the composer wants each shot's clip finished (by shot id), for a visual backend that
-        finishes clips. A composer that cannot say (older than Finish, or failing) leaves the clips
-        plain: the film is then encoded by the composer as before, so the job goes on."""
+        finishes clips. A composer that cannot say (older than Finish, failing, or silent for
+        finish_timeout_s) leaves the clips plain: the film is then encoded by the composer as
+        before, so the job goes on."""
         assert self._timed is not None, "pictures start after speech"
         _, speech = self._timed
         request = composer_pb.FinishRequest(film=self._film_request(storyboard, speech, {}, []))
-        rpc = Rpc(ServiceName.COMPOSER, "Finish", Step.VISUALS, self.settings.idle_timeout_s)
-        try:
-            reply, _ = await self._call(rpc, self._unary(rpc, self.rt.services.composer.Finish, request))
-        except StepFailed as failed:
-            log.warning("the composer did not say how to finish the clips (%s); they stay plain", failed.error.reason)
+        rpc = Rpc(ServiceName.COMPOSER, "Finish", Step.CAST, self.settings.finish_timeout_s)
+        started = time.perf_counter()
+        try:  # once, no slot and no retries: a question that costs milliseconds, not work to wait for
+            reply = await self._unary(rpc, self.rt.services.composer.Finish, request)()
+        except grpc.aio.AioRpcError as error:
+            self._observe(rpc, error.code(), started)
+            log.warning("the composer did not say how to finish the clips (%s: %s); they stay plain",
+                        error.code().name, error.details())
             return {}
+        self._observe(rpc, grpc.StatusCode.OK, started)
         return {shot.shot_id: shot.finish for shot in reply.shots}
 
     async def _render(

@@ -125,6 +125,7 @@ class FakeServices:
         self.reference_max_mb = 20.0  # the real service's STORYREEL_VISUAL_REFERENCE_MAX_MB default
         self.compositions: list[composer_pb.ComposeRequest] = []
         self.preparations: list[composer_pb.PrepareRequest] = []
+        self.finish_requests: list[composer_pb.FinishRequest] = []
         self.composer_is_old = False  # a composer built before Prepare: UNIMPLEMENTED
         self.parts: dict[str, set[tuple[str, ...]]] = {}  # parts_prefix -> the scene parts kept (their clip keys)
         self.fail_shots: dict[str, grpc.StatusCode] = {}
@@ -502,8 +503,11 @@ class _Composer(composer_grpc.ComposerServiceServicer):  # type: ignore[misc]
                                            sound_ready=request.sound_complete)
 
     async def Finish(self, request: composer_pb.FinishRequest, context: Any) -> composer_pb.FinishResponse:
-        """The real composer's own answer (it reads no file)."""
-        self.fakes.calls["Finish", ""] += 1
+        """The real composer's own answer (it reads no file). A question, not work: kept apart from
+        `calls`, as Prepare and DescribeBackend are. An old fake answers as a composer built before it."""
+        if self.fakes.composer_is_old:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+        self.fakes.finish_requests.append(request)
         return composer_pb.FinishResponse(shots=[
             composer_pb.ShotFinish(shot_id=shot_id, finish=to_proto(finish, finish_pb2.ClipFinish))
             for shot_id, finish in self._real_composer().finish(finish_from_proto(request))

@@ -116,19 +116,21 @@ def _assert_each_done_once(
     # Prepare is asked as scenes finish (what it makes is counted by the segments below).
     asked = calls.pop(("DescribeBackend", ""), 0)
     calls.pop(("Prepare", ""), 0)
+    calls.pop(("Finish", ""), 0)  # how to finish the clips: asked each run, before the pictures
     assert asked >= 1, "the gateway asks how the visual backend renders"
     assert calls == expected, "an item was done twice, or not at all"
     parts = stack.work_dir / "artifacts" / "jobs" / job["id"] / "parts"
     segments = len(list(parts.glob("segment-*.mp4")))
-    assert segments >= 1 and _encoded_segments(stack, job["id"]) == segments, "a segment was encoded twice"
+    assert segments >= 1 and _made_segments(stack, job["id"]) == segments, "a segment was made twice"
 
 
-def _encoded_segments(stack: LocalStack, job_id: str) -> int:
-    """Segments the composer finished encoding for this job, ahead of the film or in it (a killed
-    composer logs none for the segment it was in)."""
+def _made_segments(stack: LocalStack, job_id: str) -> int:
+    """Segments the composer finished making (encoding, or joining finished clips) for this job, ahead
+    of the film or in it (a killed composer logs none for the segment it was in)."""
     log = stack.work_dir / "logs" / "composer.log"
     records = [json.loads(line) for line in log.read_text("utf-8", "replace").splitlines() if line.startswith("{")]
-    return sum(1 for r in records if r.get("job_id") == job_id and r.get("msg") == "encoded segment")
+    made = ("encoded segment", "joined segment")  # joined: of finished clips, which need no encode
+    return sum(1 for r in records if r.get("job_id") == job_id and r.get("msg") in made)
 
 
 def _launcher_log(stack: LocalStack) -> str:

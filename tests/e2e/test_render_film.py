@@ -120,11 +120,13 @@ def _top_and_bottom(frame: Image.Image) -> tuple[int, int]:
     return int(white[:third].sum()), int(white[-third:].sum())
 
 
-def test_soft_subtitles_then_burned_at_the_top_composes_the_film_again_and_nothing_else(
+def test_soft_subtitles_then_burned_at_the_top_make_the_finished_clips_again_with_their_letters_on_top(
     stack: LocalStack, tmp_path: Path
 ) -> None:
     """--subtitles soft: the film has its text track and a clean picture; POST .../render with burned,
-    large, at the top: only the film is composed again, and its letters sit in the top third."""
+    large, at the top: every clip is made again (a finished clip carries its subtitles; with plain
+    clips only the film would be: tests/unit/test_gateway_subtitles.py), and the letters sit in the
+    top third."""
     out_dir = tmp_path / "out"
     result = _render(SAMPLES / "the_lantern_keeper.txt", out_dir, "--gateway", stack.gateway_url,
                      "--profile", "preview", "--subtitles", "soft", "--max-minutes", "0.3")
@@ -145,7 +147,8 @@ def test_soft_subtitles_then_burned_at_the_top_composes_the_film_again_and_nothi
             time.sleep(0.2)
         assert again["state"] == "done", again["error"]
         assert again["subtitles"] == "burned"
-        assert {shot["id"]: shot["links"]["clip"] for shot in again["shots"]} == clips, "a shot was made again"
+        remade = {shot["id"]: shot["links"]["clip"] for shot in again["shots"]}
+        assert remade.keys() == clips.keys() and all(remade[shot] != clips[shot] for shot in clips)
         burned = tmp_path / "burned.mp4"
         burned.write_bytes(client.get(again["links"]["video"]).content)
     top, bottom = _top_and_bottom(frame_at(burned, cue_s, tmp_path / "burned.png"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from gateway import messages
 from gateway.jobs import SubtitleChoice
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
-from tests.gateway_fakes import FakeServices, finished, submit
+from tests.gateway_fakes import FakeServices, finished, gateway, submit
 
 
 def calls_since(fakes: FakeServices, before: Counter[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -58,8 +59,14 @@ def test_a_jobs_choice_reaches_the_composer_and_the_view_says_soft(client: TestC
 
 
 def test_changing_the_subtitles_of_a_done_job_composes_the_film_again_and_nothing_else(
-    client: TestClient, fakes: FakeServices
+    tmp_path: Path, fakes: FakeServices
 ) -> None:
+    """With plain clips (finished clips carry their subtitles: test_gateway_finish_clips.py)."""
+    with gateway(tmp_path, fakes, finish_clips=False) as client:
+        subtitles_changed_with_plain_clips(client, fakes)
+
+
+def subtitles_changed_with_plain_clips(client: TestClient, fakes: FakeServices) -> None:
     job_id = submit(client, subtitles={"mode": "soft", "size": "large"})
     first = done(client, job_id)
     clips = {shot["id"]: shot["links"]["clip"] for shot in first["shots"]}
