@@ -394,13 +394,15 @@ def test_subtitles_chosen_in_the_form_reach_the_composer_and_the_switch_follows_
         switch.uncheck()
         assert page.evaluate(showing) == 0
 
-        # Burned in, chosen in the form, then Render again: the film alone is composed again.
+        # Burned in, chosen in the form, then Render again: each finished clip (the default) is made
+        # again with its subtitles, and the film composed again; no speech, music or cast again.
         before = fakes.calls.copy()
         page.select_option("#subtitle-mode", "burned")
         page.click("#resume")
         expect(page.locator("#soft-subtitles-label")).to_be_hidden(timeout=TIMEOUT_MS)
         expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
-        assert {key: n - before[key] for key, n in fakes.calls.items() if n > before[key]} == {("Compose", ""): 1}
+        redone = {key: n - before[key] for key, n in fakes.calls.items() if n > before[key]}
+        assert redone == {("Compose", ""): 1, **{("RenderShot", shot): 1 for shot in fakes.requests}}
         sent = fakes.compositions[-1].subtitles
         assert (sent.mode, sent.size, sent.position) == (
             composer_pb.SUBTITLE_MODE_BURNED, composer_pb.SUBTITLE_SIZE_LARGE, composer_pb.SUBTITLE_POSITION_TOP)
