@@ -13,18 +13,11 @@ from pathlib import Path
 
 from services.composer.subtitles import clean_text
 
-_OPTION_VALUE_SPECIAL = "\\':"
-_FILTERGRAPH_SPECIAL = "\\'[],;"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 def _backslash(text: str, special: str) -> str:
     return "".join("\\" + char if char in special else char for char in text)
-
-
-def filter_path(path: Path) -> str:
-    """A path as a filter option value inside a filtergraph (escaped at both levels)."""
-    return _backslash(_backslash(str(path), _OPTION_VALUE_SPECIAL), _FILTERGRAPH_SPECIAL)
 
 
 def file_url(path: Path) -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.composer.ffsyntax import file_url, filter_path
+from services.composer.ffsyntax import file_url
 from services.composer.models import OutputProfile
 from services.composer.profiles import Encoding
 from services.composer.timeline import Segment, Timeline
-from storyreel.media import SAFE_PROTOCOLS
+from storyreel.media import SAFE_PROTOCOLS, filter_path
 
 
 @dataclass(frozen=True)

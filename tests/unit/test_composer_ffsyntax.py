@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from services.composer.ffsyntax import concat_list, file_url, filter_path, metadata_value
+from services.composer.ffsyntax import concat_list, file_url, metadata_value
 from services.composer.metadata import ffmetadata_document
 from services.composer.models import OutputProfile
 from services.composer.subtitles import SubtitleEvent, ass_document
 from services.composer.timeline import Chapter
 from storyreel.domain import Language
-from storyreel.media import SAFE_PROTOCOLS, ffmpeg
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg, filter_path
 
 NASTY_DIR = "it's [a]; b,c: d\\e"
 
