@@ -50,3 +50,11 @@ def mean_brightness(image: Image.Image) -> float:
 def film_report(video: Path) -> dict[str, Any]:
     info = probe(video)
     return {"duration_s": float(info["format"]["duration"]), "streams": stream_counts(info), "info": info}
+
+
+def frame_hashes(path: Path) -> list[str]:
+    """The MD5 of every decoded frame of the first video stream, in order: two files hold the same
+    picture exactly when these are equal."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    return [line.rsplit(",", 1)[-1].strip() for line in out.splitlines() if line and not line.startswith("#")]

@@ -6,7 +6,6 @@ with its sound, subtitle track and length as always."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from cli.stack import LocalStack
-from tests.e2e.film_checks import film_report, mean_volume_db
+from tests.e2e.film_checks import film_report, frame_hashes, mean_volume_db
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +46,6 @@ def _done(client: httpx.Client, job_id: str, timeout_s: float = 240) -> dict[str
         time.sleep(0.1)
 
 
-def _frame_hashes(path: Path) -> list[str]:
-    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"],
-                         check=True, capture_output=True, text=True, timeout=120).stdout
-    return [line.rsplit(",", 1)[-1].strip() for line in out.splitlines() if line and not line.startswith("#")]
-
-
 def test_the_film_is_the_downloadable_finished_clips_joined_without_a_second_encode(
     stack: LocalStack, tmp_path: Path
 ) -> None:
@@ -64,9 +57,9 @@ def test_the_film_is_the_downloadable_finished_clips_joined_without_a_second_enc
         for number, shot in enumerate(job["shots"]):
             clip = tmp_path / f"clip{number}.mp4"
             clip.write_bytes(client.get(shot["links"]["clip"]).content)
-            clip_frames += _frame_hashes(clip)
+            clip_frames += frame_hashes(clip)
     assert len(job["shots"]) >= 2
-    assert _frame_hashes(film) == clip_frames, "every frame of the film is a frame of a clip, encoded once"
+    assert frame_hashes(film) == clip_frames, "every frame of the film is a frame of a clip, encoded once"
     composer_log = (stack.work_dir / "logs" / "composer.log").read_text("utf-8")
     assert '"joined segment"' in composer_log and '"encoded segment"' not in composer_log
     report = film_report(film)

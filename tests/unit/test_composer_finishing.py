@@ -10,8 +10,6 @@ burned in, its fades, its encoder settings): the composer's side of the contract
 from __future__ import annotations
 
 import logging
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -23,6 +21,7 @@ from storyreel.artifacts import ArtifactStore
 from storyreel.errors import InvalidInput
 from storyreel.media import ffmpeg, probe
 from tests.composer_media import PROFILE, small_request
+from tests.e2e.film_checks import frame_hashes
 
 
 @pytest.fixture
@@ -61,12 +60,6 @@ def finished_film(store: ArtifactStore, composer: FfmpegComposer) -> ComposeRequ
         finish_clip(store, shot.clip_key, finish, shot.duration_s, out_key)
         shots.append(shot.model_copy(update={"clip_key": out_key, "finish_tag": finish.tag}))
     return film.model_copy(update={"shots": shots})
-
-
-def frame_hashes(path: Path) -> list[str]:
-    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"],
-                         check=True, capture_output=True, text=True).stdout
-    return [line.split(",")[-1].strip() for line in out.splitlines() if line and not line.startswith("#")]
 
 
 def test_each_shot_gets_its_own_subtitles_and_the_fades_of_its_scene_changes(
