@@ -121,10 +121,13 @@ class VisualSettings(ServiceSettings):
         " settings).",
     )
     keyframe_scale: float = Field(
-        default=1.5,
+        default=1.25,
         ge=1.0,
         le=3.0,
-        description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly.",
+        description="Keyframe size relative to the clip, so pans and zooms have room and move smoothly. 1.25 is the"
+        " most any camera move magnifies (a push-in's 1.25, a pan's 1.2), so no frame is ever scaled up; a larger"
+        " keyframe only costs drawing (measured on 2 cores, 6 s 720p finished shots: 1.5 costs 0.15-0.3 CPU-s more a"
+        " shot, 0.52 against 0.33 CPU-s to draw).",
     )
     mmap_threshold_kb: int = Field(
         default=1024,

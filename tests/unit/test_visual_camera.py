@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from services.visual.camera import Framing, default_move, motion_filter
+from services.visual.camera import MAX_ZOOM, PAN_ROOM, Framing, default_move, motion_filter
 from services.visual.servicer import shot_from_proto
+from services.visual.settings import VisualSettings
 from storyreel.domain import CameraMove, ShotType
 from storyreel.storyboard.v1 import storyboard_pb2
 
@@ -23,6 +24,12 @@ def test_people_get_a_push_in_and_places_a_slow_pan() -> None:
     assert default_move(ShotType.MEDIUM, 2) == CameraMove.PUSH_IN
     pans = {default_move(shot_type, seed) for shot_type in (ShotType.WIDE, ShotType.ESTABLISHING) for seed in range(4)}
     assert pans == {CameraMove.PAN_LEFT, CameraMove.PAN_RIGHT}
+
+
+def test_the_default_keyframe_has_the_room_of_the_strongest_move_so_no_frame_is_scaled_up() -> None:
+    """A keyframe smaller than the camera's greatest magnification would be enlarged (soft frames); a
+    larger one only costs drawing."""
+    assert VisualSettings().keyframe_scale == pytest.approx(max(1 + MAX_ZOOM, PAN_ROOM))
 
 
 def test_a_camera_the_storyboard_names_is_honoured_and_an_unset_one_follows_the_shot_type() -> None:
