@@ -19,7 +19,10 @@ from cli.client import GatewayClient, GatewayError
 STEPS = ("planning", "cast", "speech", "visuals", "music", "composing")
 FINISHED = ("done", "failed", "cancelled")
 POLL_S = 0.5
-MIN_REDRAW_S = 0.2
+MIN_REDRAW_S = 1.0
+"""Each redraw asks the gateway for the whole job view (about 25 ms of its CPU for a 400-shot job, measured on
+2 cores), and a job rendering two shots at a time sends a few events a second: once a second keeps the bars
+live without taking the cores the film is made on."""
 FILM = "film"
 
 
