@@ -10,12 +10,17 @@ scene (music), per picture (cast) and per second of film (composing), with the i
 in flight at once.
 
 Where the numbers come from (2 cores, Debian 12, the animatic and espeak-ng, 720p):
-- visuals and composing: the 60-minute Treasure Island film of ../shared/FACTS.md (quiet machine):
-  499 shots drawn and encoded in 190 + 571 CPU-s, two at a time (1.53 s each), and the composer's
-  444 s for a 3323 s film (0.134 s per film second);
-- planning, speech and music: `python -m bench.render_bench` on Treasure Island capped at 5 minutes
-  (the gateway's own step_rates after the run; load average 3-7): 4.16 s, 0.228 s per shot,
-  8.30 s per scene.
+- planning, speech, visuals, music: `python -m bench.render_bench
+  ../shared/stories/en_long_treasure_island.txt --max-minutes 60` (406 shots, a 49-minute film;
+  each step's own mean in the finished job's view; load average 0.4 before, 2.7 after): 2.15 s
+  for the storyboard, 0.126 s per shot's speech, 3.23 s per shot's picture (finished clips, two
+  rendered at a time, so a shot is done every 1.6 s), 2.90 s per scene's music;
+- composing, which is the Compose call after the last shot (the rest is done ahead, while shots
+  render): 0.001 s per film second where the clips come finished (the animatic with
+  STORYREEL_GATEWAY_FINISH_CLIPS: the composer joins them by stream copy beside the sound mixed
+  ahead), 0.063 where they come plain (the composer encodes the pictures: the same run with plain
+  clips, 193 s from the last shot to a 2966 s film). A job that names a backend other than the
+  animatic (ComfyUI, diffusers) gets the plain rate;
 - the cast sheet (a portrait per character shown, a picture per recurring setting, drawn at the
   backend's own size whatever the film's profile): 0.39 s a picture, the animatic's, this job's
   own mean in the job view of a fresh gateway's first job (samples/the_lantern_keeper.txt, 2 cast
@@ -39,14 +44,19 @@ from collections.abc import Mapping
 from storyreel.profiles import ProfileName
 
 PRIORS_720P = {
-    "planning": 4.16,
-    "speech": 0.228,
-    "visuals": 1.53,
-    "music": 8.30,
-    "composing": 0.134,
+    "planning": 2.15,
+    "speech": 0.126,
+    "visuals": 3.23,
+    "music": 2.90,
+    "composing": 0.063,
     "cast": 0.39,
 }
-"""Seconds per item at 720p, by step name (gateway.jobs.Step values)."""
+"""Seconds per item at 720p, by step name (gateway.jobs.Step values); composing for plain clips."""
+JOINED_COMPOSING_720P = 0.001
+"""Composing's seconds per film second at 720p where the clips come finished (joined, not encoded)."""
+FINISHING_BACKENDS = ("", "animatic")
+"""Backends that finish their clips (DescribeBackend's finishes_clips): the animatic, and '' (the visual
+service's own, the animatic unless it is set to another). The run asks; a prior can only guess."""
 BY_PIXELS = ("visuals", "composing")
 """The steps whose cost follows the film's frame size (the cast sheet's pictures do not)."""
 
@@ -56,16 +66,23 @@ FIXED_SHARE = 0.2
 encoder's and the drawing's work per frame whatever its size (0.2 + 0.8/4 = 0.4 at preview)."""
 
 
-def priors_at(width: int, height: int) -> dict[str, float]:
-    """Seconds per item of every step for a film of width x height pixels."""
+def priors_at(width: int, height: int, finished_clips: bool = False) -> dict[str, float]:
+    """Seconds per item of every step for a film of width x height pixels, its clips finished or plain."""
     base_width, base_height = ProfileName.HD720.size
     scale = FIXED_SHARE + (1 - FIXED_SHARE) * (width * height) / (base_width * base_height)
-    return {step: rate * scale if step in BY_PIXELS else rate for step, rate in PRIORS_720P.items()}
+    rates = {**PRIORS_720P, "composing": JOINED_COMPOSING_720P} if finished_clips else PRIORS_720P
+    return {step: rate * scale if step in BY_PIXELS else rate for step, rate in rates.items()}
 
 
-def prior_rates(profile: ProfileName = ProfileName.HD720) -> dict[str, float]:
+def finishes_clips(finish_clips: bool, backend: str) -> bool:
+    """Whether a job naming `backend` ('' for the service's own) will likely get finished clips from a
+    gateway whose STORYREEL_GATEWAY_FINISH_CLIPS is `finish_clips`."""
+    return finish_clips and backend in FINISHING_BACKENDS
+
+
+def prior_rates(profile: ProfileName = ProfileName.HD720, finished_clips: bool = False) -> dict[str, float]:
     """Seconds per item of every step for a wide film at `profile`."""
-    return priors_at(*profile.size)
+    return priors_at(*profile.size, finished_clips=finished_clips)
 
 
 def with_priors(measured: Mapping[str, float], profile: ProfileName = ProfileName.HD720) -> dict[str, float]:

@@ -114,7 +114,7 @@ class JobRun:
             self.options, self.settings.width, self.settings.height, self.settings.fps
         )
         self.state = record.state
-        self.tally = Tally()
+        self.tally = Tally(self.options.visual_backend)
         self._pictures_done = self._music_done = False
         self._cast: asyncio.Future[messages.CastSheet] | None = None
         # what composing ahead sees: the timed film, its speech, the clips and music done so far

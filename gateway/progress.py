@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gateway import messages
-from gateway.eta_priors import priors_at
+from gateway.eta_priors import finishes_clips, priors_at
 from gateway.jobs import EtaBasis, JobState, Step, StepProgress
 from gateway.results import COMPOSE, STORYBOARD, TRACK, result_name
 from storyreel.domain import Storyboard
@@ -36,10 +36,14 @@ class Pace:
     parallel: Mapping[Step, int] = field(default_factory=dict)
     frame: tuple[int, int] = (1280, 720)
     """The gateway's own film size (a job without a profile is rendered at it): what scales the priors."""
+    finish_clips: bool = False
+    """The gateway has clips finished where the backend can (STORYREEL_GATEWAY_FINISH_CLIPS): then
+    composing after the last shot is a join, and its prior far smaller."""
 
-    def priors(self, frame: tuple[int, int] | None = None) -> dict[str, float]:
-        """Every step's prior for a film of `frame` (else the gateway's own size)."""
-        return priors_at(*(frame or self.frame))
+    def priors(self, frame: tuple[int, int] | None = None, backend: str = "") -> dict[str, float]:
+        """Every step's prior for a film of `frame` (else the gateway's own size) whose job names
+        `backend` as its visual backend ('': the service's own)."""
+        return priors_at(*(frame or self.frame), finished_clips=finishes_clips(self.finish_clips, backend))
 
     def in_flight(self, step: Step) -> int:
         return max(1, self.parallel.get(_SLOTS_OF.get(step, step), 1))
@@ -127,7 +131,9 @@ def eta_basis(eta: float | None, steps: Mapping[Step, StepProgress]) -> EtaBasis
 class Tally:
     """A running job's progress, kept as its items finish."""
 
-    def __init__(self) -> None:
+    def __init__(self, backend: str = "") -> None:
+        self.backend = backend
+        """The job's visual backend option ('': the service's own), which picks the composing prior."""
         self.items = step_items(None, own_track=False)
         self.finished: dict[str, float | None] = {}
         self.film_s = 0.0
@@ -145,5 +151,5 @@ class Tally:
 
     def summary(self, state: JobState, pace: Pace) -> tuple[float, float | None]:
         """(progress, eta_s), as the job's view would say them."""
-        steps = step_progress(self.items, self.finished, pace.rates, pace.priors(self.frame))
+        steps = step_progress(self.items, self.finished, pace.rates, pace.priors(self.frame, self.backend))
         return fraction_done(state, steps), eta_s(state, steps, self.film_s, pace)

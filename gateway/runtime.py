@@ -40,7 +40,7 @@ class Runtime:
 
     def pace(self) -> Pace:
         return Pace(self.store.rates(), {step: limiter.limit for step, limiter in self.limits.items()},
-                    (self.settings.width, self.settings.height))
+                    (self.settings.width, self.settings.height), self.settings.finish_clips)
 
     def in_flight(self) -> dict[str, int]:
         return {step.value: limiter.in_flight for step, limiter in self.limits.items()}

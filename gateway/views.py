@@ -47,7 +47,8 @@ def job_view(
     active = active or {}
     pace = pace or Pace()
     film_frame = FilmProfile.for_job(record.request.options(), *pace.frame, fps=1)  # the rate does not matter here
-    steps = _step_progress(storyboard, results, pace.rates, pace.priors((film_frame.width, film_frame.height)))
+    priors = pace.priors((film_frame.width, film_frame.height), record.request.options().visual_backend)
+    steps = _step_progress(storyboard, results, pace.rates, priors)
     film = results.film()
     eta = eta_s(record.state, steps, _film_s(storyboard, results), pace)
     return JobView(

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.eta_priors import PRIORS_720P, prior_rates, with_priors
-from gateway.jobs import JobState, Step
-from gateway.progress import Pace, eta_s, step_progress
+from gateway.eta_priors import JOINED_COMPOSING_720P, PRIORS_720P, prior_rates, with_priors
+from gateway.jobs import JobRequest, JobState, Step
+from gateway.progress import Pace, Tally, eta_s, step_progress
+from gateway.results import STORYBOARD, JobResults, StoredStoryboard
+from gateway.store import JobRecord
+from gateway.views import job_view
+from storyreel.domain import Scene, Shot, Storyboard
 from storyreel.profiles import ProfileName
 
 
@@ -51,3 +55,32 @@ def test_with_the_priors_a_first_job_on_a_fresh_gateway_has_an_eta_once_planned(
     assert eta_s(JobState.SPEAKING, measured, film_s=10.0, pace=Pace()) == pytest.approx(
         expected + 10 * (1.0 - priors["composing"]), abs=0.1
     )
+
+
+def test_composing_after_the_last_shot_is_a_join_where_the_clips_come_finished() -> None:
+    """The composer encodes nothing of finished clips (the animatic's, with finish_clips on), so the
+    step left after the last shot is far shorter; a job naming ComfyUI or diffusers gets plain clips."""
+    finishing = Pace(finish_clips=True)
+    joined, plain = finishing.priors(backend="animatic"), finishing.priors(backend="comfyui")
+    assert finishing.priors(backend="")["composing"] == joined["composing"], "'' is the service's own: the animatic"
+    assert joined["composing"] == pytest.approx(JOINED_COMPOSING_720P)
+    assert plain["composing"] == pytest.approx(PRIORS_720P["composing"])
+    assert joined["composing"] < plain["composing"] / 10
+    assert Pace(finish_clips=False).priors(backend="animatic")["composing"] == plain["composing"]
+    assert {step: rate for step, rate in joined.items() if step != "composing"} == {
+        step: rate for step, rate in plain.items() if step != "composing"}
+
+
+def test_a_running_jobs_eta_and_its_view_use_the_same_composing_prior() -> None:
+    """The events' ETA (the run's Tally) and the REST view's must not disagree for the same job."""
+
+    storyboard = Storyboard(title="t", scenes=[Scene(id="s1", shots=[Shot(id="a", duration_s=6.0)])])
+    for backend in ("", "comfyui"):
+        pace = Pace(parallel={Step.VISUALS: 2}, finish_clips=True)
+        tally = Tally(backend)
+        tally.expect(storyboard, own_track=False)
+        tally.finish(STORYBOARD, None)
+        record = JobRecord("j1", JobState.SPEAKING, JobRequest(story="Once.", visual_backend=backend), None, 0.0, 0.0,
+                           1, None)
+        view = job_view(record, JobResults({STORYBOARD: StoredStoryboard(storyboard=storyboard).to_json()}), {}, pace)
+        assert view.eta_s == tally.summary(JobState.SPEAKING, pace)[1]
