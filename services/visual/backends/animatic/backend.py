@@ -20,10 +20,10 @@ from services.visual.backends.base import ReferenceSpec, RenderResult, RenderSpe
 from services.visual.camera import Framing, even_pixels, motion_filter
 from services.visual.clipwork import checked_frame_count, finish_encoder, finish_filters, subtitles_file, x264
 from services.visual.control import RenderControl, Stage
-from services.visual.heap import fix_mmap_threshold
 from services.visual.look import Look, look_filters
 from services.visual.settings import VisualSettings
 from storyreel.domain import Character, Scene, Shot
+from storyreel.heap import fix_mmap_threshold
 from storyreel.media import SAFE_PROTOCOLS, ffmpeg
 
 log = logging.getLogger(__name__)

@@ -1,13 +1,18 @@
-"""Keep the visual service's memory the size of what it holds, not of the most it ever held.
+"""Keep a service's memory the size of what it holds, not of the most it ever held.
 
-The animatic draws each keyframe in numpy arrays of 8 to 33 MB (a 1920x1080 float RGB plate is
+Two services hold large numpy blocks for a while and free them, over and over: the visual service
+(the animatic's keyframe plates) and the audio service (speech and music as float arrays). The
+animatic draws each keyframe in numpy arrays of 8 to 33 MB (a 1920x1080 float RGB plate is
 25 MB) in the worker threads of the servicer's executor. glibc's malloc serves a block that large
 from its own mmap and gives it back to the system on free, but only until the first such block
 is freed: from then on it raises its mmap threshold to that block's size (up to 32 MB), so the
 next plates come from the malloc arenas, one arena per worker thread, and a freed plate stays in
 its arena, fragmented, for good. Each arena keeps its high-water mark, and the longer the film,
 the more of its shots have had their worst case in every thread: the process grew from 300 to
-more than 500 MiB over 130 shots of Treasure Island at 720p (bench/visual_memory.py).
+more than 500 MiB over 130 shots of Treasure Island at 720p (bench/visual_memory.py). The audio
+service grew the same way with film length: its peak was 148, 242 and 295 MiB for Treasure Island
+capped at 5, 20 and 60 minutes (bench/render_bench.py), and 153 MiB at 20 minutes with a fixed
+threshold.
 
 Setting the threshold explicitly (mallopt M_MMAP_THRESHOLD) turns that dynamic raise off: every
 block over the threshold is mapped and unmapped on its own, and what is freed is returned at
