@@ -26,6 +26,8 @@ import ctypes.util
 import logging
 import platform
 
+__all__ = ["MAX_MMAP_THRESHOLD_BYTES", "M_MMAP_THRESHOLD", "fix_mmap_threshold", "glibc"]
+
 log = logging.getLogger(__name__)
 
 M_MMAP_THRESHOLD = -3

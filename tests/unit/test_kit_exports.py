@@ -30,6 +30,7 @@ EXPORTS: dict[str, list[str]] = {
         "serve_until_signalled", "start_server", "validation_words", "wait_serving",
     ],
     "storyreel.healthcheck": ["TIMEOUT_S", "is_serving", "main"],
+    "storyreel.heap": ["MAX_MMAP_THRESHOLD_BYTES", "M_MMAP_THRESHOLD", "fix_mmap_threshold", "glibc"],
     "storyreel.logs": ["JsonFormatter", "configure_logging", "job_id_var", "log_context", "scene_id_var",
                        "shot_id_var"],
     "storyreel.media": ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "filter_path", "probe",
