@@ -62,11 +62,11 @@ def test_the_clip_has_exactly_the_frames_size_and_rate_asked_for(
     assert video["r_frame_rate"] == f"{fps}/1"
     assert float(probe["format"]["duration"]) == pytest.approx(spec.frames / fps, abs=1e-3)  # type: ignore[index]
     with Image.open(spec.keyframe_path) as keyframe:
-        assert (keyframe.format, keyframe.size) == ("PNG", (480, 270))
+        assert (keyframe.format, keyframe.size) == ("PNG", (400, 224))  # 1.25x the clip, in even pixels
 
 
 def test_a_tall_tilt_shot_is_drawn_tall_and_has_every_frame(tmp_path: Path) -> None:
-    """9:16 (the preview profile on its side): the keyframe is 1.5x the tall clip and the tilt's
+    """9:16 (the preview profile on its side): the keyframe is 1.25x the tall clip and the tilt's
     clip has the size and frame count asked for."""
     spec = RenderSpec(360, 640, 24, 2.5, tmp_path / "clip.mp4", tmp_path / "key.png")
     shot = Shot(id="s01_01", camera=CameraMove.TILT_UP, shot_type=ShotType.ESTABLISHING, seed=7,
@@ -77,7 +77,7 @@ def test_a_tall_tilt_shot_is_drawn_tall_and_has_every_frame(tmp_path: Path) -> N
     assert (video["width"], video["height"]) == (360, 640)
     assert int(video["nb_read_frames"]) == result.frame_count == 60
     with Image.open(spec.keyframe_path) as keyframe:
-        assert keyframe.size == (540, 960)
+        assert keyframe.size == (450, 800)
 
 
 def test_each_clip_run_gets_the_cores_shared_among_the_shots_rendered_at_once(
