@@ -46,8 +46,9 @@ def job_view(
     storyboard = results.storyboard()
     active = active or {}
     pace = pace or Pace()
-    film_frame = FilmProfile.for_job(record.request.options(), *pace.frame, fps=1)  # the rate does not matter here
-    priors = pace.priors((film_frame.width, film_frame.height), record.request.options().visual_backend)
+    options = record.request.options()
+    film_frame = FilmProfile.for_job(options, *pace.frame, fps=1)  # the rate does not matter here
+    priors = pace.priors((film_frame.width, film_frame.height), options.visual_backend)
     steps = _step_progress(storyboard, results, pace.rates, priors)
     film = results.film()
     eta = eta_s(record.state, steps, _film_s(storyboard, results), pace)
@@ -64,7 +65,7 @@ def job_view(
         duration_s=film.duration_s if film else None,
         subtitles=film.subtitles if film else None,
         error=record.error,
-        options=record.request.options(),
+        options=options,
         plan_notes=results.plan_notes(),
         revision=record.revision,
         created_at=record.created_at,
