@@ -11,8 +11,8 @@ its arena, fragmented, for good. Each arena keeps its high-water mark, and the l
 the more of its shots have had their worst case in every thread: the process grew from 300 to
 more than 500 MiB over 130 shots of Treasure Island at 720p (bench/visual_memory.py). The audio
 service grew the same way with film length: its peak was 148, 242 and 295 MiB for Treasure Island
-capped at 5, 20 and 60 minutes (bench/render_bench.py), and 153 MiB at 20 minutes with a fixed
-threshold.
+capped at 5, 20 and 60 minutes (bench/render_bench.py), and 146 MiB at 20 minutes with the
+threshold fixed.
 
 Setting the threshold explicitly (mallopt M_MMAP_THRESHOLD) turns that dynamic raise off: every
 block over the threshold is mapped and unmapped on its own, and what is freed is returned at
@@ -26,7 +26,7 @@ import ctypes.util
 import logging
 import platform
 
-__all__ = ["MAX_MMAP_THRESHOLD_BYTES", "M_MMAP_THRESHOLD", "fix_mmap_threshold", "glibc"]
+__all__ = ["DEFAULT_MMAP_THRESHOLD_KB", "MAX_MMAP_THRESHOLD_BYTES", "M_MMAP_THRESHOLD", "fix_mmap_threshold", "glibc"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ M_MMAP_THRESHOLD = -3
 """mallopt's parameter number (glibc malloc.h)."""
 MAX_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
 """glibc refuses a larger threshold on 64-bit systems (HEAP_MAX_SIZE / 2)."""
+DEFAULT_MMAP_THRESHOLD_KB = 1024
+"""The services' setting (STORYREEL_<SERVICE>_MMAP_THRESHOLD_KB): every block of 1 MiB or more on its own."""
 
 
 def fix_mmap_threshold(threshold_bytes: int) -> bool:

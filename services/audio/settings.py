@@ -9,6 +9,7 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from storyreel.heap import DEFAULT_MMAP_THRESHOLD_KB, MAX_MMAP_THRESHOLD_BYTES
 from storyreel.settings import ServiceSettings
 
 
@@ -66,12 +67,12 @@ class AudioSettings(ServiceSettings):
         default=MusicBackend.AUTO, description="auto, fluidsynth, numpy or musicgen: how music cues are made."
     )
     mmap_threshold_kb: int = Field(
-        default=1024,
+        default=DEFAULT_MMAP_THRESHOLD_KB,
         ge=0,
-        le=32768,
+        le=MAX_MMAP_THRESHOLD_BYTES // 1024,
         description="glibc malloc maps every block of at least this size on its own and unmaps it when freed, so the "
         "speech and music arrays never stay behind in the heap (storyreel/heap.py): measured for Treasure Island "
-        "capped at 20 minutes, the service's peak was 153 MiB against 242 with glibc's own threshold (0), which "
+        "capped at 20 minutes, the service's peak was 146 MiB against 242 with glibc's own threshold (0), which "
         "rises after the first large free.",
     )
     espeak_binary: str = Field(default="espeak-ng", description="espeak-ng program (name on PATH or a path).")

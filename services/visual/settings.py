@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from storyreel.heap import DEFAULT_MMAP_THRESHOLD_KB, MAX_MMAP_THRESHOLD_BYTES
 from storyreel.settings import ServiceSettings, available_cores
 
 
@@ -131,9 +132,9 @@ class VisualSettings(ServiceSettings):
         " (374.5 against 365.3 s: the sharper source costs x264 what the drawing saves).",
     )
     mmap_threshold_kb: int = Field(
-        default=1024,
+        default=DEFAULT_MMAP_THRESHOLD_KB,
         ge=0,
-        le=32768,
+        le=MAX_MMAP_THRESHOLD_BYTES // 1024,
         description="glibc malloc maps every block of at least this size on its own and unmaps it when freed, so "
         "the animatic's keyframe arrays never stay behind in the heap and memory stays flat in film length "
         "(storyreel/heap.py); 0: glibc's own threshold, which rises after the first large free.",

@@ -73,7 +73,6 @@ def test_composing_after_the_last_shot_is_a_join_where_the_clips_come_finished()
 
 def test_a_running_jobs_eta_and_its_view_use_the_same_composing_prior() -> None:
     """The events' ETA (the run's Tally) and the REST view's must not disagree for the same job."""
-
     storyboard = Storyboard(title="t", scenes=[Scene(id="s1", shots=[Shot(id="a", duration_s=6.0)])])
     for backend in ("", "comfyui"):
         pace = Pace(parallel={Step.VISUALS: 2}, finish_clips=True)
