@@ -9,6 +9,8 @@ service with the ffmpeg/espeak-ng/fluidsynth children it ran), the animatic's dr
 encoding time (summed from the visual service's log), the peak memory of all storyreel processes
 together and of each tree (sampled every 50 ms), the disk the work folder holds (clips, keyframes,
 speech, film) and the machine's load average before and after (the cores may be shared).
+The work folder (1.5-2.5 GB for an hour's film) is removed once measured; `--keep-work` keeps it,
+and a failed render keeps it for its logs.
 `--compare-with DIR` first renders the same films with the code in DIR (e.g. `git archive OLD |
 tar -x -C DIR`) in a child process, then with this checkout, so both are measured in one run.
 Default story: ../shared/stories/en_aesop_fables.txt (about a 3-minute film).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -148,7 +151,8 @@ class Result:
         return self.wall_s - self.finished_at.get("visuals", float("nan"))
 
 
-def render_once(label: str, story_path: Path, max_minutes: float, profile: str, env: dict[str, str]) -> Result:
+def render_once(label: str, story_path: Path, max_minutes: float, profile: str, env: dict[str, str],
+                keep_work: bool = False) -> Result:
     story = read_story(story_path)
     work_dir = Path(tempfile.mkdtemp(prefix="storyreel-bench-"))
     stack = LocalStack(work_dir=work_dir, extra_env=env)
@@ -170,8 +174,8 @@ def render_once(label: str, story_path: Path, max_minutes: float, profile: str, 
         client.close()
         stack.stop()
     if job["state"] != "done":
-        raise SystemExit(f"render failed: {job['error']}")
-    return Result(
+        raise SystemExit(f"render failed: {job['error']} (logs in {work_dir / 'logs'})")
+    result = Result(
         label=label,
         story=story_path.name,
         max_minutes=max_minutes,
@@ -189,6 +193,11 @@ def render_once(label: str, story_path: Path, max_minutes: float, profile: str, 
         seconds_per_item={step: counts.get("seconds_per_item") for step, counts in job["steps"].items()},  # type: ignore[attr-defined]
         shots=len(job["shots"]),  # type: ignore[arg-type]
     )
+    if keep_work:
+        print(f"work folder kept: {work_dir}", flush=True)
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return result
 
 
 def report(result: Result) -> str:
@@ -228,6 +237,7 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a setting for every process")
     parser.add_argument("--label", default="this checkout")
     parser.add_argument("--compare-with", type=Path, metavar="DIR", help="first render with the code in DIR")
+    parser.add_argument("--keep-work", action="store_true", help="keep each film's work folder (logs, clips, film)")
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # a child's results, for --compare-with
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
@@ -249,13 +259,14 @@ def main() -> None:
                 "--max-minutes",
                 *map(str, args.max_minutes),
                 *(f"--env={item}" for item in args.env),
+                *(["--keep-work"] if args.keep_work else []),
             ]
             child_env = {**os.environ, "PYTHONPATH": str(args.compare_with.resolve())}
             subprocess.run(command, cwd=args.compare_with, env=child_env, check=True)
             baseline = [Result(**record) for record in json.loads(Path(out.name).read_text())]
     results = []
     for minutes in args.max_minutes:
-        result = render_once(args.label, story, minutes, args.profile, env)
+        result = render_once(args.label, story, minutes, args.profile, env, args.keep_work)
         results.append(result)
         print(report(result), flush=True)
     if args.json:

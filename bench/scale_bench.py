@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -81,9 +82,10 @@ def run(replicas: int, render_s: float, story: str) -> dict[str, object]:
         client.close()
         stack.stop()
     if job["state"] != "done":
-        raise SystemExit(f"the job failed: {job['error']}")
+        raise SystemExit(f"the job failed: {job['error']} (logs in {work / 'logs'})")
     names = [name for name in stack.addresses if name.startswith("visual")]
     logs = [read_replica(work / "logs" / f"{name}.log") for name in names]
+    shutil.rmtree(work, ignore_errors=True)  # measured: its clips and film are not needed
     spans = [span for log in logs for span in log.spans]
     visual_s = max(end for _, end in spans) - min(start for start, _ in spans)
     return {

@@ -91,19 +91,37 @@ def base_image() -> str:
     return made.stdout.strip().splitlines()[-1]
 
 
+def image_id(tag: str) -> str:
+    """The image a tag names now ("" when none)."""
+    result = run(docker_cli(), "image", "inspect", "-f", "{{.Id}}", tag, check=False, quiet=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def build_image(tag: str, argv: list[str], timeout: float) -> None:
+    """docker build ARGV tagged TAG, then remove the image the tag named before, if the build replaced it.
+
+    Why: every code change makes a new image under the same tag and leaves the old one dangling; a
+    suite run per change would otherwise leave a full set behind (the gpu images are 6 GB each), until
+    Docker's disk fills and every later test fails for want of space."""
+    before = image_id(tag)
+    run(docker_cli(), "build", "-q", "-t", tag, *argv, timeout=timeout, env={"DOCKER_BUILDKIT": "1"})
+    if before and image_id(tag) != before:
+        # check=False: a container still running the old image keeps it, which is right
+        run(docker_cli(), "image", "rm", before, check=False, quiet=True)
+
+
 def build(base: str, names: list[str] | None = None) -> dict[str, float]:
     """Build the cpu images (one at a time) as compose.yaml names them; seconds per image."""
-    docker, seconds = docker_cli(), {}
+    seconds: dict[str, float] = {}
     ca = os.environ.get("STORYREEL_CA_BUNDLE", CA_BUNDLE)
     secret = ["--secret", f"id=ca_bundle,src={ca}"] if Path(ca).is_file() else []
     for name in names or list(IMAGES):
         dockerfile, args = IMAGES[name]
-        argv = [docker, "build", "-q", "-f", dockerfile, "-t", f"storyreel-{name}:{TAG}",
-                "--build-arg", f"BASE_IMAGE={base}", *secret]
+        argv = ["-f", dockerfile, "--build-arg", f"BASE_IMAGE={base}", *secret]
         for key, value in args.items():
             argv += ["--build-arg", f"{key}={value}"]
         started = time.monotonic()
-        run(*argv, ".", timeout=1800, env={"DOCKER_BUILDKIT": "1"})
+        build_image(f"storyreel-{name}:{TAG}", [*argv, "."], timeout=1800)
         seconds[name] = time.monotonic() - started
         say(f"built storyreel-{name}:{TAG} in {seconds[name]:.0f} s")
     return seconds
