@@ -16,6 +16,7 @@ from fastapi.sse import ServerSentEvent
 
 from gateway.jobs import FINISHED_STATES, EventKind, JobView
 from gateway.store import JobStore
+from storyreel.aio import within
 
 __all__ = ["EventHub", "job_events", "parse_last_event_id"]
 
@@ -40,7 +41,7 @@ class EventHub:
     async def wait(self, job_id: str, timeout_s: float) -> None:
         changed = self._changed.setdefault(job_id, asyncio.Event())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), timeout_s)
+            await within(changed.wait(), timeout_s)
 
 
 def parse_last_event_id(header: str | None) -> int | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from gateway.errors import StepFailed, Superseded
 from gateway.jobs import EventKind, JobError, JobRequest, JobState, Step
@@ -22,7 +23,7 @@ from gateway.store import JobRecord
 from storyreel.errors import DiskFull
 from storyreel.logs import log_context
 
-__all__ = ["Orchestrator"]
+__all__ = ["Orchestrator", "awaiting"]
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +71,8 @@ class Orchestrator:
             return
         _, pending = await asyncio.wait(tasks, timeout=grace_s)
         for task in pending:
-            where = " <- ".join(f"{frame.f_code.co_name} ({frame.f_code.co_filename}:{frame.f_lineno})"
-                                for frame in task.get_stack())
             log.error("task %s did not stop within %.0f s of the gateway stopping; left behind, waiting in %s",
-                      task.get_name(), grace_s, where or "(not started)")
+                      task.get_name(), grace_s, awaiting(task))
 
     def running(self) -> list[str]:
         return list(self._runs)
@@ -219,3 +218,21 @@ class Orchestrator:
     async def _restart(self, job_id: str) -> None:
         await self._stop(job_id)
         self.start(job_id)
+
+
+def awaiting(task: asyncio.Task[object]) -> str:
+    """Where a suspended task waits, outermost call first, down to the innermost await: the whole
+    chain of coroutines (Task.get_stack gives only the outermost frame of a suspended one)."""
+    where: list[str] = []
+    awaited: Any = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None) or getattr(
+            awaited, "gi_frame", None)
+        if frame is None:  # the future at the bottom (its awaiting iterator says nothing of it)
+            if isinstance(awaited, asyncio.Future):
+                where.append(repr(awaited)[:200])
+            break
+        where.append(f"{frame.f_code.co_name} ({frame.f_code.co_filename}:{frame.f_lineno})")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None) or getattr(
+            awaited, "gi_yieldfrom", None)
+    return " -> ".join(where) or "(not started)"

@@ -64,6 +64,7 @@ from gateway.runtime import Runtime
 from gateway.sidetasks import stop_side_task
 from gateway.store import JobRecord
 from gateway.views import shot_links
+from storyreel.aio import within
 from storyreel.audio.v1 import audio_service_pb2 as audio_pb
 from storyreel.composer.v1 import composer_service_pb2 as composer_pb
 from storyreel.convert import from_proto, proto_enum_value, to_proto
@@ -209,7 +210,7 @@ class JobRun:
         try:
             while True:
                 try:
-                    message = await asyncio.wait_for(anext(replies), self.settings.idle_timeout_s)
+                    message = await within(anext(replies), self.settings.idle_timeout_s)
                 except StopAsyncIteration:
                     if result is not None:
                         return result

@@ -38,6 +38,7 @@ from services.visual.camera import default_move
 from services.visual.control import Progress, RenderControl, Stage
 from services.visual.references import checked_picture, save_as_png
 from services.visual.settings import VisualBackend, VisualSettings
+from storyreel.aio import within
 from storyreel.artifacts import ArtifactStore
 from storyreel.convert import from_proto
 from storyreel.domain import Character, Scene, Shot
@@ -258,7 +259,7 @@ class VisualServicer(visual_service_pb2_grpc.VisualServiceServicer):  # type: ig
 async def _next(updates: asyncio.Queue[Progress | None], heartbeat_s: float, last: Progress) -> Progress | None:
     """The render's next progress (None: it has ended), or `last` again once heartbeat_s pass without one."""
     try:
-        return await asyncio.wait_for(updates.get(), heartbeat_s)
+        return await within(updates.get(), heartbeat_s)
     except TimeoutError:
         return last
 

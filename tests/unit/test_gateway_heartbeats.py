@@ -3,6 +3,7 @@ call only when it goes silent (idle_timeout_s), however long the work takes in a
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -75,3 +76,23 @@ def test_an_answered_call_is_left_to_end_ok_not_cancelled(tmp_path: Path, fakes:
         job = finished(client, submit(client))
     assert job["state"] == "done", job["error"]
     assert fakes.cancelled_after_result == []
+
+
+def test_a_cancel_that_lands_among_a_renders_heartbeats_stops_the_run(tmp_path: Path, fakes: FakeServices) -> None:
+    """A held render heartbeating every half millisecond: a cancel very often lands in the same turn
+    of the loop as a heartbeat, which asyncio.wait_for on Python 3.11 swallowed, and the run read on
+    forever (the plain DELETE never returned: 0 of 10 tries before storyreel.aio.within, 10 of 10
+    after)."""
+    fakes.render_heartbeat_s = 0.0005
+    fakes.hold_renders()
+    with gateway(tmp_path, fakes, shutdown_grace_s=1.0) as client:
+        job_id = submit(client)
+        wait(client, job_id, lambda job: job["state"] == "rendering")
+        answered: list[int] = []
+        deleting = threading.Thread(
+            target=lambda: answered.append(client.delete(f"/v1/jobs/{job_id}").status_code), daemon=True)
+        deleting.start()
+        deleting.join(60)  # a working cancel answers at once; a bound, so a lost cancel fails instead of hanging
+        fakes.release_renders()
+        assert answered == [200], "the cancel did not stop the run"
+        assert client.get(f"/v1/jobs/{job_id}").json()["state"] == "cancelled"

@@ -18,7 +18,11 @@ async def _stubborn() -> None:
     try:
         await asyncio.sleep(3600)
     except asyncio.CancelledError:
-        await asyncio.sleep(3600)
+        await _held_inside()
+
+
+async def _held_inside() -> None:
+    await asyncio.sleep(3600)
 
 
 def test_a_run_that_will_not_stop_is_logged_and_left_behind(
@@ -30,7 +34,9 @@ def test_a_run_that_will_not_stop_is_logged_and_left_behind(
         client.portal.call(_add_stubborn, orchestrator)  # type: ignore[union-attr]
     stuck = [record.getMessage() for record in caplog.records if "did not stop" in record.getMessage()]
     assert len(stuck) == 1, caplog.text
-    assert "stubborn-restart" in stuck[0] and "_stubborn" in stuck[0], stuck[0]
+    assert "stubborn-restart" in stuck[0], stuck[0]
+    # the whole chain of awaits, down to the innermost coroutine and the future it waits on
+    assert "_stubborn (" in stuck[0] and "-> _held_inside (" in stuck[0] and "-> sleep (" in stuck[0], stuck[0]
 
 
 async def _add_stubborn(orchestrator: object) -> None:

@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 EXPORTS: dict[str, list[str]] = {
+    "storyreel.aio": ["within"],
     "storyreel.artifacts": ["MIB", "ArtifactStore"],
     "storyreel.convert": ["enum_prefix", "from_proto", "proto_enum_value", "to_proto"],
     "storyreel.domain": [
