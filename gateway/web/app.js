@@ -788,10 +788,16 @@ async function deleteJob(job) {
   }
 }
 
+// Each loadRecent asks anew; an answer that comes after a newer question's is stale (the list of a
+// just-submitted, still queued job landing after the one where it is done and can be deleted).
+let recentAsked = 0;
+
 async function loadRecent() {
   const list = $("#recent");
+  const asked = ++recentAsked;
   try {
     const page = await api("GET", "/v1/jobs?limit=10");
+    if (asked !== recentAsked) return;
     list.replaceChildren(...page.jobs.map((job) => {
       const item = document.createElement("li");
       item.dataset.id = job.id;
@@ -824,7 +830,7 @@ async function loadRecent() {
       return item;
     }));
   } catch (failure) {
-    list.replaceChildren();
+    if (asked === recentAsked) list.replaceChildren();
   }
 }
 

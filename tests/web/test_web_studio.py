@@ -283,6 +283,41 @@ def test_a_film_is_deleted_from_the_list_with_its_files(
     assert offline_browser.refused == []
 
 
+def test_a_late_answer_from_before_the_film_was_done_does_not_hide_its_delete_button(
+    tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
+) -> None:
+    """The list of recent films is asked for after the submit and again once the film is done; the
+    first answer (the job still queued, no Delete button) is held back until the second is shown,
+    as a busy gateway can answer them. The stale answer is ignored: the Delete button stays."""
+    held: list[tuple[Route, object]] = []
+    asked: list[str] = []
+
+    def recent(route: Route) -> None:
+        asked.append(route.request.url)
+        if len(asked) != 2:  # the page's load asks first, the submit second, the film once done third
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # answered now (the job not done), handed to the page later
+
+    with live_gateway(tmp_path, fakes) as url:
+        page = offline_browser.context.new_page()
+        page.route("**/v1/jobs?limit=10", recent)
+        page.goto(url)
+        expect(page.locator("#recent")).to_be_attached()
+        page.fill("#story", STORY)
+        page.click("#submit")
+        expect(page.locator("#job-state")).to_have_text("done", timeout=TIMEOUT_MS)
+        delete = page.locator("#recent li .delete")
+        expect(delete).to_have_count(1, timeout=TIMEOUT_MS)  # the ask once done, answered first
+        assert len(held) == 1, "the ask after the submit was not held"
+        route, stale = held[0]
+        with page.expect_response("**/v1/jobs?limit=10"):
+            route.fulfill(response=stale)  # type: ignore[arg-type]
+        page.evaluate("() => new Promise((settled) => setTimeout(settled, 200))")  # the page has read it
+        expect(delete).to_have_count(1)
+    assert offline_browser.refused == []
+
+
 def test_the_voice_picker_plays_an_audition(
     tmp_path: Path, fakes: FakeServices, offline_browser: OfflineBrowser
 ) -> None:
