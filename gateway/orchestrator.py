@@ -23,7 +23,7 @@ from gateway.store import JobRecord
 from storyreel.errors import DiskFull
 from storyreel.logs import log_context
 
-__all__ = ["Orchestrator", "awaiting"]
+__all__ = ["Orchestrator"]
 
 log = logging.getLogger(__name__)
 
