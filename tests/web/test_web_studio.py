@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 from cli.stack import free_port
 from storyreel.grpckit import wait_serving
@@ -289,7 +289,7 @@ def test_a_late_answer_from_before_the_film_was_done_does_not_hide_its_delete_bu
     """The list of recent films is asked for after the submit and again once the film is done; the
     first answer (the job still queued, no Delete button) is held back until the second is shown,
     as a busy gateway can answer them. The stale answer is ignored: the Delete button stays."""
-    held: list[tuple[Route, object]] = []
+    held: list[tuple[Route, APIResponse]] = []
     asked: list[str] = []
 
     def recent(route: Route) -> None:
@@ -312,7 +312,7 @@ def test_a_late_answer_from_before_the_film_was_done_does_not_hide_its_delete_bu
         assert len(held) == 1, "the ask after the submit was not held"
         route, stale = held[0]
         with page.expect_response("**/v1/jobs?limit=10"):
-            route.fulfill(response=stale)  # type: ignore[arg-type]
+            route.fulfill(response=stale)
         page.evaluate("() => new Promise((settled) => setTimeout(settled, 200))")  # the page has read it
         expect(delete).to_have_count(1)
     assert offline_browser.refused == []
