@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from services.composer.ffsyntax import file_url
 from services.composer.models import ClipFinish
@@ -28,7 +28,8 @@ from services.composer.profiles import RenderProfile
 from services.composer.subtitles import SubtitleEvent, ass_document
 from services.composer.timeline import PlacedShot, Timeline
 from storyreel.errors import InvalidInput
-from storyreel.media import SAFE_PROTOCOLS, probe
+from storyreel.media import SAFE_PROTOCOLS
+from storyreel.mp4 import probe_video
 
 
 @dataclass(frozen=True)
@@ -122,18 +123,14 @@ def copy_argv(clip_list: Path, out: Path) -> list[str]:
 def check_finished_clip(path: Path, placed: PlacedShot, profile: RenderProfile, timeout_s: float) -> None:
     """A finished clip is joined as it is, so it must be the film's kind of picture: H.264 in
     yuv420p at the film's size and rate, with the shot's frames. InvalidInput names what differs."""
-    streams = probe(path, timeout_s).get("streams", [])
-    video: dict[str, Any] = next((stream for stream in streams if stream.get("codec_type") == "video"), {})
+    video = probe_video(path, timeout_s)
     frame = profile.frame
     found = (
-        video.get("codec_name"),
-        video.get("pix_fmt"),
-        video.get("width"),
-        video.get("height"),
-        video.get("r_frame_rate"),
-        int(video.get("nb_frames", 0) or 0),
+        (video.codec, video.pix_fmt, video.width, video.height, video.frame_rate, video.frames)
+        if video is not None
+        else (None, None, None, None, None, 0)
     )
-    wanted = ("h264", "yuv420p", frame.width, frame.height, f"{frame.fps}/1", placed.frames)
+    wanted = ("h264", "yuv420p", frame.width, frame.height, Fraction(frame.fps), placed.frames)
     if found != wanted:
         names = ("codec", "pixel format", "width", "height", "frame rate", "frames")
         differs = ", ".join(

@@ -24,7 +24,8 @@ from PIL import Image, ImageSequence
 
 from services.visual.settings import Retime
 from storyreel.errors import BackendError
-from storyreel.media import SAFE_PROTOCOLS, ffmpeg, filter_path, probe, run_tool
+from storyreel.media import SAFE_PROTOCOLS, ffmpeg, filter_path, run_tool
+from storyreel.mp4 import probe_video
 
 if TYPE_CHECKING:  # the backends import this module
     from services.visual.backends.base import Finish, RenderSpec
@@ -200,12 +201,11 @@ def subtitles_file(finish: Finish, clip_path: Path) -> Iterator[Path | None]:
 
 
 def checked_frame_count(spec: RenderSpec) -> int:
-    """The frames the MP4 says it holds (from its index, no decoding); BackendError unless as asked."""
-    streams = probe(spec.clip_path)["streams"]
-    video = next((stream for stream in streams if stream.get("codec_type") == "video"), None)
+    """The frames the MP4 says it holds (from its boxes, no decoding); BackendError unless as asked."""
+    video = probe_video(spec.clip_path)
     if video is None:
         raise BackendError("ffmpeg wrote a clip without a video stream")
-    made = (int(video.get("nb_frames", 0)), int(video["width"]), int(video["height"]))
+    made = (video.frames, video.width, video.height)
     if made != (spec.frames, spec.width, spec.height):
         raise BackendError(
             f"ffmpeg wrote {made[0]} frames of {made[1]}x{made[2]}; "

@@ -37,6 +37,7 @@ EXPORTS: dict[str, list[str]] = {
                        "shot_id_var"],
     "storyreel.media": ["SAFE_PROTOCOLS", "STDERR_TAIL_CHARS", "duration_s", "ffmpeg", "filter_path", "probe",
                         "run_tool"],
+    "storyreel.mp4": ["MAX_MOOV_BYTES", "Mp4Unreadable", "VideoTrack", "probe_video", "video_track"],
     "storyreel.metrics": ["RPC_IN_FLIGHT", "RPC_SECONDS", "RPC_TOTAL", "record_rpc", "serve_metrics"],
     "storyreel.profiles": ["Aspect", "ProfileName", "SubtitleMode", "SubtitlePosition", "SubtitleSize"],
     "storyreel.settings": ["CGROUP_CPU_MAX", "DEFAULT_STATE_DIR", "MIN_TOKEN_CHARS", "PLACEHOLDER_TOKENS",
