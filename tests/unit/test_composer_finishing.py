@@ -122,6 +122,28 @@ def test_a_finished_clip_of_the_wrong_size_is_refused_before_it_is_joined(
         composer.compose(film.model_copy(update={"shots": shots}))
 
 
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        (["-pix_fmt", "yuv444p"], r"pixel format yuv444p \(the film needs yuv420p\)"),
+        (["-pix_fmt", "yuvj420p"], r"pixel format yuvj420p \(the film needs yuv420p\)"),
+        (["-r", "25", "-pix_fmt", "yuv420p"], r"frame rate 25 \(the film needs 24\)"),
+        # read by ffprobe (the box reader leaves fragments to it): still refused by name
+        (["-pix_fmt", "yuv444p", "-movflags", "frag_keyframe+empty_moov"], r"pixel format yuv444p"),
+    ],
+)
+def test_a_finished_clip_of_another_kind_of_picture_is_refused_by_name(
+    store: ArtifactStore, composer: FfmpegComposer, change: list[str], refused: str
+) -> None:
+    film = finished_film(store, composer)
+    first = film.shots[0]
+    ffmpeg(["-i", str(store.path(first.clip_key)), "-c:v", "libx264", *change, "-an", "-f", "mp4",
+            str(store.path("in/other.mp4"))], 60)  # fmt: skip
+    shots = [first.model_copy(update={"clip_key": "in/other.mp4"}), *film.shots[1:]]
+    with pytest.raises(InvalidInput, match=rf"finished clip of shot well_0.*{refused}"):
+        composer.compose(film.model_copy(update={"shots": shots}))
+
+
 SHOT_S = 7 / 24
 
 
