@@ -67,7 +67,7 @@ class PeakMemory:
 
     def _sample(self) -> int:
         # One pass over the process table for every tree: psutil's children(recursive=True) reads
-        # every process's parent each time it is called, five times a sample, 20 samples a second.
+        # every process's parent on each call, once per tree.
         children: dict[int, list[int]] = {}
         for process in psutil.process_iter(["ppid"]):
             children.setdefault(process.info["ppid"], []).append(process.pid)

@@ -58,14 +58,14 @@ class VideoTrack:
 
     @classmethod
     def from_ffprobe(cls, stream: dict[str, Any]) -> VideoTrack:
-        rate = str(stream.get("r_frame_rate") or "0/1")
-        numerator, _, denominator = rate.partition("/")
+        numerator, _, denominator = str(stream.get("r_frame_rate") or "0/1").partition("/")
+        rate, per = int(numerator or 0), int(denominator or 1)  # ffprobe says 0/0 for a rate it does not know
         return cls(
             codec=str(stream.get("codec_name", "")),
             pix_fmt=stream.get("pix_fmt"),
             width=int(stream.get("width", 0)),
             height=int(stream.get("height", 0)),
-            frame_rate=Fraction(int(numerator), int(denominator or 1)) if int(denominator or 1) else Fraction(0),
+            frame_rate=Fraction(rate, per) if per else Fraction(0),
             frames=int(stream.get("nb_frames", 0) or 0),
         )
 

@@ -108,3 +108,7 @@ def test_a_box_claiming_more_than_the_file_holds_is_unreadable(tmp_path: Path) -
     clip.write_bytes(bytes(data))
     with pytest.raises(Mp4Unreadable, match="past the end"):
         video_track(clip)
+
+
+def test_a_rate_ffprobe_does_not_know_reads_as_zero() -> None:
+    assert VideoTrack.from_ffprobe({"codec_name": "h264", "r_frame_rate": "0/0"}).frame_rate == 0
