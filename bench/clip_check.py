@@ -17,18 +17,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from storyreel.media import ffmpeg, probe
-from storyreel.mp4 import VideoTrack, video_track
+from storyreel.media import ffmpeg
+from storyreel.mp4 import VideoTrack, ffprobe_video, video_track
 
 
 def _cpu_s() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def _ffprobe_track(path: Path) -> VideoTrack:
-    stream = next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
-    return VideoTrack.from_ffprobe(stream)
 
 
 def main() -> None:
@@ -43,7 +38,7 @@ def main() -> None:
                 "-preset", "superfast", "-crf", "20", "-pix_fmt", "yuv420p", "-f", "mp4", str(clip)], 120)
         readers: dict[str, Callable[[], VideoTrack | None]] = {
             "storyreel.mp4": lambda: video_track(clip),
-            "ffprobe": lambda: _ffprobe_track(clip),
+            "ffprobe": lambda: ffprobe_video(clip),
         }
         answers: dict[str, VideoTrack | None] = {}
         costs: dict[str, tuple[float, float]] = {}

@@ -24,7 +24,7 @@ from typing import Any
 
 from storyreel.media import probe
 
-__all__ = ["MAX_MOOV_BYTES", "Mp4Unreadable", "VideoTrack", "probe_video", "video_track"]
+__all__ = ["MAX_MOOV_BYTES", "Mp4Unreadable", "VideoTrack", "ffprobe_video", "probe_video", "video_track"]
 
 MAX_MOOV_BYTES = 64 * 2**20
 """A movie header larger than this is not a clip's (an hour of 24 fps video needs about 2 MB)."""
@@ -76,9 +76,14 @@ def probe_video(path: Path, timeout_s: float = 30.0) -> VideoTrack | None:
     try:
         return video_track(path)
     except Mp4Unreadable:
-        streams = probe(path, timeout_s).get("streams", [])
-        video = next((stream for stream in streams if stream.get("codec_type") == "video"), None)
-        return VideoTrack.from_ffprobe(video) if video is not None else None
+        return ffprobe_video(path, timeout_s)
+
+
+def ffprobe_video(path: Path, timeout_s: float = 30.0) -> VideoTrack | None:
+    """The file's first video track as ffprobe reads it (None: it has none); ToolFailed when it cannot."""
+    streams = probe(path, timeout_s).get("streams", [])
+    video = next((stream for stream in streams if stream.get("codec_type") == "video"), None)
+    return VideoTrack.from_ffprobe(video) if video is not None else None
 
 
 def video_track(path: Path) -> VideoTrack | None:

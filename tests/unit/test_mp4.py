@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from storyreel.errors import ToolFailed
-from storyreel.media import ffmpeg, probe
-from storyreel.mp4 import Mp4Unreadable, VideoTrack, probe_video, video_track
+from storyreel.media import ffmpeg
+from storyreel.mp4 import Mp4Unreadable, VideoTrack, ffprobe_video, probe_video, video_track
 
 TIMEOUT_S = 60.0
 
@@ -24,8 +24,9 @@ def make(path: Path, *, size: str = "64x48", rate: str = "24", frames: int = 12,
 
 
 def ffprobe_track(path: Path) -> VideoTrack:
-    stream = next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
-    return VideoTrack.from_ffprobe(stream)
+    track = ffprobe_video(path)
+    assert track is not None
+    return track
 
 
 @pytest.mark.parametrize(
